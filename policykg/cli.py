@@ -102,5 +102,34 @@ def validate(graph_file):
         sys.exit(1)
 
 
+@cli.command()
+@click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(),
+              help="Folder (or file) of the built graph to read.")
+@click.option("--out", default="views", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write the pages to.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of labels and page text (hover always shows both names).")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Read the graph from this SPARQL endpoint instead of --graph.")
+def visualize(graph_dir, out, lang, endpoint):
+    """Draw the network views: offline HTML pages, responsibility sheets, CSV/GraphML/GEXF.
+
+    Writes OUT/index.html (counts, most central units, body/annex discrepancies, links),
+    one page per network view, one responsibility sheet per unit under OUT/units/, and
+    the exports under OUT/data/. The pages load nothing from the network.
+
+    Example: policykg visualize --graph graph/ --out views/ --lang zh
+    """
+    from .networks import load_graph
+    from .views import build_views
+
+    source = endpoint or load_graph([graph_dir])
+    result = build_views(source, out, lang=lang)
+    c = result.counts
+    click.echo(f"{len(result.files)} files written to {result.out}/ "
+               f"({c['units']} units, {c['n_measures']} measures, {c['discrepancies']} discrepancies); "
+               f"open {result.out / 'index.html'}")
+
+
 def main() -> None:
     cli()

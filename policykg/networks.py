@@ -224,6 +224,12 @@ def short_name(iri: str) -> str:
     return re.split(r"[/#]", str(iri).rstrip("/"))[-1]
 
 
+def short_label(text: str, limit: int = 12) -> str:
+    """A label cut to ``limit`` characters with an ellipsis (the full text goes in the tooltip)."""
+    text = str(text or "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def measure_sort_key(identifier: object) -> tuple:
     """'8.3' < '8.10' < '10.1'."""
     parts = re.findall(r"\d+|\D+", str(identifier or ""))
@@ -306,7 +312,7 @@ def unit_task_network(data: ViewData, *, include_collective: bool = True) -> nx.
     tasks = {t["iri"]: t for t in data.pilot_tasks()}
     for t in tasks.values():
         g.add_node(t["iri"], kind="pilot-task", category="pilot-task", number=t["number"] or "",
-                   label_zh=f"试验任务{t['number']}：{t['title']}" if t["number"] else t["title"],
+                   label_zh=f"试验任务{t['number']}：{short_label(t['title'], 10)}" if t["number"] else short_label(t["title"]),
                    label_en=f"Pilot task {t['number']}" if t["number"] else t["title"], load=0,
                    filters=[t["iri"]])
     wts: dict[str, dict] = {}
@@ -318,7 +324,7 @@ def unit_task_network(data: ViewData, *, include_collective: bool = True) -> nx.
         r = wts[wt]
         num, title = r.get("wtNumber"), r.get("wtTitle") or short_name(wt)
         g.add_node(wt, kind="work-task", category="work-task", number=num or "",
-                   label_zh=f"{num}. {title}" if num else title,
+                   label_zh=f"{num}. {short_label(title)}" if num else short_label(title),
                    label_en=f"Work task {num}" if num else title, load=0,
                    filters=[r["pilotTask"]] if r.get("pilotTask") else [])
         if r.get("pilotTask") in tasks:
@@ -366,14 +372,14 @@ def structure_network(data: ViewData, *, include_collective: bool = True) -> nx.
         if pt not in g:
             num = r.get("ptNumber")
             g.add_node(pt, kind="pilot-task", category="pilot-task", number=num or "",
-                       label_zh=f"试验任务{num}：{r.get('ptTitle') or ''}" if num else (r.get("ptTitle") or short_name(pt)),
+                       label_zh=f"试验任务{num}：{short_label(r.get('ptTitle'), 10)}" if num else short_label(r.get("ptTitle") or short_name(pt)),
                        label_en=f"Pilot task {num}" if num else short_name(pt), load=0, filters=[pt])
             g.add_edge(plan, pt, kind="part-of", weight=1)
         wt = r.get("workTask")
         if wt and wt not in g:
             num = r.get("wtNumber")
             g.add_node(wt, kind="work-task", category="work-task", number=num or "",
-                       label_zh=f"{num}. {r.get('wtTitle') or ''}" if num else (r.get("wtTitle") or short_name(wt)),
+                       label_zh=f"{num}. {short_label(r.get('wtTitle'), 14)}" if num else short_label(r.get("wtTitle") or short_name(wt), 14),
                        label_en=f"Work task {num}" if num else short_name(wt), load=0, filters=[pt])
             g.add_edge(pt, wt, kind="part-of", weight=1)
         m = r.get("measure")
@@ -402,7 +408,7 @@ _LEVELS = {"plan": 0, "pilot-task": 1, "work-task": 2, "measure": 3, "unit": 4}
 
 def _layered_positions(g: nx.DiGraph) -> None:
     """x by level, y by outline order; units at the barycentre of their measures, then spread."""
-    column_x = {0: 0.0, 1: 260.0, 2: 700.0, 3: 1150.0, 4: 1500.0}
+    column_x = {0: 0.0, 1: 250.0, 2: 560.0, 3: 860.0, 4: 1140.0}
     order = []
     roots = sorted(n for n, a in g.nodes(data=True) if a["kind"] == "plan")
 
@@ -417,7 +423,7 @@ def _layered_positions(g: nx.DiGraph) -> None:
 
     for r in roots:
         walk(r)
-    step = 34.0
+    step = 40.0
     rank: dict[str, float] = {}
     levels: dict[int, list[str]] = defaultdict(list)
     for n in order:
@@ -434,9 +440,10 @@ def _layered_positions(g: nx.DiGraph) -> None:
     units = sorted((n for n, a in g.nodes(data=True) if a["kind"] == "unit"),
                    key=lambda u: (sum(rank[m] for m in g.predecessors(u)) / max(g.in_degree(u), 1), u))
     span = max(rank.values(), default=0.0)
-    ustep = span / max(len(units) - 1, 1) if units else 0.0
+    ustep = max(span / max(len(units) - 1, 1), 46.0) if units else 0.0
+    offset = (span - ustep * (len(units) - 1)) / 2 if units else 0.0
     for i, u in enumerate(units):
-        rank[u] = i * ustep
+        rank[u] = offset + i * ustep
     for n, a in g.nodes(data=True):
         a["x"] = column_x[_LEVELS[a["kind"]]]
         a["y"] = round(rank.get(n, 0.0), 1)

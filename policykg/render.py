@@ -114,6 +114,7 @@ class PageSpec:
     collective_switch: bool = False
     links: tuple[tuple[str, str, str], ...] = ()  # (href, label_zh, label_en)
     font_size: int = 16
+    node_size: tuple[float, float] = (8.0, 30.0)  # radius of the lightest and the heaviest node
 
 
 UI_TEXT = {
@@ -202,11 +203,12 @@ def text_width(text: str, font_size: float) -> float:
     return width * font_size
 
 
-def node_radius(load: float, max_load: float) -> float:
+def node_radius(load: float, max_load: float, size: tuple[float, float] = (8.0, 30.0)) -> float:
     """Node size (vis 'size', a radius) from load: area grows with load."""
+    lo, hi = size
     if max_load <= 0:
-        return 10.0
-    return round(8.0 + 22.0 * math.sqrt(max(load, 0.0) / max_load), 2)
+        return lo
+    return round(lo + (hi - lo) * math.sqrt(max(load, 0.0) / max_load), 2)
 
 
 def layout(
@@ -325,7 +327,7 @@ def page_data(graph: nx.Graph, spec: PageSpec, *, lang: str = "zh", seed: int = 
             "zh": str(a.get("label_zh") or a.get("label_en") or ids[n]),
             "en": str(a.get("label_en") or a.get("label_zh") or ids[n]),
             "cat": cat,
-            "size": node_radius(float(a.get("load", 0) or 0), max_load),
+            "size": node_radius(float(a.get("load", 0) or 0), max_load, spec.node_size),
             "x": round(float(x), 1),
             "y": round(float(y), 1),
             "info": [[str(r[0]), str(r[1]), _num(r[2])] for r in a.get("info", ())],
@@ -450,7 +452,12 @@ PAGE_JS = r"""
   };
   var colorOf = function (n) { return n.cat && cats[n.cat] ? cats[n.cat].color : "#999999"; };
   var edgeColor = function (e) { return e.kind && kinds[e.kind] ? kinds[e.kind].color : "#8896AB"; };
-  var width = function (w) { return 1 + 7 * Math.sqrt(Math.max(w, 0) / (data.maxWeight || 1)); };
+  var width = function (w) {
+    return data.maxWeight > 1 ? 1 + 7 * Math.sqrt(Math.max(w, 0) / data.maxWeight) : 1.5;
+  };
+  var opacity = function (w) {
+    return data.maxWeight > 1 ? 0.3 + 0.6 * Math.sqrt(Math.max(w, 0) / data.maxWeight) : 0.7;
+  };
   var GREY = "#D8DDE3";
   var visNodes = data.nodes.map(function (n) {
     return {
@@ -464,7 +471,7 @@ PAGE_JS = r"""
   var visEdges = data.edges.map(function (e) {
     return {
       id: e.id, from: e.from, to: e.to, width: width(e.w),
-      color: { color: edgeColor(e), opacity: 0.55, highlight: "#1b1f24", hover: "#1b1f24" },
+      color: { color: edgeColor(e), opacity: opacity(e.w), highlight: "#1b1f24", hover: "#1b1f24" },
       dashes: !!(e.kind && kinds[e.kind] && kinds[e.kind].dashes),
       title: edgeTip(e)
     };
@@ -552,7 +559,7 @@ PAGE_JS = r"""
     nodes.update(data.nodes.map(function (n) {
       return { id: n.id, color: { background: colorOf(n), border: "#333333" }, font: { color: "#1b1f24" } };
     }));
-    edges.update(data.edges.map(function (e) { return { id: e.id, color: { color: edgeColor(e), opacity: 0.55 } }; }));
+    edges.update(data.edges.map(function (e) { return { id: e.id, color: { color: edgeColor(e), opacity: opacity(e.w) } }; }));
     document.body.removeAttribute("data-selected");
   };
   var select = function (id) {
