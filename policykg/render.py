@@ -234,12 +234,16 @@ def layout(
         return {nodes[0]: (0.0, 0.0)}
     import numpy as np
 
-    pos = nx.spring_layout(graph, seed=seed, weight=weight, iterations=iterations)
+    if len(nodes) > LARGE_GRAPH:
+        pos = community_layout(graph, seed=seed, weight=weight)
+    else:
+        pos = nx.spring_layout(graph, seed=seed, weight=weight, iterations=iterations)
     xy = np.array([pos[n] for n in nodes], dtype=float)
     xy -= xy.mean(axis=0)
     span = np.ptp(xy, axis=0)
     span[span == 0] = 1.0
-    xy = xy / span * np.array([width, height])
+    grow = max(1.0, math.sqrt(len(nodes) / 60.0))  # big graphs get room; labels show on zoom
+    xy = xy / span * np.array([width, height]) * grow
     max_load = max((float(graph.nodes[n].get("load", 0) or 0) for n in nodes), default=0.0)
     boxes = []
     for n in nodes:
@@ -251,6 +255,41 @@ def layout(
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, xy)}
 
 
+LARGE_GRAPH = 400  # above this: community layout, and no label-overlap pass (labels show on zoom)
+
+
+def community_layout(graph: nx.Graph, *, seed: int = 7, weight: str | None = "weight") -> dict:
+    """A layout for large graphs in about linear time: seeded Louvain communities, a spring layout
+    inside each, the communities packed in rows (largest first). Whole-graph spring layouts are
+    quadratic: about 15-30 s for 2,000 nodes here."""
+    import numpy as np
+
+    h = graph.to_undirected() if graph.is_directed() else graph
+    comms = nx.community.louvain_communities(h, weight=weight, seed=seed) if h.number_of_edges() else [set(h)]
+    comms = sorted((sorted(c, key=str) for c in comms), key=lambda c: (-len(c), str(c[0])))
+    blocks = []
+    for c in comms:
+        sub = h.subgraph(c)
+        radius = math.sqrt(len(c))
+        if len(c) == 1:
+            p = {c[0]: np.zeros(2)}
+        else:
+            p = nx.spring_layout(sub, seed=seed, weight=weight, iterations=50, scale=radius)
+        blocks.append((c, p, radius))
+    total = sum((2 * r + 1) ** 2 for _, _, r in blocks)
+    row_width = math.sqrt(total) * 1.6
+    pos, x, y, row_h = {}, 0.0, 0.0, 0.0
+    for c, p, r in blocks:
+        d = 2 * r + 1
+        if x + d > row_width and x > 0:
+            x, y, row_h = 0.0, y + row_h, 0.0
+        for n in c:
+            pos[n] = np.asarray(p[n], dtype=float) + np.array([x + d / 2, y + d / 2])
+        x += d
+        row_h = max(row_h, d)
+    return pos
+
+
 def remove_overlaps(xy, boxes, iterations: int = 300):
     """Push apart boxes (w, h, r) centred as a dot's node-plus-label until none overlap.
 
@@ -260,7 +299,7 @@ def remove_overlaps(xy, boxes, iterations: int = 300):
 
     xy = xy.copy()
     n = len(xy)
-    if n < 2 or n > 2500:
+    if n < 2 or n > LARGE_GRAPH:
         return xy
     w, h, r = boxes[:, 0], boxes[:, 1], boxes[:, 2]
     # centre of each box relative to the node position
@@ -614,7 +653,10 @@ PAGE_JS = r"""
 
   visible();
   window.policykgView = { network: network, nodes: nodes, edges: edges, data: data, select: select, reset: reset };
-  network.once("afterDrawing", function () { document.body.setAttribute("data-ready", "1"); });
+  network.once("afterDrawing", function () {
+    window.policykgReadyAt = performance.now();
+    document.body.setAttribute("data-ready", "1");
+  });
   network.redraw();
 })();
 """
