@@ -20,7 +20,7 @@ build: $(STAMP)
 	$(BIN)/policykg build
 
 visualize: $(STAMP)
-	@echo "(views: policykg visualize is not in this version yet)"
+	$(BIN)/python visualize.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -249,8 +249,8 @@ def layout(
     for n in nodes:
         attrs = graph.nodes[n]
         r = node_radius(float(attrs.get("load", 0) or 0), max_load)
-        w = max(2 * r, text_width(_label(attrs, lang, n), font_size)) + 8
-        boxes.append((w, 2 * r + font_size * 1.4 + 6, r))
+        w = max(2 * r, text_width(_label(attrs, lang, n), font_size)) + 2 * font_size
+        boxes.append((w, 2 * r + font_size * 1.4 + 10, r))
     xy = remove_overlaps(xy, np.array(boxes))
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, xy)}
 
@@ -436,13 +436,14 @@ header nav a{margin-left:12px;color:#0550ae}
 .legend .ln{display:inline-block;width:22px;height:0;border-top:3px solid #8896AB;margin-right:4px;vertical-align:3px}
 .legend .ln.dash{border-top-style:dashed}
 .legend .muted{color:#57606a}
-#main{position:relative;flex:1;min-height:0}
-#network{position:absolute;inset:0}
-#panel{position:absolute;top:10px;right:10px;width:300px;max-height:calc(100% - 20px);overflow:auto;background:#fff;border:1px solid #d0d7de;border-radius:6px;box-shadow:0 2px 8px rgba(0,0,0,.12);padding:10px 12px;font-size:14px}
+#main{display:flex;flex:1;min-height:0}
+#network{flex:1;min-width:0;position:relative}
+#panel{flex:0 0 300px;overflow:auto;background:#fff;border-left:1px solid #d0d7de;padding:10px 12px;font-size:14px}
 #panel[hidden]{display:none}
 #panel h2{font-size:16px;margin:0 0 2px}
 #panel .en{color:#57606a;font-size:13px;margin:0 0 6px}
 #panel ol{padding-left:20px;margin:4px 0}
+#panel li{cursor:pointer}#panel li:hover{text-decoration:underline}
 #panel button{float:right;font-size:12px}
 .vis-tooltip{font-family:inherit!important;font-size:13px!important;max-width:360px;white-space:normal!important;background:#fff!important;border:1px solid #8c959f!important;color:#1b1f24!important;padding:6px 8px!important}
 .vis-tooltip table{border-collapse:collapse;margin-top:4px}
@@ -593,8 +594,14 @@ PAGE_JS = r"""
 
   // ---- click: highlight neighbours, list them in the panel
   var panel = document.getElementById("panel");
+  var showPanel = function (on) {
+    if (panel.hidden === !on) return;
+    panel.hidden = !on;
+    network.setSize("100%", "100%");
+    network.fit({ animation: false });
+  };
   var reset = function () {
-    panel.hidden = true;
+    showPanel(false);
     nodes.update(data.nodes.map(function (n) {
       return { id: n.id, color: { background: colorOf(n), border: "#333333" }, font: { color: "#1b1f24" } };
     }));
@@ -641,10 +648,11 @@ PAGE_JS = r"""
     ids.forEach(function (o) {
       var li = el("li", nodeById[o][lang] + " · " + weights[o]);
       li.setAttribute("data-node", o);
+      li.addEventListener("click", function () { network.selectNodes([o]); select(o); });
       ol.appendChild(li);
     });
     panel.appendChild(ol);
-    panel.hidden = false;
+    showPanel(true);
     document.body.setAttribute("data-selected", id);
   };
   network.on("click", function (p) {

@@ -147,19 +147,12 @@ def build_networks(data: nw.ViewData) -> dict[str, nx.Graph]:
             "structure": structure}
 
 
-def build_views(source: nw.Source, out: str | Path = "views", *, lang: str = "zh",
-                query_dir: str | Path | None = None) -> ViewsResult:
-    """Write the whole views folder for the graph behind ``source`` (rdflib graph or endpoint URL)."""
-    if lang not in T:
-        raise ValueError(f"lang must be zh or en, got {lang!r}")
-    out = Path(out)
-    data = nw.ViewData.fetch(source, query_dir=query_dir)
-    nets = build_networks(data)
-    files: list[Path] = []
+def page_specs(data: nw.ViewData) -> dict[str, PageSpec]:
+    """Titles, legends, filter menus and switches of the four network pages."""
     cats = unit_categories(data)
     filters = pilot_task_filters(data)
     back = (("index.html", "首页", "Index"),)
-    specs = {
+    return {
         "co-responsibility": PageSpec(*VIEW_PAGES[0][1:], categories=cats, filters=filters,
                                       edge_kinds=(EdgeKind("shared", "共担措施（线宽 = 数量）", "shared measures (width = count)"),),
                                       collective_switch=True, links=back),
@@ -176,6 +169,18 @@ def build_views(source: nw.Source, out: str | Path = "views", *, lang: str = "zh
                                           EdgeKind("responsible", "责任单位", "responsible unit", "#D0D7DE")),
                               collective_switch=True, links=back, font_size=14, node_size=(4.0, 11.0)),
     }
+
+
+def build_views(source: nw.Source, out: str | Path = "views", *, lang: str = "zh",
+                query_dir: str | Path | None = None) -> ViewsResult:
+    """Write the whole views folder for the graph behind ``source`` (rdflib graph or endpoint URL)."""
+    if lang not in T:
+        raise ValueError(f"lang must be zh or en, got {lang!r}")
+    out = Path(out)
+    data = nw.ViewData.fetch(source, query_dir=query_dir)
+    nets = build_networks(data)
+    files: list[Path] = []
+    specs = page_specs(data)
     for key, g in nets.items():
         files.append(write_text(out / f"{key}.html", render_page(g, specs[key], lang=lang)))
     body = nets["co-responsibility"]

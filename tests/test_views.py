@@ -95,3 +95,20 @@ def test_cli_visualize_missing_graph(tmp_path):
 def test_cli_help_has_example():
     result = CliRunner().invoke(cli, ["visualize", "--help"])
     assert "Example: policykg visualize" in result.output
+
+
+def test_gaoqing_default_view_labels_do_not_overlap(gaoqing_graph):
+    from policykg import networks as nw
+    from policykg.render import page_data, text_width
+
+    g = views.build_networks(nw.ViewData.fetch(gaoqing_graph))["co-responsibility"]
+    data = page_data(g, views.page_specs(nw.ViewData.fetch(gaoqing_graph))["co-responsibility"])
+    assert len(data["nodes"]) == 20
+    font = 16
+    boxes = []
+    for n in data["nodes"]:
+        w = max(2 * n["size"], text_width(n["zh"], font))
+        boxes.append((n["zh"], n["x"] - w / 2, n["y"] - n["size"], n["x"] + w / 2, n["y"] + n["size"] + font * 1.3))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]), (a[0], b[0])
