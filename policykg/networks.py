@@ -481,12 +481,17 @@ def unit_metrics(g: nx.Graph, *, seed: int = 42) -> dict[str, dict]:
     for n in unit_nodes:
         out[n] = {
             "degree": h.degree(n),
-            "weighted_degree": round(float(h.degree(n, weight="weight")), 6),
+            "weighted_degree": _tidy(h.degree(n, weight="weight")),
             "betweenness": round(float(between.get(n, 0.0)), 6),
             "eigenvector": round(float(eigen.get(n, 0.0)), 6),
             "community": community[n],
         }
     return out
+
+
+def _tidy(value: float) -> int | float:
+    value = round(float(value), 6)
+    return int(value) if value.is_integer() else value
 
 
 def _eigenvector(h: nx.Graph) -> dict:

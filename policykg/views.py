@@ -222,6 +222,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 ul.cols{columns:3;padding-left:18px}
 .counts{display:flex;flex-wrap:wrap;gap:8px 26px;font-size:15px}.counts b{font-size:20px}
 .src{font-size:13.5px}
+td.kind,td.about{white-space:nowrap}
+table.items td:nth-child(2){width:24%}table.items td:nth-child(3){width:17%}
 """
 STATIC_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
@@ -285,7 +287,7 @@ def index_page(data: nw.ViewData, body: nx.Graph, counts: dict, lang: str) -> st
             about = r.get("aboutId") or r.get("aboutTitle") or nw.short_name(r.get("about") or "")
             if r.get("aboutId"):
                 about = (f"措施{about}" if lang == "zh" else f"measure {about}")
-            h.append(f"<tr><td>{esc(kind)}</td><td>{esc(about)}</td><td class=\"src\">{esc(r.get('bodyValue') or '')}</td>"
+            h.append(f"<tr><td class=\"kind\">{esc(kind)}</td><td class=\"about\">{esc(nw.short_label(about, 14))}</td><td class=\"src\">{esc(r.get('bodyValue') or '')}</td>"
                      f"<td class=\"src\">{esc(r.get('annexValue') or '')}</td></tr>")
         h.append("</table>")
     else:
@@ -358,7 +360,7 @@ def _item_table(unit, rows, units, link, t, lang, heading, where_key):
     if not mine:
         out.append(f"<p>{t['none']}</p>")
         return out
-    out.append(f"<table><tr><th>{t['measure']}</th><th>{t['task']}</th><th>{t['partners']}</th><th>{t['source']}</th></tr>")
+    out.append(f"<table class=\"items\"><tr><th>{t['measure']}</th><th>{t['task']}</th><th>{t['partners']}</th><th>{t['source']}</th></tr>")
     for i in mine:
         r = info[i]
         partners = sorted((p for p in members[i] if p != unit and p in units),
