@@ -112,3 +112,43 @@ def test_gaoqing_default_view_labels_do_not_overlap(gaoqing_graph):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not (a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]), (a[0], b[0])
+
+
+def test_endpoint_gives_the_same_views_as_the_local_graph(mini_views, tmp_path):
+    """`--endpoint`: the same queries against a real SPARQL server (Oxigraph) draw the same files."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from conftest import MINI, ONTOLOGY
+
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(exe).exists():
+        pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
+    store = tmp_path / "store"
+    for f in (MINI, ONTOLOGY):
+        subprocess.run([exe, "load", "--location", str(store), "--file", str(f)], check=True, capture_output=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([exe, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/query"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        remote = views.build_views(url, tmp_path / "v", lang="zh")
+    finally:
+        server.terminate()
+        server.wait(10)
+    for a in mini_views.files:
+        b = remote.out / a.relative_to(mini_views.out)
+        assert a.read_bytes() == b.read_bytes(), a
