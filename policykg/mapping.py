@@ -223,7 +223,7 @@ class _PlanMapper:
             for mention in pt.lead_units:
                 self.add(node, PKG.leadUnit, self.assignment(node, "lead", "body", mention))
             for wt in pt.work_tasks:
-                w = self.iri("work-task", wt.number)
+                w = self.iri("work-task", wt.key)
                 self.add(w, RDF.type, PKG.WorkTask)
                 self.add(w, PKG.number, Literal(wt.number))
                 self.add(w, PKG.title, zh(wt.title))
@@ -269,7 +269,7 @@ class _PlanMapper:
             self.add(entry, PKG.alignmentScore, Literal(Decimal(str(a.score)), datatype=XSD.decimal))
             self.span(entry, row.span)
             if a.work_task is not None:
-                self.add(entry, PKG.claimedWorkTask, self.iri("work-task", a.work_task.number))
+                self.add(entry, PKG.claimedWorkTask, self.iri("work-task", a.work_task.key))
             if a.pilot_task is not None:
                 pt = self.iri("pilot-task", a.pilot_task.number)
                 self.add(entry, PKG.alignedPilotTask, pt)
