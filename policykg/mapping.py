@@ -237,8 +237,15 @@ class _PlanMapper:
                     self.add(mi, PKG.text, zh(m.text))
                     self.add(mi, DCTERMS.isPartOf, w)
                     self.span(mi, m.span)
+                    self.add(mi, PKG.deadline, zh(m.deadline) if m.deadline else None)
+                    self.add(mi, PKG.points, zh(m.points) if m.points else None)
+                    leads = {lead.name for lead in m.leads}
                     for mention in m.units:
-                        self.add(mi, PKG.responsibleUnit, self.assignment(mi, "responsible", "body", mention))
+                        role = "lead" if mention.name in leads else "responsible"
+                        unit = self.assignment(mi, role, "body", mention)
+                        self.add(mi, PKG.responsibleUnit, unit)
+                        if role == "lead":
+                            self.add(mi, PKG.leadUnit, unit)
 
     def safeguards(self) -> None:
         for s in self.doc.safeguards:
