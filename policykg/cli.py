@@ -22,6 +22,12 @@ def cli() -> None:
     """
 
 
+# SPARQL layer: query, queries, serve, push (policykg/query_cli.py)
+from .query_cli import register as _register_query_commands  # noqa: E402
+
+_register_query_commands(cli)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)
