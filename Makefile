@@ -14,13 +14,13 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/policykg build
-	@echo "(views: not yet built by this version)"
+	@echo "(views: policykg visualize is not in this version yet)"
 
 build: $(STAMP)
 	$(BIN)/policykg build
 
 visualize: $(STAMP)
-	@echo "(views: not yet built by this version)"
+	@echo "(views: policykg visualize is not in this version yet)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

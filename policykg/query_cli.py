@@ -84,7 +84,7 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, endp
     embedded engines: they would reach the network or the file system.
 
     \b
-    Examples:
+    Example:
       policykg query lead-units
       policykg query measures-of-unit --param unit=县公安局 --format csv
       policykg query co-responsibility --lang en -p collectives=exclude
@@ -135,7 +135,7 @@ def queries_command(name):
     """List the named queries of the catalog (queries/*.rq), or describe one.
 
     \b
-    Examples:
+    Example:
       policykg queries
       policykg queries measures-of-unit
     """

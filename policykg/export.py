@@ -1,0 +1,83 @@
+"""Writing graphs to files: deterministic serializations, written atomically.
+
+Every file is written to a temporary name in its folder and renamed into place, and only
+after every serialization succeeded, so a failed or killed build leaves the previous
+outputs as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+FORMATS = {  # name -> (file suffix, rdflib format)
+    "turtle": (".ttl", "turtle"),
+    "nt": (".nt", "nt"),
+    "jsonld": (".jsonld", "json-ld"),
+    "trig": (".trig", "trig"),
+}
+
+
+def serialize(graph, fmt: str) -> bytes:
+    """``graph`` in ``fmt``, the same bytes for the same triples on every run."""
+    from rdflib import Dataset, Graph
+
+    suffix, rdflib_format = FORMATS[fmt]
+    if fmt == "nt":
+        text = graph.serialize(format="nt")
+        lines = sorted(line for line in text.splitlines() if line.strip())
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    if fmt == "jsonld":
+        import json
+
+        data = json.loads(graph.serialize(format="json-ld", auto_compact=False))
+        return (json.dumps(_sorted_jsonld(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    if fmt == "trig" and not isinstance(graph, Dataset):
+        dataset = Dataset()
+        for prefix, ns in graph.namespaces():
+            dataset.bind(prefix, ns)
+        named = dataset.graph(graph.identifier if not isinstance(graph, Graph) else _graph_name(graph))
+        for triple in graph:
+            named.add(triple)
+        graph = dataset
+    return graph.serialize(format=rdflib_format).encode("utf-8")
+
+
+def _graph_name(graph):
+    from rdflib import URIRef
+
+    name = graph.identifier
+    return name if isinstance(name, URIRef) else URIRef("https://w3id.org/policykg/id/graph")
+
+
+def _sorted_jsonld(data):
+    """JSON-LD with nodes and value lists in a stable order (rdflib follows set order)."""
+    if isinstance(data, list):
+        items = [_sorted_jsonld(item) for item in data]
+        import json
+
+        return sorted(items, key=lambda item: json.dumps(item, ensure_ascii=False, sort_keys=True))
+    if isinstance(data, dict):
+        return {key: _sorted_jsonld(value) for key, value in data.items()}
+    return data
+
+
+def write_atomically(files: dict[Path, bytes]) -> None:
+    """Write every ``path: content`` or, if any write fails, none of them."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, content in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            staged.append((temp, path))
+        for temp, path in staged:
+            os.replace(temp, path)
+    finally:
+        for temp, _ in staged:
+            if os.path.exists(temp):
+                os.unlink(temp)

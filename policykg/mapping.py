@@ -1,0 +1,325 @@
+"""Mapping the document model to RDF under the policykg ontology.
+
+Knows the model and the ontology, nothing of text. IRIs are readable ASCII paths under one
+configurable namespace, scoped by jurisdiction and document, and the same on every build:
+
+    <ns>jurisdiction/gaoqing
+    <ns>unit/gaoqing/public-security-bureau
+    <ns>plan/gaoqing/<document slug>/pilot-task/1, …/work-task/4, …/measure/4.2, …/stage/1/goal/2
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS, TIME
+
+from .model import ANNEX, BODY, PlanDocument, Span, UnitMention
+from .reconcile import Reconciliation
+from .registry import Jurisdiction, Unit
+
+PKG = Namespace("https://w3id.org/policykg/ns#")
+DEFAULT_NAMESPACE = "https://w3id.org/policykg/id/"
+ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "policykg.ttl"
+
+PARTS = {BODY: PKG.body, ANNEX: PKG.annex}
+ROLES = {"lead": PKG.lead, "responsible": PKG.responsible}
+KINDS = {
+    "lead-units": PKG.leadUnits, "responsible-units": PKG.responsibleUnits,
+    "work-task": PKG.workTaskPlacement, "unit-name": PKG.unitNameVariant,
+    "title-text": PKG.titleWording, "measure-text": PKG.measureWording,
+    "unmatched": PKG.unmatchedEntry,
+}
+CONCEPT_SCHEMES = (PKG.DocumentParts, PKG.Roles, PKG.DiscrepancyKinds, PKG.UnitTypes)
+
+
+@dataclass
+class PlanInput:
+    """One parsed plan with what the later stages worked out about it."""
+
+    document: PlanDocument
+    jurisdiction: Jurisdiction
+    reconciliation: Reconciliation
+
+
+def bind_prefixes(graph: Graph) -> None:
+    for prefix, namespace in (("pkg", PKG), ("dcterms", DCTERMS), ("skos", SKOS), ("org", ORG),
+                              ("prov", PROV), ("time", TIME), ("xsd", XSD), ("owl", OWL)):
+        graph.bind(prefix, namespace, override=True, replace=True)
+
+
+def to_graph(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE) -> Graph:
+    """The RDF graph of ``plans``: their content, units, assignments and discrepancies."""
+    graph = Graph()
+    bind_prefixes(graph)
+    _add_concepts(graph)
+    for plan in plans:
+        _PlanMapper(graph, plan, namespace).map()
+    return graph
+
+
+def _add_concepts(graph: Graph) -> None:
+    """The controlled values the data uses, so the graph is usable without the ontology."""
+    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    for scheme in CONCEPT_SCHEMES:
+        for concept in ontology.subjects(SKOS.inScheme, scheme):
+            for p in (RDF.type, SKOS.inScheme, SKOS.notation, SKOS.prefLabel, RDFS.label):
+                for o in ontology.objects(concept, p):
+                    graph.add((concept, p, o))
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+class _PlanMapper:
+    def __init__(self, graph: Graph, plan: PlanInput, namespace: str):
+        self.g = graph
+        self.doc = plan.document
+        self.place = plan.jurisdiction
+        self.rec = plan.reconciliation
+        self.ns = namespace
+        self.plan = URIRef(f"{namespace}plan/{self.place.slug}/{self.doc.slug}")
+        self.units: dict[str, Unit] = {}
+        self.spellings: dict[str, set[str]] = {}
+
+    # --- IRIs ----------------------------------------------------------------------------
+    def iri(self, *path) -> URIRef:
+        return URIRef("/".join([str(self.plan), *map(str, path)]))
+
+    def jurisdiction_iri(self) -> URIRef:
+        return URIRef(f"{self.ns}jurisdiction/{self.place.slug}")
+
+    def unit_iri(self, unit: Unit) -> URIRef:
+        return URIRef(f"{self.ns}unit/{unit.jurisdiction}/{unit.slug}")
+
+    # --- helpers -------------------------------------------------------------------------
+    def add(self, s, p, o) -> None:
+        if o is not None and o != "":
+            self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
+
+    def span(self, subject: URIRef, span: Span) -> None:
+        node = URIRef(f"{subject}/span")
+        self.add(subject, PKG.sourceSpan, node)
+        self.add(node, RDF.type, PKG.SourceSpan)
+        self.add(node, PKG.inDocument, self.plan)
+        self.add(node, PKG.fromPart, PARTS[span.part])
+        self.add(node, PKG.startOffset, Literal(span.start))
+        self.add(node, PKG.endOffset, Literal(span.end))
+        self.add(node, PKG.line, Literal(span.line))
+        self.add(node, PKG.endLine, Literal(span.end_line))
+
+    def unit(self, name: str) -> URIRef:
+        unit = self.place.resolve(name)
+        self.units[unit.slug] = unit
+        self.spellings.setdefault(unit.slug, set()).add(name)
+        return self.unit_iri(unit)
+
+    def assignment(self, owner: URIRef, role: str, source: str, mention: UnitMention,
+                   entry: URIRef | None = None) -> URIRef:
+        unit = self.unit(mention.name)
+        node = self.iri_under(owner, "assignment", source, unit.rsplit("/", 1)[-1])
+        self.add(owner, PKG.qualifiedAssignment, node)
+        self.add(node, RDF.type, PKG.Assignment)
+        self.add(node, PKG.assignedUnit, unit)
+        self.add(node, PKG.role, ROLES[role])
+        self.add(node, PKG.fromPart, PARTS[mention.span.part])
+        self.add(node, PKG.statedName, zh(mention.name))
+        if entry is not None:
+            self.add(node, PROV.wasDerivedFrom, entry)
+        self.span(node, mention.span)
+        return unit
+
+    @staticmethod
+    def iri_under(owner: URIRef, *path) -> URIRef:
+        return URIRef("/".join([str(owner), *map(str, path)]))
+
+    # --- the plan ------------------------------------------------------------------------
+    def map(self) -> None:
+        doc, meta, plan = self.doc, self.doc.metadata, self.plan
+        place = self.jurisdiction_iri()
+        self.add(place, RDF.type, DCTERMS.Jurisdiction)
+        self.add(place, SKOS.prefLabel, zh(self.place.name) if self.place.name else None)
+        self.add(place, RDFS.label, Literal(self.place.english, lang="en") if self.place.english else None)
+        self.add(place, PKG.slug, Literal(self.place.slug))
+
+        for cls in (PKG.Plan, PROV.Plan):
+            self.add(plan, RDF.type, cls)
+        self.add(plan, DCTERMS.title, zh(meta.title) if meta.title else None)
+        self.add(plan, DCTERMS.identifier, zh(meta.doc_number) if meta.doc_number else None)
+        self.add(plan, DCTERMS.issued, Literal(meta.issued, datatype=XSD.date) if meta.issued else None)
+        if meta.issuer:
+            self.add(plan, DCTERMS.publisher, self.unit(meta.issuer))
+        self.add(plan, PKG.noticeTitle, zh(meta.notice_title) if meta.notice_title else None)
+        for recipient in meta.recipients:
+            self.add(plan, PKG.recipient, zh(recipient))
+        self.add(plan, PKG.releaseNote, zh(meta.release_note) if meta.release_note else None)
+        self.add(plan, PKG.context, zh(meta.context) if meta.context else None)
+        self.add(plan, PKG.guidingIdeology, zh(doc.guiding_ideology) if doc.guiding_ideology else None)
+        self.add(plan, PKG.jurisdiction, place)
+        self.add(plan, PKG.sourceFile, Literal(Path(doc.path).name))
+        self.add(plan, PKG.slug, Literal(doc.slug))
+
+        self.principles()
+        self.stages()
+        self.tasks()
+        self.safeguards()
+        self.annex()
+        self.discrepancies()
+        self.unit_descriptions()
+
+    def principles(self) -> None:
+        for p in self.doc.principles:
+            node = self.iri("principle", p.number)
+            self.add(node, RDF.type, PKG.Principle)
+            self.add(node, PKG.number, Literal(p.number))
+            self.add(node, PKG.title, zh(p.title))
+            self.add(node, PKG.text, zh(p.text) if p.text else None)
+            self.add(node, DCTERMS.isPartOf, self.plan)
+            self.span(node, p.span)
+
+    def stages(self) -> None:
+        links = {(link.stage, link.goal): [] for link in self.rec.goal_links}
+        for link in self.rec.goal_links:
+            links[(link.stage, link.goal)].append(link.pilot_task)
+        for s in self.doc.stages:
+            node = self.iri("stage", s.number)
+            for cls in (PKG.Stage, TIME.Interval):
+                self.add(node, RDF.type, cls)
+            self.add(node, PKG.number, Literal(s.number))
+            self.add(node, RDFS.label, zh(f"{s.name}（{s.start_year}—{s.end_year}年）"))
+            self.add(node, PKG.startYear, Literal(s.start_year))
+            self.add(node, PKG.endYear, Literal(s.end_year))
+            for end, year, prop in (("beginning", s.start_year, TIME.hasBeginning),
+                                    ("end", s.end_year, TIME.hasEnd)):
+                instant = self.iri_under(node, end)
+                self.add(node, prop, instant)
+                self.add(instant, RDF.type, TIME.Instant)
+                self.add(instant, TIME.inXSDgYear, Literal(str(year), datatype=XSD.gYear))
+            self.add(node, PKG.summaryGoal, zh(s.summary) if s.summary else None)
+            self.add(node, DCTERMS.isPartOf, self.plan)
+            self.span(node, s.span)
+            for goal in s.goals:
+                g = self.iri_under(node, "goal", goal.number)
+                self.add(g, RDF.type, PKG.Goal)
+                self.add(g, PKG.number, Literal(goal.number))
+                self.add(g, PKG.text, zh(goal.text))
+                self.add(g, DCTERMS.isPartOf, node)
+                for pt in links.get((s.number, goal.number), []):
+                    self.add(g, PKG.namesPilotTask, self.iri("pilot-task", pt))
+                self.span(g, goal.span)
+
+    def tasks(self) -> None:
+        for pt in self.doc.pilot_tasks:
+            node = self.iri("pilot-task", pt.number)
+            self.add(node, RDF.type, PKG.PilotTask)
+            self.add(node, PKG.number, Literal(pt.number))
+            self.add(node, PKG.title, zh(pt.title))
+            self.add(node, DCTERMS.isPartOf, self.plan)
+            self.span(node, pt.span)
+            for mention in pt.lead_units:
+                self.add(node, PKG.leadUnit, self.assignment(node, "lead", "body", mention))
+            for wt in pt.work_tasks:
+                w = self.iri("work-task", wt.number)
+                self.add(w, RDF.type, PKG.WorkTask)
+                self.add(w, PKG.number, Literal(wt.number))
+                self.add(w, PKG.title, zh(wt.title))
+                self.add(w, DCTERMS.isPartOf, node)
+                self.span(w, wt.span)
+                for m in wt.measures:
+                    mi = self.iri("measure", m.id)
+                    self.add(mi, RDF.type, PKG.Measure)
+                    self.add(mi, DCTERMS.identifier, Literal(m.id))
+                    self.add(mi, PKG.number, Literal(m.number))
+                    self.add(mi, PKG.text, zh(m.text))
+                    self.add(mi, DCTERMS.isPartOf, w)
+                    self.span(mi, m.span)
+                    for mention in m.units:
+                        self.add(mi, PKG.responsibleUnit, self.assignment(mi, "responsible", "body", mention))
+
+    def safeguards(self) -> None:
+        for s in self.doc.safeguards:
+            node = self.iri("safeguard", s.number)
+            self.add(node, RDF.type, PKG.Safeguard)
+            self.add(node, PKG.number, Literal(s.number))
+            self.add(node, PKG.title, zh(s.title))
+            self.add(node, PKG.text, zh(s.text) if s.text else None)
+            self.add(node, DCTERMS.isPartOf, self.plan)
+            self.span(node, s.span)
+            for body in s.bodies:
+                self.add(node, PKG.namesBody, self.unit(body.name))
+
+    def annex(self) -> None:
+        claimed: set[tuple] = set()
+        for a in self.rec.alignments:
+            row = a.row
+            entry = self.iri("annex-entry", row.row)
+            self.add(self.plan, PKG.annexEntry, entry)
+            self.add(entry, RDF.type, PKG.AnnexEntry)
+            self.add(entry, PKG.row, Literal(row.row))
+            self.add(entry, PKG.text, zh(row.text))
+            self.add(entry, PKG.pilotTaskCell, zh(row.pilot_task) if row.pilot_task else None)
+            self.add(entry, PKG.leadUnitCell, zh("、".join(u.name for u in row.lead_units)) if row.lead_units else None)
+            self.add(entry, PKG.workTaskCell, zh(row.work_task) if row.work_task else None)
+            self.add(entry, PKG.responsibleUnitCell, zh("、".join(u.name for u in row.units)))
+            self.add(entry, DCTERMS.isPartOf, self.plan)
+            self.add(entry, PKG.alignmentScore, Literal(Decimal(str(a.score)), datatype=XSD.decimal))
+            self.span(entry, row.span)
+            if a.work_task is not None:
+                self.add(entry, PKG.claimedWorkTask, self.iri("work-task", a.work_task.number))
+            if a.pilot_task is not None:
+                pt = self.iri("pilot-task", a.pilot_task.number)
+                self.add(entry, PKG.alignedPilotTask, pt)
+                for mention in row.lead_units:
+                    # A merged cell is one claim, however many rows it spans.
+                    key = (pt, mention.name, mention.span.start)
+                    if key not in claimed:
+                        claimed.add(key)
+                        self.assignment(pt, "lead", f"annex-row-{row.row}", mention, entry)
+            if a.measure is not None:
+                mi = self.iri("measure", a.measure.id)
+                self.add(entry, PKG.alignedMeasure, mi)
+                for mention in row.units:
+                    key = (mi, mention.name, mention.span.start)
+                    if key not in claimed:
+                        claimed.add(key)
+                        self.assignment(mi, "responsible", f"annex-row-{row.row}", mention, entry)
+
+    def discrepancies(self) -> None:
+        for number, d in enumerate(self.rec.discrepancies, start=1):
+            node = self.iri("discrepancy", number)
+            self.add(node, RDF.type, PKG.Discrepancy)
+            self.add(node, PKG.kind, KINDS[d.kind])
+            kind, value = d.subject
+            about = (URIRef(f"{self.ns}unit/{self.place.slug}/{value}") if kind == "unit"
+                     else self.iri(kind, value))
+            self.add(node, PKG.about, about)
+            self.add(node, PKG.bodyValue, zh(d.body_value) if d.body_value else None)
+            self.add(node, PKG.annexValue, zh(d.annex_value) if d.annex_value else None)
+            for row in d.rows:
+                self.add(node, PKG.inAnnexEntry, self.iri("annex-entry", row))
+            self.add(node, RDFS.comment, Literal(d.describe(), lang="en"))
+            self.add(node, DCTERMS.isPartOf, self.plan)
+
+    def unit_descriptions(self) -> None:
+        place = self.jurisdiction_iri()
+        for slug in sorted(self.units):
+            unit = self.units[slug]
+            node = self.unit_iri(unit)
+            for cls in (PKG.Unit, ORG.Organization):
+                self.add(node, RDF.type, cls)
+            self.add(node, SKOS.prefLabel, zh(unit.name))
+            for alt in sorted(set(unit.alt_names) | self.spellings.get(slug, set())):
+                if alt != unit.name:
+                    self.add(node, SKOS.altLabel, zh(alt))
+            self.add(node, RDFS.label, Literal(unit.english, lang="en") if unit.english else None)
+            self.add(node, ORG.classification, PKG[unit.unit_type])
+            self.add(node, PKG.jurisdiction, place)
+            self.add(node, PKG.registered, Literal(unit.registered))
+            self.add(node, PKG.slug, Literal(unit.slug))
+            self.add(node, PKG.standsFor, zh(unit.stands_for) if unit.stands_for else None)
+            if unit.part_of in self.units:
+                self.add(node, ORG.subOrganizationOf, self.unit_iri(self.units[unit.part_of]))

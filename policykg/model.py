@@ -1,0 +1,142 @@
+"""The document model: what the parser reads from a plan, with where it read it.
+
+Plain dataclasses: parsing fills them, mapping turns them into RDF. Nothing here knows RDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+BODY = "body"
+ANNEX = "annex"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters [start, end) of the decoded source text, on lines line..end_line."""
+
+    start: int
+    end: int
+    line: int
+    end_line: int
+    part: str = BODY
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    """A unit's name exactly as the document writes it, and where."""
+
+    name: str
+    span: Span
+
+
+@dataclass
+class Metadata:
+    doc_number: str | None = None  # 文号
+    issuer: str | None = None  # the issuing body, as signed
+    issued: date | None = None
+    notice_title: str | None = None
+    title: str | None = None  # the plan's own title
+    recipients: list[str] = field(default_factory=list)
+    release_note: str | None = None
+    context: str | None = None  # the sentence giving the plan's occasion
+    jurisdiction: str | None = None  # e.g. 高青县, read from the issuer's name
+
+
+@dataclass
+class Principle:
+    number: int
+    title: str
+    text: str
+    span: Span
+
+
+@dataclass
+class Goal:
+    number: int
+    text: str
+    span: Span
+
+
+@dataclass
+class Stage:
+    number: int
+    name: str  # e.g. 第一阶段
+    start_year: int
+    end_year: int
+    summary: str
+    goals: list[Goal]
+    span: Span
+
+
+@dataclass
+class Measure:
+    work_task: int
+    number: int  # position within the work task, from 1
+    text: str
+    units: list[UnitMention]
+    span: Span
+
+    @property
+    def id(self) -> str:
+        return f"{self.work_task}.{self.number}"
+
+
+@dataclass
+class WorkTask:
+    number: int
+    title: str
+    measures: list[Measure]
+    span: Span
+
+
+@dataclass
+class PilotTask:
+    number: int
+    title: str
+    lead_units: list[UnitMention]
+    work_tasks: list[WorkTask]
+    span: Span
+
+
+@dataclass
+class Safeguard:
+    number: int
+    title: str
+    text: str
+    bodies: list[UnitMention]
+    span: Span
+
+
+@dataclass
+class AnnexRow:
+    """A data row of the task-division table, merged (empty) cells filled from above."""
+
+    row: int  # 1-based among data rows
+    pilot_task: str
+    lead_units: list[UnitMention]
+    work_task: str
+    text: str
+    units: list[UnitMention]
+    span: Span
+
+
+@dataclass
+class PlanDocument:
+    path: str
+    slug: str  # ASCII name from the file name, used in IRIs
+    text: str  # the decoded text all spans point into
+    metadata: Metadata
+    guiding_ideology: str | None
+    principles: list[Principle]
+    stages: list[Stage]
+    pilot_tasks: list[PilotTask]
+    safeguards: list[Safeguard]
+    annex: list[AnnexRow]
+
+    def work_tasks(self) -> list[WorkTask]:
+        return [wt for pt in self.pilot_tasks for wt in pt.work_tasks]
+
+    def measures(self) -> list[Measure]:
+        return [m for wt in self.work_tasks() for m in wt.measures]
