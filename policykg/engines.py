@@ -78,7 +78,7 @@ def run_with_time_limit(work: Callable[[], Result], timeout: float | None) -> Re
     """Run ``work`` in a daemon thread and give up after ``timeout`` seconds.
 
     Both engines release control while they compute (pyoxigraph drops the GIL), so the caller
-    gets :class:`QueryTimeoutError` on time; the abandoned worker ends with the process.
+    gets :class:`QueryTimeoutError` on time; the worker is then cancelled (see :func:`_cancel`).
     """
     if not timeout:
         return work()
@@ -94,10 +94,25 @@ def run_with_time_limit(work: Callable[[], Result], timeout: float | None) -> Re
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
+        _cancel(worker)
         raise QueryTimeoutError(timeout)
     if "error" in box:
         raise box["error"]
     return box["result"]
+
+
+class _Cancelled(BaseException):
+    """Raised inside an abandoned query thread to stop it."""
+
+
+def _cancel(worker: threading.Thread) -> None:
+    """Ask ``worker`` to stop: rdflib (pure Python) stops at once; pyoxigraph when it next
+    returns to Python, between solutions."""
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(worker.ident), ctypes.py_object(_Cancelled)
+    )
 
 
 class Engine:
