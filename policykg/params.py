@@ -52,13 +52,30 @@ def _is_name_char(ch: str) -> bool:
 
 def dollar_variables(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, name)`` of every ``$name`` token outside strings, IRIs and comments."""
-    found = []
+    return [(a, b, name) for kind, a, b, name in _scan(text) if kind == "var"]
+
+
+def strip_comments(text: str) -> str:
+    """``text`` without its ``#`` comments (each comment becomes an empty line end)."""
+    out, last = [], 0
+    for kind, a, b, _ in _scan(text):
+        if kind == "comment":
+            out.append(text[last:a])
+            last = b
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _scan(text: str):
+    """Yield ``("var", start, end, name)`` and ``("comment", start, end, "")`` tokens."""
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
         if ch == "#":
             j = text.find("\n", i)
-            i = n if j < 0 else j + 1
+            end = n if j < 0 else j
+            yield ("comment", i, end, "")
+            i = end
         elif ch in "\"'":
             triple = text[i:i + 3] == ch * 3
             quote = ch * 3 if triple else ch
@@ -81,11 +98,10 @@ def dollar_variables(text: str) -> list[tuple[int, int, str]]:
             while j < n and _is_name_char(text[j]):
                 j += 1
             if j > i + 1:
-                found.append((i, j, text[i + 1:j]))
+                yield ("var", i, j, text[i + 1:j])
             i = j
         else:
             i += 1
-    return found
 
 
 def bind(text: str, values: dict[str, str]) -> str:

@@ -59,8 +59,13 @@ class RemoteEngine(Engine):
         from SPARQLWrapper import JSON, POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+        from .params import strip_comments
+
         sw = SPARQLWrapper(self.endpoint, agent="policykg")
-        sw.setQuery(query)
+        # SPARQLWrapper guesses the query form with regular expressions that leave every other
+        # line of a comment block in place and match keywords inside words ("task" -> ASK,
+        # "workload" -> LOAD, sent as an update). Without comments its guess is right.
+        sw.setQuery(strip_comments(query))
         sw.setMethod(POST)
         if timeout:
             sw.setTimeout(int(timeout) + 1)

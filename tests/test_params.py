@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from policykg.engines import OxigraphEngine
-from policykg.params import bind, dollar_variables, sparql_string
+from policykg.params import bind, dollar_variables, sparql_string, strip_comments
 
 
 def test_only_variable_tokens_are_replaced():
@@ -33,3 +33,8 @@ def test_language_tag_must_be_a_tag():
     assert sparql_string("a", "zh") == '"a"@zh'
     with pytest.raises(Exception):
         sparql_string("a", 'zh" . }')
+
+
+def test_strip_comments_keeps_strings_and_iris():
+    q = '# workload\n# task\nSELECT ?s WHERE { ?s <http://x/#frag> "# not a comment" } # end\n'
+    assert strip_comments(q) == '\n\nSELECT ?s WHERE { ?s <http://x/#frag> "# not a comment" } \n'
