@@ -102,5 +102,11 @@ def validate(graph_file):
         sys.exit(1)
 
 
+# SPARQL layer: query, queries, serve, push (policykg/query_cli.py)
+from .query_cli import register as _register_query_commands  # noqa: E402
+
+_register_query_commands(cli)
+
+
 def main() -> None:
     cli()
