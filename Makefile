@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/policykg build
-	@echo "(views: policykg visualize is not in this version yet)"
+	$(BIN)/policykg visualize
 
 build: $(STAMP)
 	$(BIN)/policykg build

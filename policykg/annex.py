@@ -58,11 +58,12 @@ def parse_annex(source: SourceText, lines: list[Line]) -> list[AnnexRow]:
         if not raw.strip():
             continue
         piece = Paragraph(raw, list(range(line.start, line.start + len(raw))), source, ANNEX)
-        if pending is not None:
+        continued = pending is not None
+        if continued:
             piece = Paragraph(pending.text + piece.text, pending.offsets + piece.offsets, source, ANNEX)
             pending = None
         cells = piece.text.split("\t")
-        if len(cells) > 1 and (found := _header(cells, line.number)):
+        if not continued and len(cells) > 1 and (found := _header(cells, line.number)):
             header = found
             continue
         if header is None:

@@ -131,5 +131,11 @@ def visualize(graph_dir, out, lang, endpoint):
                f"open {result.out / 'index.html'}")
 
 
+# SPARQL layer: query, queries, serve, push (policykg/query_cli.py)
+from .query_cli import register as _register_query_commands  # noqa: E402
+
+_register_query_commands(cli)
+
+
 def main() -> None:
     cli()

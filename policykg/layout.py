@@ -86,6 +86,32 @@ def line_paragraph(source: SourceText, line: Line) -> Paragraph:
     return Paragraph(line.text, list(range(line.start, line.start + len(line.text))), source).strip()
 
 
+# Where one physical line holds several paragraphs: runs of ideographic spaces (the
+# indentation of the next paragraph), and headings run straight on after a sentence end.
+IDEOGRAPHIC_BREAK = re.compile("\u3000{2,}")
+RUN_IN_HEADING = re.compile(
+    rf"(?<=[。；！？：）])\s*(?=(?:[{CHINESE_NUMERAL}]+、|[（(][{CHINESE_NUMERAL}]+[)）]|\d{{1,3}}\s*[.．﹒](?!\d)|[（(]\d{{1,3}}[)）]|[{CIRCLED}]))"
+)
+
+
+def logical_lines(source: SourceText, lines: list[Line] | None = None) -> list[Line]:
+    """The lines of ``source`` with run-together paragraphs split apart (offsets kept)."""
+    result: list[Line] = []
+    for line in source.lines if lines is None else lines:
+        if "\t" in line.text:  # table rows keep their layout
+            result.append(line)
+            continue
+        cuts = {0, len(line.text)}
+        cuts.update(m.start() for m in IDEOGRAPHIC_BREAK.finditer(line.text) if m.start() > 0)
+        cuts.update(m.end() for m in RUN_IN_HEADING.finditer(line.text))
+        bounds = sorted(cuts)
+        for start, end in zip(bounds, bounds[1:]):
+            result.append(Line(line.number, line.start + start, line.text[start:end]))
+        if len(bounds) == 1:
+            result.append(line)
+    return result
+
+
 def continues(text: str) -> bool:
     """Whether a line ending like ``text`` runs on into the next line."""
     text = text.rstrip(WHITESPACE)

@@ -223,7 +223,7 @@ class _PlanMapper:
             for mention in pt.lead_units:
                 self.add(node, PKG.leadUnit, self.assignment(node, "lead", "body", mention))
             for wt in pt.work_tasks:
-                w = self.iri("work-task", wt.number)
+                w = self.iri("work-task", wt.key)
                 self.add(w, RDF.type, PKG.WorkTask)
                 self.add(w, PKG.number, Literal(wt.number))
                 self.add(w, PKG.title, zh(wt.title))
@@ -237,8 +237,15 @@ class _PlanMapper:
                     self.add(mi, PKG.text, zh(m.text))
                     self.add(mi, DCTERMS.isPartOf, w)
                     self.span(mi, m.span)
+                    self.add(mi, PKG.deadline, zh(m.deadline) if m.deadline else None)
+                    self.add(mi, PKG.points, zh(m.points) if m.points else None)
+                    leads = {lead.name for lead in m.leads}
                     for mention in m.units:
-                        self.add(mi, PKG.responsibleUnit, self.assignment(mi, "responsible", "body", mention))
+                        role = "lead" if mention.name in leads else "responsible"
+                        unit = self.assignment(mi, role, "body", mention)
+                        self.add(mi, PKG.responsibleUnit, unit)
+                        if role == "lead":
+                            self.add(mi, PKG.leadUnit, unit)
 
     def safeguards(self) -> None:
         for s in self.doc.safeguards:
@@ -269,7 +276,7 @@ class _PlanMapper:
             self.add(entry, PKG.alignmentScore, Literal(Decimal(str(a.score)), datatype=XSD.decimal))
             self.span(entry, row.span)
             if a.work_task is not None:
-                self.add(entry, PKG.claimedWorkTask, self.iri("work-task", a.work_task.number))
+                self.add(entry, PKG.claimedWorkTask, self.iri("work-task", a.work_task.key))
             if a.pilot_task is not None:
                 pt = self.iri("pilot-task", a.pilot_task.number)
                 self.add(entry, PKG.alignedPilotTask, pt)

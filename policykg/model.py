@@ -72,11 +72,14 @@ class Stage:
 
 @dataclass
 class Measure:
-    work_task: int
+    work_task: str  # the key of its work task
     number: int  # position within the work task, from 1
     text: str
-    units: list[UnitMention]
+    units: list[UnitMention]  # every unit the annotation names, leads first
     span: Span
+    leads: list[UnitMention] = field(default_factory=list)  # those named as leading
+    deadline: str | None = None  # e.g. 6月底完成
+    points: str | None = None  # e.g. 0.5分, in assessment-style plans
 
     @property
     def id(self) -> str:
@@ -89,6 +92,10 @@ class WorkTask:
     title: str
     measures: list[Measure]
     span: Span
+    key: str = ""  # unique in the document: the number, or pilot-task.number where numbering restarts
+
+    def __post_init__(self):
+        self.key = self.key or str(self.number)
 
 
 @dataclass
@@ -98,6 +105,10 @@ class PilotTask:
     lead_units: list[UnitMention]
     work_tasks: list[WorkTask]
     span: Span
+    key: str = ""  # unique in the document: the number, or section.number where numbering restarts
+
+    def __post_init__(self):
+        self.key = self.key or str(self.number)
 
 
 @dataclass

@@ -11,10 +11,10 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .annotations import ROLE_LEAD, ROLE_RESPONSIBLE, Annotation, find_annotations
+from .annotations import AnnotationReader, split_names
 from .annex import parse_annex
 from .errors import DocumentError
-from .layout import CHINESE_NUMERAL, Paragraph, line_paragraph, paragraphs
+from .layout import CHINESE_NUMERAL, Paragraph, logical_lines, paragraphs
 from .model import (
     Goal,
     Measure,
@@ -33,7 +33,6 @@ from .sources import Line, SourceText, read_source
 
 SECTION_HEADING = re.compile(rf"^([{CHINESE_NUMERAL}]+)、\s*(\S.{{0,30}})$")
 SUBHEADING = re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*(.*)$", re.S)
-WORK_TASK = re.compile(r"^(\d{1,3})\s*[.．﹒、]\s*(.*)$", re.S)
 STAGE = re.compile(
     r"^(第.{1,3}阶段)?\s*[（(]?\s*(\d{4})\s*年?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?\s*[：:]?\s*(.*)$",
     re.S,
@@ -45,11 +44,25 @@ ATTACHMENT_LIST = re.compile(r"^附件\s*\d*\s*[：:]")
 DOC_NUMBER = re.compile(r"\S+?[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号")
 DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 RELEASE_NOTE = re.compile(r"^[（(](此件[^)）]*)[)）]$")
+DB_HEADER = re.compile(r"(?:索引号|发布机构|发文字号|成文日期|主题分类)\s*[：:]")
+ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员会|厅|局|部|院|中心)$")
+NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要点|办法)$")
+NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
 JURISDICTION = re.compile(r"^(.+?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
 SELECTION_WORDS = ("入选", "确定为", "列为", "批准", "获批")
 BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
 BODY_NAME = re.compile(rf"[\u4e00-\u9fff]+?{BODY_SUFFIX}")
 LEADING_VERBS = re.compile(r"^(?:依托|建立|成立|设立|召开|通过|健全|完善|发挥|充分发挥|由|在)+")
+
+KNOWN_SECTIONS = ("指导思想", "基本原则", "工作原则", "总体要求", "工作目标", "试验目标", "主要目标",
+                  "发展目标", "主要任务", "重点任务", "试验措施", "工作措施", "保障措施", "组织保障")
+RUN_IN_SECTION = re.compile(rf"^[{CHINESE_NUMERAL}]+、\s*(?:{'|'.join(KNOWN_SECTIONS)})")
+MARKERS = (
+    ("chinese", re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*")),
+    ("number", re.compile(r"^(\d{1,3})\s*[.．﹒、](?!\d)\s*")),
+    ("paren", re.compile(r"^[（(](\d{1,3})[)）]\s*")),
+    ("circled", re.compile(f"^([{CIRCLED}])\\s*")),
+)
 
 SECTION_KINDS = (
     ("ideology", ("指导思想",)),
@@ -67,7 +80,7 @@ def parse_plan(path: str | Path) -> PlanDocument:
 
 def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     """Parse decoded text (see :func:`policykg.sources.SourceText.from_text`)."""
-    lines = source.lines
+    lines = _split_run_in_sections(logical_lines(source))
     headings = [
         (i, m) for i, line in enumerate(lines)
         if (m := SECTION_HEADING.match(line.text.strip())) and not _is_sentence(m.group(2))
@@ -78,20 +91,26 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
             "not an implementation plan: no numbered sections (一、指导思想, 二、… ) found",
         )
     first = headings[0][0]
-    body_end = _annex_start(lines, first)
+    annex_start = _annex_start(lines, first)
+    body_end = _tail_start(lines, first, annex_start)
     headings = [(i, m) for i, m in headings if i < body_end]
 
-    metadata = _parse_head(source, lines[:first])
+    metadata = _parse_head(source, lines[:first], lines[body_end:annex_start])
     sections: dict[str, list[Line]] = {}
+    task_sections: list[list[Line]] = []
     for k, (i, match) in enumerate(headings):
         end = headings[k + 1][0] if k + 1 < len(headings) else body_end
         kind = _section_kind(match.group(2))
-        if kind and kind not in sections:
+        if kind == "measures":
+            task_sections.append(lines[i + 1:end])
+        elif kind and kind not in sections:
             sections[kind] = lines[i + 1:end]
 
     ideology = sections.get("ideology")
-    pilot_tasks = _parse_measures(source, sections.get("measures", []))
-    annex = parse_annex(source, lines[body_end:])
+    pilot_tasks = _MeasureReader(source).read(task_sections)
+    annex_lines = ([line for line in source.lines if line.number >= lines[annex_start].number]
+                   if annex_start < len(lines) else [])
+    annex = parse_annex(source, annex_lines)
     if not pilot_tasks:
         raise DocumentError(
             source.path, lines[headings[0][0]].number,
@@ -109,6 +128,19 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
         safeguards=_parse_numbered(source, sections.get("safeguards", []), Safeguard),
         annex=annex,
     )
+
+
+def _split_run_in_sections(lines: list[Line]) -> list[Line]:
+    """一、指导思想以习近平…: a known section title running straight into its text."""
+    result = []
+    for line in lines:
+        m = RUN_IN_SECTION.match(line.text)
+        if m and len(line.text) > m.end() + 1:
+            result.append(Line(line.number, line.start, line.text[:m.end()]))
+            result.append(Line(line.number, line.start + m.end(), line.text[m.end():]))
+        else:
+            result.append(line)
+    return result
 
 
 def _is_sentence(text: str) -> bool:
@@ -134,52 +166,90 @@ def _annex_start(lines: list[Line], after: int) -> int:
 # --- the notice head -------------------------------------------------------------------
 
 
-def _parse_head(source: SourceText, lines: list[Line]) -> Metadata:
+def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Metadata:
+    """The notice head before the first section, and a signature and date after the body."""
     meta = Metadata()
     texts = [(line, line.text.strip().replace("**", "").strip()) for line in lines]
     texts = [(line, text) for line, text in texts if text]
-    number_at = date_at = recipients_at = None
+    recipients_at = None
     for k, (line, text) in enumerate(texts):
-        if meta.doc_number is None and (m := DOC_NUMBER.fullmatch(text)):
-            meta.doc_number, number_at = re.sub(r"\s", "", m.group(0)), k
-        elif meta.issued is None and (m := DATE_LINE.match(text)):
-            try:
-                meta.issued = date(*map(int, m.groups()))
-            except ValueError:
-                raise DocumentError(source.path, line.number, f"not a valid date: {text}") from None
-            date_at = k
+        if meta.doc_number is None and (m := DOC_NUMBER.search(text)) and (
+            DOC_NUMBER.fullmatch(text) or DB_HEADER.search(text)
+        ):
+            meta.doc_number = re.sub(r"\s", "", m.group(0).split("：")[-1])
         elif meta.release_note is None and (m := RELEASE_NOTE.match(text)):
             meta.release_note = m.group(1)
-        elif recipients_at is None and text.endswith(("：", ":")) and not _is_title(text):
-            meta.recipients = [r for r in re.split("[，、,；]", text.rstrip("：:")) if r]
+        elif recipients_at is None and text.endswith(("：", ":")) and not _is_title(text) and len(text) > 2:
+            meta.recipients = split_names(text.rstrip("：:"))
             recipients_at = k
 
-    start = number_at + 1 if number_at is not None else 0
-    end = recipients_at if recipients_at is not None else len(texts)
-    notice = "".join(text for _, text in texts[start:end] if "通知" in "".join(t for _, t in texts[start:end]))
-    if notice:
-        meta.notice_title = notice
-    if date_at is not None and date_at > 0 and not _is_sentence(texts[date_at - 1][1]):
-        meta.issuer = texts[date_at - 1][1]
-    elif meta.notice_title and "关于" in meta.notice_title:
-        meta.issuer = meta.notice_title.split("关于", 1)[0] or None
+    signed = _signature(source, texts) or _signature(source, [(l, l.text.strip()) for l in tail if l.text.strip()])
+    if signed:
+        meta.issuer, meta.issued = signed
 
-    after_date = texts[(date_at or 0) + 1:]
-    titles = [k for k, (_, text) in enumerate(after_date) if _is_title(text)]
-    if titles:
-        meta.title = after_date[titles[0]][1]
-        preface = after_date[titles[0] + 1:]
+    notice_at = next((k for k, (_, text) in enumerate(texts) if "关于" in text and not DB_HEADER.search(text)), None)
+    if notice_at is not None:
+        start = notice_at
+        if start > 0 and ISSUER_SUFFIX.search(texts[start - 1][1]) and not _is_sentence(texts[start - 1][1]):
+            start -= 1  # the issuing body on its own line above 关于…
+        end = notice_at
+        while end < len(texts) - 1 and not NOTICE_END.search(texts[end][1]):
+            end += 1
+        meta.notice_title = "".join(text for _, text in texts[start:end + 1])
+        if meta.issuer is None and "关于" in meta.notice_title:
+            meta.issuer = meta.notice_title.split("关于", 1)[0] or None
+
+    quoted = re.search("《(.+?)》", meta.notice_title or "")
+    standalone = [k for k, (_, text) in enumerate(texts)
+                  if _is_title(text) and (notice_at is None or k > notice_at)]
+    if quoted:
+        meta.title = quoted.group(1)
+    elif meta.notice_title and _is_title(meta.notice_title):
+        meta.title = meta.notice_title
+    elif standalone:
+        meta.title = texts[standalone[0]][1]
+    if standalone:
+        preface = texts[standalone[-1] + 1:]
     else:
-        quoted = re.search("《(.+?)》", meta.notice_title or "")
-        meta.title = quoted.group(1) if quoted else None
-        preface = [t for t in after_date if not RELEASE_NOTE.match(t[1])]
-    sentences = [s + "。" for text in (t for _, t in preface) for s in text.split("。") if s.strip()]
+        preface = texts[(recipients_at if recipients_at is not None else len(texts)) + 1:]
+    sentences = [s + "。" for _, text in preface if not DATE_LINE.match(text) and not RELEASE_NOTE.match(text)
+                 for s in text.split("。") if s.strip()]
     if sentences:
         chosen = [s for s in sentences if any(w in s for w in SELECTION_WORDS)]
         meta.context = (chosen or sentences)[0]
-    if meta.issuer and (m := JURISDICTION.match(meta.issuer)):
-        meta.jurisdiction = m.group(1)
+    if meta.issuer:
+        if meta.issuer.startswith(NATIONAL_ISSUERS):
+            meta.jurisdiction = "全国"
+        elif m := JURISDICTION.match(meta.issuer):
+            meta.jurisdiction = m.group(1)
     return meta
+
+
+def _signature(source: SourceText, texts) -> tuple[str | None, date] | None:
+    """``(issuer, date)`` from a date line and the body signing above it."""
+    for k, (line, text) in enumerate(texts):
+        if m := DATE_LINE.match(text):
+            try:
+                issued = date(*map(int, m.groups()))
+            except ValueError:
+                raise DocumentError(source.path, line.number, f"not a valid date: {text}") from None
+            above = texts[k - 1][1] if k > 0 else ""
+            issuer = above if above and ISSUER_SUFFIX.search(above) and not _is_sentence(above) else None
+            return issuer, issued
+    return None
+
+
+def _tail_start(lines: list[Line], first: int, end: int) -> int:
+    """Where a closing signature and date begin, if the body ends with them; else ``end``."""
+    for i in range(end - 1, first, -1):
+        text = lines[i].text.strip()
+        if not text:
+            continue
+        if DATE_LINE.match(text):
+            above = lines[i - 1].text.strip()
+            return i - 1 if ISSUER_SUFFIX.search(above) and not _is_sentence(above) else i
+        return end
+    return end
 
 
 def _is_title(text: str) -> bool:
@@ -267,74 +337,172 @@ def _goals(par: Paragraph, already: int) -> list[Goal]:
 # --- pilot tasks, work tasks and measures ------------------------------------------------
 
 
-def _parse_measures(source: SourceText, lines: list[Line]) -> list[PilotTask]:
-    pilot_tasks: list[PilotTask] = []
-    pending: Paragraph | None = None  # measure text read but not yet closed by an annotation
-    seen_work_tasks: dict[int, int] = {}
+def marker(text: str) -> tuple[str, int, int] | None:
+    """``(style, value, end)`` of the list marker ``text`` starts with, if any."""
+    for style, pattern in MARKERS:
+        m = pattern.match(text)
+        if m:
+            raw = m.group(1)
+            value = (CIRCLED.index(raw) + 1 if style == "circled"
+                     else chinese_to_int(raw) if style == "chinese" else int(raw))
+            return style, value, m.end()
+    return None
 
-    def flush() -> None:
-        nonlocal pending
-        if pending is not None and pending.text.strip("。；， "):
-            add_measure(pending, [], pending.span())
-        pending = None
 
-    def add_measure(text: Paragraph, units: list[UnitMention], span) -> None:
-        if not pilot_tasks or not pilot_tasks[-1].work_tasks:
-            raise DocumentError(source.path, text.line, "measure text before any numbered work task")
-        work_task = pilot_tasks[-1].work_tasks[-1]
-        body = text.strip()
-        if label := MEASURE_LABEL.match(body.text):
-            body = body.slice(label.end())
-        if body.text[:1] in CIRCLED:
-            body = body.slice(1)
-        number = len(work_task.measures) + 1
-        work_task.measures.append(Measure(work_task.number, number, body.text.strip(), units, span))
+class _MeasureReader:
+    """Reads pilot tasks （一）, their numbered work tasks and the measures under them.
 
-    for par in paragraphs(source, lines):
-        head = SUBHEADING.match(par.text)
-        if head:
-            flush()
-            annotations = find_annotations(par)
-            leads = [u for a in annotations if a.role == ROLE_LEAD for u in a.units]
-            title = _without(par.text, annotations, head.start(2)).strip().rstrip("。.")
-            pilot_tasks.append(
-                PilotTask(chinese_to_int(head.group(1)), title, leads, [], par.span())
-            )
-            continue
-        task = WORK_TASK.match(par.text)
-        if task:
-            flush()
-            if not pilot_tasks:
-                raise DocumentError(source.path, par.line, "numbered work task before any pilot task （一）…")
-            number = int(task.group(1))
-            if number in seen_work_tasks:
+    Work tasks may be numbered 1. 1． 1﹒ 1、 （1） or ①, mixed within one list, running on
+    across pilot tasks or starting again at 1. A marker that starts again at 1 inside a work
+    task opens a sub-list (the ①–⑤ items of one work task), whose items are measure text.
+    """
+
+    def __init__(self, source: SourceText):
+        self.source = source
+        self.annotations = AnnotationReader()
+        self.pilot_tasks: list[PilotTask] = []
+        self.pending: Paragraph | None = None  # measure text not yet closed by an annotation
+        self.sub_list: tuple[str, int] | None = None  # (style, next value) of an open sub-list
+        self.last_work_task = 0
+        self.work_task_style: str | None = None
+
+    def read(self, sections: list[list[Line]]) -> list[PilotTask]:
+        for index, lines in enumerate(sections, start=1):
+            for par in paragraphs(self.source, lines):
+                self._paragraph(par, index)
+            self._flush()
+        self._unique_keys()
+        return self.pilot_tasks
+
+    def _paragraph(self, par: Paragraph, section: int) -> None:
+        found = marker(par.text)
+        style = found[0] if found else None
+        if style == "chinese":
+            self._flush()
+            self._pilot_task(par, found)
+        elif style in ("number", "paren", "circled") and self._is_work_task(found):
+            self._flush()
+            self._work_task(par, found)
+        else:
+            if found and self.sub_list is None:
+                self.sub_list = (found[0], found[1] + 1)
+            elif found and self.sub_list:
+                self.sub_list = (self.sub_list[0], found[1] + 1)
+            self._text(par)
+
+    def _is_work_task(self, found: tuple[str, int, int]) -> bool:
+        style, value, _ = found
+        if not self.pilot_tasks:
+            return True
+        current = self.pilot_tasks[-1]
+        if not current.work_tasks:
+            return True  # the first numbered item under a pilot task
+        if self.sub_list and style == self.sub_list[0] and value == self.sub_list[1]:
+            return False
+        if value == self.last_work_task + 1:
+            return True
+        if value == 1 and style != self.work_task_style:
+            return False  # a sub-list starts
+        return not (self.sub_list and value == self.sub_list[1] and style != self.work_task_style)
+
+    def _pilot_task(self, par: Paragraph, found) -> None:
+        annotations = self.annotations.find(par)
+        leads = [u for a in annotations for u in (a.leads or a.units)]
+        title = _without(par.text, annotations, found[2]).strip().rstrip("。.")
+        self.pilot_tasks.append(PilotTask(found[1], title, leads, [], par.span()))
+        self.sub_list = None
+
+    def _work_task(self, par: Paragraph, found) -> None:
+        if not self.pilot_tasks:
+            raise DocumentError(self.source.path, par.line, "numbered work task before any pilot task （一）…")
+        number = found[1]
+        pilot_task = self.pilot_tasks[-1]
+        for wt in pilot_task.work_tasks:
+            if wt.number == number:
                 raise DocumentError(
-                    source.path, par.line,
-                    f"work task number {number} is used twice (first on line {seen_work_tasks[number]})",
+                    self.source.path, par.line,
+                    f"work task number {number} is used twice (first on line {wt.span.line})",
                 )
-            seen_work_tasks[number] = par.line
-            label = MEASURE_LABEL.search(par.text)
-            heading = par.slice(0, label.start()) if label else par
-            title = heading.text[task.start(2):].strip().rstrip("。.")
-            pilot_tasks[-1].work_tasks.append(WorkTask(number, title, [], heading.span()))
-            if label is None:
-                continue
-            par = par.slice(label.start())
-        pending = par if pending is None else Paragraph(
-            pending.text + par.text, pending.offsets + par.offsets, source
+        label = MEASURE_LABEL.search(par.text)
+        annotations = [a for a in self.annotations.find(par) if a.units or a.leads]
+        if label:
+            heading, rest = par.slice(0, label.start()), par.slice(label.start())
+        elif annotations:
+            # 1. 推进某某工作。具体内容……（A、B等负责）: the first sentence is the title, the
+            # whole item is the measure.
+            first_stop = par.text.find("。", found[2])
+            cut = min(first_stop + 1 if first_stop >= 0 else len(par.text), annotations[0].start)
+            heading = par.slice(0, cut)
+            # The title alone is the measure when the annotation follows it directly.
+            rest = par.slice(cut) if par.text[cut:annotations[0].start].strip(" 　。") else par
+        else:
+            heading, rest = par, None
+        title = heading.text[found[2]:].strip().rstrip("。.")
+        pilot_task.work_tasks.append(WorkTask(number, title, [], heading.span()))
+        self.last_work_task = number
+        self.work_task_style = found[0]
+        self.sub_list = None
+        if rest is not None:
+            if rest is par:
+                rest = par.slice(found[2])
+            self._text(rest)
+
+    def _text(self, par: Paragraph) -> None:
+        self.pending = par if self.pending is None else Paragraph(
+            self.pending.text + par.text, self.pending.offsets + par.offsets, self.source
         )
         done = 0
-        for annotation in find_annotations(pending):
-            if annotation.role == ROLE_RESPONSIBLE:
-                add_measure(pending.slice(done, annotation.start), annotation.units,
-                            pending.span(done, annotation.end))
-                done = annotation.end
-        pending = pending.slice(done) if pending.text[done:].strip() else None
-    flush()
-    return pilot_tasks
+        for annotation in self.annotations.find(self.pending):
+            self._add_measure(self.pending.slice(done, annotation.start), annotation,
+                              self.pending.span(done, annotation.end))
+            done = annotation.end
+        rest = self.pending.text[done:]
+        self.pending = self.pending.slice(done) if rest.strip(" 　。；，") else None
+
+    def _flush(self) -> None:
+        if self.pending is not None and self.pending.text.strip("。；， 　"):
+            self._add_measure(self.pending, None, self.pending.span())
+        self.pending = None
+
+    def _add_measure(self, text: Paragraph, annotation, span) -> None:
+        if not self.pilot_tasks or not self.pilot_tasks[-1].work_tasks:
+            if annotation is None or not self.pilot_tasks:
+                raise DocumentError(self.source.path, text.line, "measure text before any numbered work task")
+            # A pilot task whose text carries its own annotation, with no work tasks under it.
+            self.pilot_tasks[-1].lead_units.extend(annotation.leads)
+            return
+        work_task = self.pilot_tasks[-1].work_tasks[-1]
+        body = text.strip()
+        while body.text[:1] in "。；，,;":  # the stop after the previous measure's annotation
+            body = body.slice(1).strip()
+        if label := MEASURE_LABEL.match(body.text):
+            body = body.slice(label.end())
+        if (found := marker(body.text)) and found[0] in ("circled", "paren"):
+            body = body.slice(found[2])
+        units = annotation.all_units if annotation else []
+        measure = Measure(
+            work_task.key, len(work_task.measures) + 1, body.text.strip(" 　"), units, span,
+            leads=list(annotation.leads) if annotation else [],
+            deadline=annotation.deadline if annotation else None,
+            points=annotation.points if annotation else None,
+        )
+        work_task.measures.append(measure)
+
+    def _unique_keys(self) -> None:
+        """Keys for IRIs: the document's numbers, qualified where numbering starts again."""
+        pilot_numbers = [pt.number for pt in self.pilot_tasks]
+        for k, pt in enumerate(self.pilot_tasks, start=1):
+            pt.key = str(pt.number) if pilot_numbers.count(pt.number) == 1 else str(k)
+        work_numbers = [wt.number for pt in self.pilot_tasks for wt in pt.work_tasks]
+        restarts = len(work_numbers) != len(set(work_numbers))
+        for pt in self.pilot_tasks:
+            for wt in pt.work_tasks:
+                wt.key = f"{pt.key}-{wt.number}" if restarts else str(wt.number)
+                for m in wt.measures:
+                    m.work_task = wt.key
 
 
-def _without(text: str, annotations: list[Annotation], start: int) -> str:
+def _without(text: str, annotations: list, start: int) -> str:
     parts, pos = [], start
     for a in annotations:
         parts.append(text[pos:a.start])

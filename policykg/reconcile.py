@@ -91,7 +91,7 @@ def reconcile(doc: PlanDocument, resolve: Callable[[str], Unit]) -> Reconciliati
         if row is not None and row not in item.rows:
             item.rows.append(row)
 
-    work_task_of = {wt.number: wt for wt in work_tasks}
+    work_task_of = {wt.key: wt for wt in work_tasks}
     for a in alignments:
         row = a.row.row
         if a.pilot_task is not None:
@@ -110,7 +110,7 @@ def reconcile(doc: PlanDocument, resolve: Callable[[str], Unit]) -> Reconciliati
         if a.work_task is not None and a.work_task is not body_wt:
             note("work-task", subject, f"{body_wt.number}. {body_wt.title}", a.row.work_task, row)
         elif a.work_task is not None and normalize(body_wt.title) != normalize(a.row.work_task):
-            note("title-text", ("work-task", str(body_wt.number)), body_wt.title, a.row.work_task, row)
+            note("title-text", ("work-task", body_wt.key), body_wt.title, a.row.work_task, row)
         _compare_units(note, "responsible-units", subject, m.units, a.row.units, resolve, row)
         body_text, annex_text = normalize(m.text), normalize(a.row.text)
         if annex_text not in body_text:
@@ -139,7 +139,7 @@ def _align(row: AnnexRow, measures: list[Measure], work_tasks: list[WorkTask],
     for index, m in enumerate(measures):
         score = fuzz.partial_ratio(text, normalize(m.text))
         # Ties go to a measure under the work task the row names, then to the earlier one.
-        key = (score, work_task is not None and m.work_task == work_task.number, -index)
+        key = (score, work_task is not None and m.work_task == work_task.key, -index)
         if best_key is None or key > best_key:
             best, best_key = m, key
     score = best_key[0] if best_key else 0.0

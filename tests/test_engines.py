@@ -1,0 +1,40 @@
+"""Loading graph files into both engines."""
+
+import pytest
+
+from conftest import ROOT
+from policykg.engines import GraphLoadError, load_engine
+
+FIXTURE = ROOT / "tests" / "fixtures" / "mini_plan.ttl"
+
+
+def test_turtle_ntriples_and_trig_load_the_same_triples(tmp_path):
+    from rdflib import Dataset, Graph, URIRef
+
+    g = Graph().parse(FIXTURE)
+    g.serialize(tmp_path / "a.nt", format="nt")
+    ds = Dataset()
+    named = ds.graph(URIRef("https://example.org/g"))
+    for t in g:
+        named.add(t)
+    ds.serialize(tmp_path / "b.trig", format="trig")
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    for engine in ("oxigraph", "rdflib"):
+        for path in (FIXTURE, tmp_path / "a.nt", tmp_path / "b.trig"):
+            e = load_engine([path], engine)
+            assert e.run(count).values() == [(str(len(g)),)], (engine, path.name)
+
+
+def test_missing_or_unknown_files_are_named(tmp_path):
+    with pytest.raises(GraphLoadError, match="no such file"):
+        load_engine([tmp_path / "nope.ttl"])
+    (tmp_path / "x.xml").write_text("<rdf/>")
+    with pytest.raises(GraphLoadError, match="unknown graph format"):
+        load_engine([tmp_path / "x.xml"])
+    with pytest.raises(GraphLoadError, match="no graph files"):
+        load_engine([tmp_path / "empty"] if (tmp_path / "empty").mkdir() is None else [])
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n")
+    for engine in ("oxigraph", "rdflib"):
+        with pytest.raises(GraphLoadError, match="bad.ttl: cannot read"):
+            load_engine([bad], engine)

@@ -1,0 +1,164 @@
+"""The parser against what the Gaoqing plan says (read from the document, not the parser)."""
+
+from datetime import date
+
+import pytest
+
+
+def names(mentions):
+    return [m.name for m in mentions]
+
+
+def test_metadata(doc):
+    meta = doc.metadata
+    assert meta.doc_number == "高政办字〔2022〕21号"
+    assert meta.issuer == "高青县人民政府办公室"
+    assert meta.issued == date(2022, 6, 8)
+    assert meta.title == "高青县城乡融合发展试验区实施方案"
+    assert meta.notice_title == "高青县人民政府办公室关于印发《高青县城乡融合发展试验区实施方案》的通知"
+    assert meta.recipients == ["各镇人民政府", "各街道办事处", "县政府各部门", "各有关单位"]
+    assert meta.release_note == "此件公开发布"
+    assert meta.context == "2020年8月，我县入选首批省级城乡融合发展试验区。"
+    assert meta.jurisdiction == "高青县"
+
+
+def test_guiding_ideology_and_principles(doc):
+    assert doc.guiding_ideology.startswith("以习近平新时代中国特色社会主义思想为指导")
+    assert doc.guiding_ideology.endswith("形成可复制可推广的典型经验和体制机制改革举措。")
+    assert [(p.number, p.title) for p in doc.principles] == [
+        (1, "坚持先行先试，方向明确"),
+        (2, "坚持整体谋划，重点突破"),
+        (3, "坚持政府主导，市场运作"),
+        (4, "坚持守住底线，积极稳妥"),
+    ]
+    assert doc.principles[3].text.startswith("正确处理改革、发展、稳定的关系")
+
+
+def test_stages_and_goals(doc):
+    first, second = doc.stages
+    assert (first.number, first.start_year, first.end_year) == (1, 2020, 2022)
+    assert (second.number, second.start_year, second.end_year) == (2, 2023, 2025)
+    assert first.summary == "城乡融合发展体制基本完善，人才、土地、资本、基础设施等要素流通制度基本打通。"
+    assert second.summary.startswith("实现城乡生产要素双向自由流动的制度性通道基本打通")
+    # 具体内容为 lists four sentences in each stage.
+    assert len(first.goals) == 4 and len(second.goals) == 4
+    assert first.goals[3].text == "初步建立生态产品价值实现机制。"
+    # The goal broken by a blank line (农村产 / 权保护) is one sentence again.
+    assert first.goals[2].text == "城乡产业协同发展平台进入运行，农村产权保护交易制度框架基本形成。"
+
+
+def test_pilot_tasks_and_lead_units(doc):
+    assert [(pt.number, pt.title) for pt in doc.pilot_tasks] == [
+        (1, "建立城乡有序流动的人口迁移制度"),
+        (2, "建立进城落户农民依法自愿有偿转让退出农村权益制度"),
+        (3, "搭建城乡产业协同发展平台"),
+        (4, "建立生态产品价值实现机制"),
+    ]
+    assert [names(pt.lead_units) for pt in doc.pilot_tasks] == [
+        ["县公安局"],
+        ["县自然资源局"],
+        ["县农业农村局"],
+        ["县自然资源局", "县农业农村局", "市生态环境局高青分局"],
+    ]
+
+
+def test_work_tasks_numbered_1_to_14_under_their_pilot_tasks(doc):
+    assert [[wt.number for wt in pt.work_tasks] for pt in doc.pilot_tasks] == [
+        [1, 2, 3], [4, 5, 6], [7, 8, 9, 10, 11], [12, 13, 14],
+    ]
+    work_tasks = {wt.number: wt for wt in doc.work_tasks()}
+    assert work_tasks[1].title == "建立城乡统一要素市场，构建要素均衡配置体制"
+    assert work_tasks[7].title == "优化城乡融合产业空间格局"
+    assert work_tasks[14].title == "创新生态价值产业实现路径"
+
+
+def test_each_annotated_passage_is_one_measure(doc):
+    per_task = {wt.number: len(wt.measures) for wt in doc.work_tasks()}
+    # Work tasks 4 and 5 have two annotated paragraphs each; 8 has the five items ①–⑤.
+    assert per_task == {1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 6: 1, 7: 1, 8: 5, 9: 1, 10: 1, 11: 1, 12: 1, 13: 1, 14: 1}
+    assert len(doc.measures()) == 20
+
+
+def test_measure_responsible_units(doc):
+    measures = {m.id: m for m in doc.measures()}
+    assert names(measures["1.1"].units) == [
+        "县发展改革局", "县科技局", "县公安局", "县人力资源社会保障局", "县自然资源局",
+        "县交通运输局", "县卫生健康局", "各镇办",
+    ]
+    assert names(measures["4.1"].units) == ["县农业农村局", "各镇办"]
+    assert names(measures["4.2"].units) == ["县自然资源局", "各镇办"]
+    assert names(measures["8.1"].units) == ["县发展改革局", "县自然资源局", "各镇办"]
+    assert names(measures["8.4"].units) == [
+        "县工业和信息化局", "县农业农村局", "县文化和旅游局", "县市场监督管理局", "市生态环境局高青分局", "各镇办",
+    ]
+    assert names(measures["13.1"].units) == [
+        "县发展改革局", "县自然资源局", "县金融证券服务中心", "市生态环境局高青分局", "中国人民银行高青县支行", "各镇办",
+    ]
+    # Measure 14's annotation is broken across a blank line (责任单 / 位：) and still reads whole.
+    assert names(measures["14.1"].units) == [
+        "县发展改革局", "县工业和信息化局", "县自然资源局", "县农业农村局", "县文化旅游局",
+        "县卫生健康局", "市生态环境局高青分局", "各镇办",
+    ]
+    assert all(names(m.units)[-1] == "各镇办" for m in doc.measures())
+
+
+def test_measure_texts_are_rejoined_and_unlabelled(doc):
+    measures = {m.id: m for m in doc.measures()}
+    assert measures["1.1"].text.startswith("建设城乡统一开放")  # 落实措施： removed
+    assert "制定城乡规划和要素配置的地方标准体系" in measures["1.1"].text  # 要素配 / 置 rejoined
+    assert measures["8.1"].text.startswith("特色小镇：")  # ① removed
+    assert measures["8.5"].text.startswith("城乡融合经典项目：")
+    assert measures["11.1"].text.startswith("建立城乡统一要素市场，构建要素均衡配置体制，推进城乡要素双向合理流动")
+    assert "（责任单位" not in measures["14.1"].text
+
+
+def test_spans_point_at_the_source(doc, gaoqing_text):
+    measures = {m.id: m for m in doc.measures()}
+    m = measures["4.2"]
+    quoted = gaoqing_text[m.span.start:m.span.end]
+    assert quoted.startswith("建设农村集体土地确权发证信息化")
+    assert quoted.endswith("（责任单位：县自然资源局，各镇办）")
+    assert m.span.line == 79 and m.span.end_line == 79
+    broken = measures["14.1"]
+    assert (broken.span.line, broken.span.end_line) == (141, 143)
+    unit = broken.units[0]
+    assert gaoqing_text[unit.span.start:unit.span.end] == "县发展改革局"
+
+
+def test_safeguards_and_bodies(doc):
+    assert [(s.number, s.title) for s in doc.safeguards] == [
+        (1, "健全组织领导机制"), (2, "建立工作推进机制"), (3, "完善考核评价机制"),
+    ]
+    assert names(doc.safeguards[0].bodies) == ["高青县城镇化工作领导小组"]
+    assert set(names(doc.safeguards[1].bodies)) == {"城乡融合发展联席会议", "县城镇化工作领导小组办公室"}
+
+
+def test_annex_rows_fill_merged_cells(doc):
+    rows = doc.annex
+    # Four tables of 9, 7, 9 and 3 data rows under repeated header rows.
+    assert len(rows) == 28
+    assert rows[0].pilot_task == "建立城乡有序流动的人口迁移制度"
+    # The second and third rows leave pilot task, lead, work task and units empty: merged.
+    assert rows[1].pilot_task == rows[0].pilot_task
+    assert names(rows[2].lead_units) == ["县公安局"]
+    assert rows[2].work_task == "建立城乡统一要素市场，构建要素均衡配置体制。"
+    assert names(rows[2].units) == names(rows[0].units)
+    assert rows[2].text.startswith("坚持全域统筹和城乡等值")
+    # The fourth pilot task lists only 县自然资源局 as lead in the annex.
+    assert names(rows[-1].lead_units) == ["县自然资源局"]
+    assert rows[-1].span.part == "annex" and rows[-1].span.line == 193
+
+
+@pytest.mark.parametrize("mark", ["1.", "1．", "1﹒", "1、"])
+def test_work_task_numbering_styles(mark, tmp_path):
+    from policykg.parse import parse_plan
+
+    text = (
+        "一、指导思想\n\n以此为指导。\n\n二、主要任务\n\n（一）建立测试制度（牵头单位：县公安局）\n\n"
+        f"{mark} 建立测试平台。\n\n落实措施：建设测试平台。（责任单位：县公安局、县科技局，各镇办）\n"
+    )
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = parse_plan(path)
+    assert doc.work_tasks()[0].number == 1
+    assert names(doc.measures()[0].units) == ["县公安局", "县科技局", "各镇办"]

@@ -1,0 +1,81 @@
+"""The query, queries, serve and push commands: output, exit codes, messages."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from click.testing import CliRunner
+
+from conftest import ROOT
+from policykg.cli import cli
+from policykg.server import free_port
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_query_formats():
+    res = invoke("query", "lead-units", "-g", str(ROOT / "graph"), "--format", "json")
+    assert res.exit_code == 0
+    data = json.loads(res.output)
+    assert data["head"]["vars"] == ["pilot_task", "pilot_task_title", "unit", "unit_en", "source"]
+    csv_out = invoke("query", "lead-units", "-g", str(ROOT / "graph"), "-f", "csv").output
+    assert csv_out.splitlines()[1].startswith("1,建立城乡有序流动的人口迁移制度,县公安局,")
+    table = invoke("query", "lead-units", "-g", str(ROOT / "graph")).output
+    assert "县公安局" in table and table.rstrip().endswith("(10 rows)")
+
+
+def test_lang_option_picks_english_names():
+    res = invoke("query", "co-responsibility", "-g", str(ROOT / "graph"), "--lang", "en", "-f", "csv")
+    assert res.output.splitlines()[1].startswith("County Agriculture and Rural Affairs Bureau,")
+
+
+def test_user_errors_exit_2_with_a_message():
+    res = invoke("query", "no-such-query", "-g", str(ROOT / "graph"))
+    assert res.exit_code == 2 and "lead-units" in res.output
+    res = invoke("query", "measures-of-unit", "-g", str(ROOT / "graph"))
+    assert res.exit_code == 2 and "needs parameter 'unit'" in res.output
+    res = invoke("query", "-e", "SELECT * WHERE {\n ?s ?p }", "-g", str(ROOT / "graph"))
+    assert res.exit_code == 2 and "-e:2:" in res.output and "syntax error" in res.output
+    res = invoke("query", "-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+                 "-g", str(ROOT / "graph"))
+    assert res.exit_code == 2 and "SERVICE" in res.output
+
+
+def test_unreachable_endpoint_without_traceback():
+    port = free_port()
+    proc = subprocess.run([sys.executable, "-m", "policykg", "query", "lead-units", "--endpoint",
+                           f"http://127.0.0.1:{port}/query"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert f"127.0.0.1:{port}" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_queries_lists_the_catalog():
+    res = invoke("queries")
+    assert res.exit_code == 0 and "lead-units" in res.output and "试验任务的牵头单位" in res.output
+    detail = invoke("queries", "search").output
+    assert "keyword" in detail and "columns: work_task, measure, text" in detail
+
+
+def test_serve_prints_the_address_and_stops_on_ctrl_c():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "policykg", "serve", "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()
+        assert first.strip() == f"SPARQL endpoint: http://127.0.0.1:{port}/query"
+        res = invoke("query", "lead-units", "--endpoint", f"http://127.0.0.1:{port}/query", "-f", "csv")
+        assert "县公安局" in res.output
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(10) == 0 or proc.returncode is not None
+        time.sleep(0.2)
+        res = CliRunner().invoke(cli, ["query", "-e", "ASK {}", "--endpoint",
+                                       f"http://127.0.0.1:{port}/query"])
+        assert res.exit_code == 1  # the server is gone with it
+    finally:
+        if proc.poll() is None:
+            proc.kill()

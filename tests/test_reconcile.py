@@ -1,0 +1,93 @@
+"""Body/annex alignment and discrepancies, stated from reading both parts of the plan."""
+
+
+def by_kind(rec, kind):
+    return {d.subject: d for d in rec.discrepancies if d.kind == kind}
+
+
+def test_every_annex_row_aligns_to_the_measure_it_copies(rec):
+    aligned = [a.measure.id for a in rec.alignments]
+    # Measure 1.1 is split over rows 1-3, 2.1 over 4-6, 3.1 over 7-9, 6.1 over 14-16.
+    assert aligned[:9] == ["1.1"] * 3 + ["2.1"] * 3 + ["3.1"] * 3
+    assert aligned[9:16] == ["4.1", "4.2", "5.1", "5.2", "6.1", "6.1", "6.1"]
+    assert aligned[16:25] == ["7.1", "8.1", "8.2", "8.3", "8.4", "8.5", "9.1", "10.1", "11.1"]
+    assert aligned[25:] == ["12.1", "13.1", "14.1"]
+
+
+def test_alignment_is_by_text_not_position(doc, place):
+    import copy
+
+    from policykg.reconcile import reconcile
+
+    shuffled = copy.deepcopy(doc)
+    shuffled.annex.reverse()
+    aligned = {a.row.text[:12]: a.measure.id for a in reconcile(shuffled, place.resolve).alignments}
+    assert aligned["构筑城乡空间融合发展格局"] == "7.1"
+    assert aligned["建设农村集体土地确权发证"] == "4.2"
+
+
+def test_lead_unit_discrepancy_of_pilot_task_4(rec):
+    d = by_kind(rec, "lead-units")[("pilot-task", "4")]
+    assert d.body_value == "县自然资源局、县农业农村局、市生态环境局高青分局"
+    assert d.annex_value == "县自然资源局"
+    assert len(by_kind(rec, "lead-units")) == 1
+
+
+def test_responsible_unit_discrepancies(rec):
+    found = by_kind(rec, "responsible-units")
+    # Rows 14 and 15 of the annex leave 县农业农村局 out of measure 6's first two parts.
+    assert found[("measure", "6.1")].annex_value == "县自然资源局、各镇办"
+    assert found[("measure", "6.1")].rows == [14, 15]
+    # ①特色小镇: the body names 县自然资源局, the annex 县农业农村局.
+    assert found[("measure", "8.1")].body_value == "县发展改革局、县自然资源局、各镇办"
+    assert found[("measure", "8.1")].annex_value == "县发展改革局、县农业农村局、各镇办"
+    assert set(found) == {("measure", "6.1"), ("measure", "8.1")}
+
+
+def test_measures_placed_under_other_work_tasks(rec):
+    found = by_kind(rec, "work-task")
+    # The annex shifts the second measure of work task 4 and both measures of work task 5 down
+    # one work task.
+    assert set(found) == {("measure", "4.2"), ("measure", "5.1"), ("measure", "5.2")}
+    assert found[("measure", "4.2")].annex_value.startswith("确定转让退出机制与完善奖补政策")
+
+
+def test_unit_name_variants(rec):
+    found = by_kind(rec, "unit-name")
+    housing = found[("unit", "housing-urban-rural-development-bureau")]
+    assert (housing.body_value, housing.annex_value) == ("县住房城乡建设局", "县住房和城乡建设局")
+    finance = found[("unit", "finance-securities-service-center")]
+    assert (finance.body_value, finance.annex_value) == ("县金融证券服务中心", "县金融证券发展服务中心")
+
+
+def test_title_wording_ignores_trailing_punctuation(rec):
+    found = by_kind(rec, "title-text")
+    # Work task 10 loses 的 in the annex; work task 7 only loses its 。 and is not reported.
+    assert ("work-task", "10") in found
+    assert ("work-task", "7") not in found
+
+
+def test_measure_wording_differences(rec):
+    found = by_kind(rec, "measure-text")
+    assert "折算转算" in found[("measure", "12.1")].body_value
+    assert "折算核算" in found[("measure", "12.1")].annex_value
+    assert "正面负面清单" in found[("measure", "13.1")].body_value
+    assert "服务体系项目建设" in found[("measure", "8.2")].annex_value
+    # Rows that copy the body exactly (e.g. measure 7) are not reported.
+    assert ("measure", "7.1") not in found
+    assert ("measure", "1.1") not in found
+
+
+def test_no_unmatched_rows_or_measures(rec):
+    assert by_kind(rec, "unmatched") == {}
+
+
+def test_goals_linked_to_the_pilot_tasks_they_name(rec):
+    links = {(link.stage, link.goal, link.pilot_task) for link in rec.goal_links}
+    assert links == {(1, 1, 1), (1, 2, 2), (1, 3, 3), (1, 4, 4), (2, 1, 1), (2, 3, 3)}
+
+
+def test_changes_rendering():
+    from policykg.reconcile import changes
+
+    assert changes("甲乙丙丁", "甲乙戊丁") == "甲乙[-丙][+戊]丁"
