@@ -37,7 +37,7 @@ def cli() -> None:
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option("--out", default="graph", show_default=True, type=click.Path(file_okay=False),
               help="Folder to write the graph files to.")
-@click.option("--format", "formats", default="turtle", show_default=True,
+@click.option("--format", "formats", default="turtle,trig", show_default=True,
               help="Comma-separated formats to write: turtle, nt, jsonld, trig.")
 @click.option("--namespace", default=None,
               help="Namespace for the data IRIs (default https://w3id.org/policykg/id/).")
@@ -59,6 +59,7 @@ def build(sources, out, formats, namespace, registry_dir, quiet):
 
     result = run_build(
         list(sources) or ["sources"],
+        progress=_progress,
         out=out,
         formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
         namespace=namespace or DEFAULT_NAMESPACE,
@@ -69,6 +70,16 @@ def build(sources, out, formats, namespace, registry_dir, quiet):
             click.echo(str(path))
     else:
         click.echo(summary(result))
+
+
+def _progress(paths):
+    """A progress bar over many documents on a terminal; nothing otherwise."""
+    if len(paths) < 2 or not sys.stderr.isatty():
+        yield from paths
+        return
+    with click.progressbar(paths, label="parsing plans", file=sys.stderr,
+                           item_show_func=lambda p: p.name if p else "") as bar:
+        yield from bar
 
 
 @cli.command()

@@ -51,14 +51,32 @@ def bind_prefixes(graph: Graph) -> None:
         graph.bind(prefix, namespace, override=True, replace=True)
 
 
+def plan_iri(plan: PlanInput, namespace: str = DEFAULT_NAMESPACE) -> URIRef:
+    return URIRef(f"{namespace}plan/{plan.jurisdiction.slug}/{plan.document.slug}")
+
+
 def to_graph(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE) -> Graph:
-    """The RDF graph of ``plans``: their content, units, assignments and discrepancies."""
+    """The union graph of ``plans`` and the controlled values they use."""
     graph = Graph()
     bind_prefixes(graph)
     _add_concepts(graph)
     for plan in plans:
         _PlanMapper(graph, plan, namespace).map()
     return graph
+
+
+def to_dataset(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE):
+    """A Dataset with one named graph per plan (named by the plan's IRI); the controlled
+    values sit in the default graph."""
+    from rdflib import Dataset
+
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    _add_concepts(dataset.default_graph)
+    for plan in plans:
+        named = dataset.graph(plan_iri(plan, namespace))
+        _PlanMapper(named, plan, namespace).map()
+    return dataset
 
 
 def _add_concepts(graph: Graph) -> None:
@@ -82,7 +100,7 @@ class _PlanMapper:
         self.place = plan.jurisdiction
         self.rec = plan.reconciliation
         self.ns = namespace
-        self.plan = URIRef(f"{namespace}plan/{self.place.slug}/{self.doc.slug}")
+        self.plan = plan_iri(plan, namespace)
         self.units: dict[str, Unit] = {}
         self.spellings: dict[str, set[str]] = {}
 
