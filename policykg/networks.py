@@ -60,8 +60,13 @@ def load_graph(paths: Iterable[str | Path]) -> rdflib.Graph:
     files: list[Path] = []
     for p in paths:
         p = Path(p)
-        if p.is_dir():
-            files += sorted(f for f in p.iterdir() if f.suffix in RDF_SUFFIXES)
+        if p.is_dir():  # one file per graph name: Turtle over N-Triples over JSON-LD over TriG
+            by_stem: dict[str, Path] = {}
+            for f in sorted(p.iterdir(), key=lambda f: (list(RDF_SUFFIXES).index(f.suffix)
+                                                        if f.suffix in RDF_SUFFIXES else 99, f.name)):
+                if f.suffix in RDF_SUFFIXES:
+                    by_stem.setdefault(f.stem, f)
+            files += sorted(by_stem.values())
         elif p.is_file():
             files.append(p)
         else:
