@@ -134,7 +134,7 @@ def visualize(graph_dir, out, lang, endpoint):
     from .networks import load_graph
     from .views import build_views
 
-    source = endpoint or load_graph([graph_dir])
+    source = endpoint or load_graph([graph_dir])  # an endpoint URL, or the local graph
     result = build_views(source, out, lang=lang)
     c = result.counts
     click.echo(f"{len(result.files)} files written to {result.out}/ "

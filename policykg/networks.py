@@ -24,13 +24,11 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence, Union
 
 import networkx as nx
-import rdflib
 
 from .errors import PolicyKGError
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 COLLECTIVE_TYPE = "township-collective"
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads"}
 
 # The order unit types appear in legends and tables; labels come from the graph when it has them.
 UNIT_TYPES = (
@@ -45,7 +43,7 @@ UNIT_TYPES = (
 )
 
 Row = dict
-Source = Union[rdflib.Graph, str]
+Source = Union["Engine", str]
 
 
 class QueryError(PolicyKGError):
@@ -54,31 +52,11 @@ class QueryError(PolicyKGError):
 
 # --------------------------------------------------------------------------- running queries
 
-def load_graph(paths: Iterable[str | Path]) -> rdflib.Graph:
-    """One rdflib graph from RDF files and folders of them (.ttl, .nt, .jsonld, .trig, .nq)."""
-    graph = rdflib.Graph()
-    files: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():  # one file per graph name: Turtle over N-Triples over JSON-LD over TriG
-            by_stem: dict[str, Path] = {}
-            for f in sorted(p.iterdir(), key=lambda f: (list(RDF_SUFFIXES).index(f.suffix)
-                                                        if f.suffix in RDF_SUFFIXES else 99, f.name)):
-                if f.suffix in RDF_SUFFIXES:
-                    by_stem.setdefault(f.stem, f)
-            files += sorted(by_stem.values())
-        elif p.is_file():
-            files.append(p)
-        else:
-            raise QueryError(f"{p}: no such file or folder")
-    if not files:
-        raise QueryError("no RDF files found in " + ", ".join(str(p) for p in paths))
-    for f in files:
-        try:
-            graph.parse(f, format=RDF_SUFFIXES.get(f.suffix, "turtle"))
-        except Exception as err:  # rdflib raises many kinds
-            raise QueryError(f"{f}: cannot be read as RDF: {err}") from err
-    return graph
+def load_graph(paths: Iterable[str | Path]) -> "Engine":
+    """An in-process query engine over RDF files and folders of them (see :mod:`policykg.engines`)."""
+    from .engines import load_engine
+
+    return load_engine(list(paths))
 
 
 def query_text(name: str, query_dir: str | Path | None = None) -> str:
@@ -88,58 +66,39 @@ def query_text(name: str, query_dir: str | Path | None = None) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _term_value(term: object) -> object:
-    if term is None:
-        return None
-    if isinstance(term, rdflib.Literal):
-        value = term.toPython()
-        return value if isinstance(value, (int, float, bool, str)) else str(term)
-    return str(term)
-
-
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTS = {_XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
 
 
-def _json_value(binding: Mapping) -> object:
-    value, dtype = binding.get("value"), binding.get("datatype")
-    if dtype in _INTS:
-        return int(value)
-    if dtype in (_XSD + "decimal", _XSD + "double", _XSD + "float"):
-        return float(value)
-    if dtype == _XSD + "boolean":
-        return value in ("true", "1")
-    return value
+def _value(term) -> object:
+    """A result term as a plain Python value: numbers and booleans typed, everything else text."""
+    if term is None:
+        return None
+    if term.datatype in _INTS:
+        return int(term.value)
+    if term.datatype in (_XSD + "decimal", _XSD + "double", _XSD + "float"):
+        return float(term.value)
+    if term.datatype == _XSD + "boolean":
+        return term.value in ("true", "1")
+    return term.value
 
 
 def run_select(name: str, source: Source, *, query_dir: str | Path | None = None) -> list[Row]:
     """Rows of the named SELECT query as dicts of plain Python values (IRIs as strings).
 
-    ``source`` is an rdflib graph (in-process) or the URL of a SPARQL endpoint. This is the one
-    place the views touch a query engine, to be swapped for the shared engine when it lands.
+    ``source`` is a query engine (:func:`load_graph`, or any :class:`policykg.engines.Engine`)
+    or the URL of a SPARQL endpoint: views read the graph only through these queries.
     """
     text = query_text(name, query_dir)
     if isinstance(source, str):
-        from SPARQLWrapper import JSON, SPARQLWrapper
+        from .remote import RemoteEngine
 
-        client = SPARQLWrapper(source)
-        client.setQuery(text)
-        client.setReturnFormat(JSON)
-        try:
-            result = client.query().convert()
-        except Exception as err:
-            raise QueryError(f"{name}: the endpoint {source} failed: {err}") from err
-        names = result["head"]["vars"]
-        return [
-            {v: (_json_value(b[v]) if v in b else None) for v in names}
-            for b in result["results"]["bindings"]
-        ]
+        source = RemoteEngine(source)
     try:
-        result = source.query(text)
-    except Exception as err:
+        result = source.run(text, trusted=True, source=name)
+    except PolicyKGError as err:
         raise QueryError(f"{name}: {err}") from err
-    names = [str(v) for v in result.vars]
-    return [{v: _term_value(row[v]) for v in names} for row in result]
+    return [{c: _value(t) for c, t in zip(result.columns, row)} for row in result.rows]
 
 
 @dataclass

@@ -69,7 +69,7 @@ def test_drawn_nodes_equal_units_in_the_graph(gaoqing_site, gaoqing_graph, visit
     # counted straight from the graph, not through the views' queries
     q = """PREFIX pkg: <https://w3id.org/policykg/ns#>
            SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { { ?m pkg:responsibleUnit ?u } UNION { ?t pkg:leadUnit ?u } }"""
-    (units,) = [int(r[0]) for r in gaoqing_graph.query(q)]
+    (units,) = [int(r[0]) for r in gaoqing_graph.run(q).values()]
     assert units == 20  # the document names 20 distinct units in its 责任单位 / 牵头单位 notes
     v = visit(gaoqing_site / "co-responsibility.html")
     v.wait_ready()

@@ -89,7 +89,7 @@ def test_cli_visualize(tmp_path):
 def test_cli_visualize_missing_graph(tmp_path):
     result = CliRunner().invoke(cli, ["visualize", "--graph", str(tmp_path / "nope")])
     assert result.exit_code == 2
-    assert "no such file or folder" in result.output
+    assert "no such file or directory" in result.output
 
 
 def test_cli_help_has_example():
