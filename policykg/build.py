@@ -72,6 +72,12 @@ def build(
     origin: dict[tuple[str, str], str] = {}
     for path in collect_sources(sources):
         doc = parse_plan(path)
+        if not doc.metadata.title:  # the graph names every plan (shapes.ttl: dcterms:title)
+            raise DocumentError(
+                str(path), None,
+                "no plan title found: no line ending in 方案, 计划, 要点, 意见 or 办法 before the first "
+                "section, and no 《title》 in a notice title",
+            )
         place = registry.for_name(doc.metadata.jurisdiction)
         key = (place.slug, doc.slug)
         if key in origin:

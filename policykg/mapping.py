@@ -214,7 +214,7 @@ class _PlanMapper:
 
     def tasks(self) -> None:
         for pt in self.doc.pilot_tasks:
-            node = self.iri("pilot-task", pt.number)
+            node = self.iri("pilot-task", pt.key)
             self.add(node, RDF.type, PKG.PilotTask)
             self.add(node, PKG.number, Literal(pt.number))
             self.add(node, PKG.title, zh(pt.title))
@@ -278,7 +278,7 @@ class _PlanMapper:
             if a.work_task is not None:
                 self.add(entry, PKG.claimedWorkTask, self.iri("work-task", a.work_task.key))
             if a.pilot_task is not None:
-                pt = self.iri("pilot-task", a.pilot_task.number)
+                pt = self.iri("pilot-task", a.pilot_task.key)
                 self.add(entry, PKG.alignedPilotTask, pt)
                 for mention in row.lead_units:
                     # A merged cell is one claim, however many rows it spans.

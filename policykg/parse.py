@@ -110,18 +110,33 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
             source.path, lines[headings[0][0]].number,
             "not an implementation plan: no pilot tasks （一）… found under a 措施/任务 section",
         )
+    principles = _parse_numbered(source, sections.get("principles", []), Principle)
+    stages = _parse_stages(source, sections.get("goals", []))
+    safeguards = _parse_numbered(source, sections.get("safeguards", []), Safeguard)
+    for what, items in (("principle", principles), ("stage", stages), ("safeguard", safeguards)):
+        _refuse_repeated_numbers(source, what, items)
     return PlanDocument(
         path=source.path,
         slug=slug or slugify(Path(source.path).stem),
         text=source.text,
         metadata=metadata,
         guiding_ideology="".join(p.text for p in paragraphs(source, ideology)) if ideology else None,
-        principles=_parse_numbered(source, sections.get("principles", []), Principle),
-        stages=_parse_stages(source, sections.get("goals", [])),
+        principles=principles,
+        stages=stages,
         pilot_tasks=pilot_tasks,
-        safeguards=_parse_numbered(source, sections.get("safeguards", []), Safeguard),
+        safeguards=safeguards,
         annex=annex,
     )
+
+
+def _refuse_repeated_numbers(source: SourceText, what: str, items) -> None:
+    """Items of one list are named by their numbers; two with one number would merge."""
+    first: dict[int, int] = {}
+    for item in items:
+        if item.number in first:
+            raise DocumentError(source.path, item.span.line,
+                                f"{what} number {item.number} is used twice (first on line {first[item.number]})")
+        first[item.number] = item.span.line
 
 
 def _split_run_in_sections(lines: list[Line]) -> list[Line]:
@@ -301,7 +316,7 @@ def marker(text: str) -> tuple[str, int, int] | None:
             raw = m.group(1)
             value = (CIRCLED.index(raw) + 1 if style == "circled"
                      else chinese_to_int(raw) if style == "chinese" else int(raw))
-            return style, value, m.end()
+            return (style, value, m.end()) if value >= 1 else None  # lists count from 1
     return None
 
 
@@ -365,6 +380,7 @@ class _MeasureReader:
         annotations = self.annotations.find(par)
         leads = [u for a in annotations for u in (a.leads or a.units)]
         title = _without(par.text, annotations, found[2]).strip().rstrip("。.")
+        _require_title(self.source, par, "pilot task", title)
         self.pilot_tasks.append(PilotTask(found[1], title, leads, [], par.span()))
         self.sub_list = None
 
@@ -392,6 +408,7 @@ class _MeasureReader:
         else:
             heading, rest = par, None
         title = heading.text[found[2]:].strip().rstrip("。.")
+        _require_title(self.source, par, f"work task {number}", title)
         pilot_task.work_tasks.append(WorkTask(number, title, [], heading.span()))
         self.last_work_task = number
         self.work_task_style = found[0]
@@ -442,15 +459,23 @@ class _MeasureReader:
 
     def _unique_keys(self) -> None:
         """Keys for IRIs: the document's numbers, qualified where numbering starts again."""
+        # Where pilot task numbers repeat, every pilot task is keyed by its position: keying
+        # only the repeated ones so would collide with the numbers kept (1, 2, 1 → 1, 2, 3).
         pilot_numbers = [pt.number for pt in self.pilot_tasks]
+        restarts = len(set(pilot_numbers)) < len(pilot_numbers)
         for k, pt in enumerate(self.pilot_tasks, start=1):
-            pt.key = str(pt.number) if pilot_numbers.count(pt.number) == 1 else str(k)
+            pt.key = str(k) if restarts else str(pt.number)
         work_numbers = [wt.number for pt in self.pilot_tasks for wt in pt.work_tasks]
         for pt in self.pilot_tasks:
             for wt in pt.work_tasks:
                 wt.key = str(wt.number) if work_numbers.count(wt.number) == 1 else f"{pt.key}-{wt.number}"
                 for m in wt.measures:
                     m.work_task = wt.key
+
+
+def _require_title(source: SourceText, par: Paragraph, what: str, title: str) -> None:
+    if not title.strip(" 　，。；："):
+        raise DocumentError(source.path, par.line, f"{what} has no title: {par.text[:40]}")
 
 
 def _without(text: str, annotations: list, start: int) -> str:
