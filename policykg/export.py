@@ -26,7 +26,10 @@ def serialize(graph, fmt: str) -> bytes:
     suffix, rdflib_format = FORMATS[fmt]
     if fmt == "nt":
         text = graph.serialize(format="nt")
-        lines = sorted(line for line in text.splitlines() if line.strip())
+        # split on LF only: str.splitlines() also breaks at U+2028, U+0085, … inside literals
+        lines = sorted(line for line in text.split("\n") if line.strip())
+        # and write those characters as \uXXXX, so line-oriented tools see one triple a line
+        lines = [line.translate(_LINE_BREAKS) for line in lines]
         return ("\n".join(lines) + "\n").encode("utf-8")
     if fmt == "jsonld":
         import json
@@ -42,6 +45,10 @@ def serialize(graph, fmt: str) -> bytes:
             named.add(triple)
         graph = dataset
     return graph.serialize(format=rdflib_format).encode("utf-8")
+
+
+# Characters other than LF and CR that str.splitlines() and others treat as line breaks.
+_LINE_BREAKS = {ord(ch): f"\\u{ord(ch):04X}" for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
 def _graph_name(graph):
