@@ -168,7 +168,7 @@ def test_two_builds_are_byte_identical_across_hash_seeds_and_folders(tmp_path):
     outputs = []
     for seed, cwd in (("1", ROOT), ("4242", tmp_path)):
         out = tmp_path / f"out-{seed}"
-        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}  # this checkout, from any cwd
         subprocess.run(
             [sys.executable, "-m", "policykg", "build", str(GAOQING), "--out", str(out),
              "--format", "turtle,nt,jsonld,trig", "-q"],
