@@ -438,7 +438,7 @@ class _MeasureReader:
     def _add_measure(self, text: Paragraph, annotation, span) -> None:
         if not self.pilot_tasks or not self.pilot_tasks[-1].work_tasks:
             if annotation is None or not self.pilot_tasks:
-                raise DocumentError(self.source.path, text.line, "measure text before any numbered work task")
+                raise DocumentError(self.source.path, span.line, "measure text before any numbered work task")
             # A pilot task whose text carries its own annotation, with no work tasks under it.
             self.pilot_tasks[-1].lead_units.extend(annotation.leads)
             return

@@ -37,6 +37,12 @@ FOUND = [
                         ("cut", 955568, 369871, 190), ("truncate", 87804, 580524, 26),
                         ("move", 541873, 358083, 132), ("tabs", 954966, 423633, 225),
                         ("join", 10922, 25485, 125))),
+    # an annotation with no text before it and no work task above: IndexError naming the line
+    Recipe(seed=2, ops=(("join", 341737, 749872, 111), ("split", 56333, 621771, 32),
+                        ("insert_token", 407251, 717578, 149)), encoding="utf-8", eol="mixed"),
+    Recipe(seed=1, ops=(("swap", 263265, 983580, 214), ("dup_span", 94374, 318164, 4),
+                        ("delete_block", 701248, 447858, 11), ("insert_token", 994073, 655412, 41),
+                        ("dup_span", 374694, 338203, 184)), encoding="utf-8-sig"),
 ]
 
 
