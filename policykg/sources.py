@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import codecs
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import DocumentError
@@ -41,10 +42,13 @@ class SourceText:
             offset += len(raw) + 1
         return cls(path, text, lines)
 
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [line.start for line in self.lines]
+
     def line_of(self, offset: int) -> int:
         """The 1-based line number holding character ``offset``."""
-        starts = [line.start for line in self.lines]
-        return bisect.bisect_right(starts, offset)
+        return bisect.bisect_right(self._line_starts, offset)
 
 
 def decode(data: bytes, path: str) -> str:
