@@ -14,13 +14,13 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/policykg build
-	@echo "(views: policykg visualize is not in this version yet)"
+	$(BIN)/policykg visualize
 
 build: $(STAMP)
 	$(BIN)/policykg build
 
 visualize: $(STAMP)
-	@echo "(views: policykg visualize is not in this version yet)"
+	$(BIN)/python visualize.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -42,7 +42,7 @@ LEADING_WORDS = re.compile(r"^(?:由|请)")
 UNIT_SEPARATORS = re.compile(r"[、，；,;]")
 # A piece of a unit list that names only an administrative level (市, 州, 各县) is part of a
 # name that itself contains 、, such as 各市、州、县人民政府.
-LEVEL_ONLY = re.compile(r"^各?(?:省|市|州|盟|县|区|旗|乡|镇|街道|自治州|自治县|市辖区)$")
+LEVEL_ONLY = re.compile(r"^各?(?:省|市|州|盟|县|区|旗|乡|镇|街道|自治区|自治州|自治县|直辖市|市辖区)$")
 MEMBERS = re.compile(r"^(.+?)及其成员单位$")
 
 
@@ -115,6 +115,9 @@ class AnnotationReader:
             if not text:
                 continue
             text_start = clause_start + len(clause) - len(clause.lstrip())
+            if LABEL.match(text):  # （6月底完成，牵头考核单位：A、B）: the label runs to the segment's end
+                self._segment(par, text_start, segment[text_start - pos:], annotation)
+                return
             if FIRST_LISTED_LEADS.search(text) or text in ("下同", "以下同"):
                 pending = None
                 continue
@@ -134,7 +137,7 @@ class AnnotationReader:
             if lead:
                 annotation.leads.extend(units)
                 continue
-            if self.first_listed_leads and responsible.group(2) and units and not annotation.leads:
+            if self.first_listed_leads and units and not annotation.leads:
                 annotation.leads.append(units[0])
                 units = units[1:]
             annotation.units.extend(units)
@@ -173,29 +176,40 @@ def _brackets(par: Paragraph):
                             f"{role} annotation is not closed")
 
 
-def split_units(par: Paragraph, start: int, end: int) -> list[UnitMention]:
-    """The unit names in ``par.text[start:end]``, split on 、 ， ； (and ASCII , ;).
+def name_pieces(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each name in a list written with 、 ， ； (and ASCII , ;).
 
-    Pieces naming only an administrative level join the next piece (各市、州、县人民政府 is one
-    unit), and ``X及其成员单位`` is two units: X and X成员单位.
+    Pieces naming only an administrative level join the next piece: 各市、州、县人民政府
+    is one name.
     """
-    pieces: list[tuple[int, int]] = []  # (start, end) in par.text
-    pos = start
-    for piece in UNIT_SEPARATORS.split(par.text[start:end]):
-        pieces.append((pos, pos + len(piece)))
-        pos += len(piece) + 1
-    merged: list[tuple[int, int]] = []
-    for piece_start, piece_end in pieces:
-        if merged and LEVEL_ONLY.match(re.sub(r"\s", "", par.text[merged[-1][0]:merged[-1][1]])):
-            merged[-1] = (merged[-1][0], piece_end)
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    joins_next = False
+    for piece in UNIT_SEPARATORS.split(text):
+        if pieces and joins_next:
+            pieces[-1] = (pieces[-1][0], pos + len(piece))
         else:
-            merged.append((piece_start, piece_end))
+            pieces.append((pos, pos + len(piece)))
+        joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", piece)))
+        pos += len(piece) + 1
+    return pieces
+
+
+def split_names(text: str) -> list[str]:
+    return [n for start, end in name_pieces(text) if (n := re.sub(r"\s", "", text[start:end]))]
+
+
+def split_units(par: Paragraph, start: int, end: int) -> list[UnitMention]:
+    """The unit mentions in ``par.text[start:end]`` (see :func:`name_pieces`).
+
+    ``X及其成员单位`` is two units: X and X成员单位.
+    """
     mentions = []
-    for piece_start, piece_end in merged:
-        name = re.sub(r"\s", "", par.text[piece_start:piece_end])
+    for piece_start, piece_end in name_pieces(par.text[start:end]):
+        name = re.sub(r"\s", "", par.text[start + piece_start:start + piece_end])
         if not name:
             continue
-        span = par.span(piece_start, piece_end)
+        span = par.span(start + piece_start, start + piece_end)
         members = MEMBERS.match(name)
         if members:
             mentions.append(UnitMention(members.group(1), span))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import DocumentError, PolicyKGError
 from .export import FORMATS, serialize, write_atomically
-from .mapping import DEFAULT_NAMESPACE, PlanInput, to_graph
+from .mapping import DEFAULT_NAMESPACE, PlanInput, to_dataset, to_graph
 from .parse import parse_plan
 from .reconcile import reconcile
 from .registry import DEFAULT_REGISTRY_DIR, Unit, load_registry
@@ -55,10 +55,11 @@ def collect_sources(paths: list[str | Path]) -> list[Path]:
 def build(
     sources: list[str | Path],
     out: str | Path | None = "graph",
-    formats: tuple[str, ...] = ("turtle",),
+    formats: tuple[str, ...] = ("turtle", "trig"),
     namespace: str = DEFAULT_NAMESPACE,
     registry_dir: str | Path = DEFAULT_REGISTRY_DIR,
     validate: bool = True,
+    progress=None,
 ) -> BuildResult:
     """Build the graph of ``sources`` and, unless ``out`` is None, write it there.
 
@@ -70,7 +71,8 @@ def build(
     registry = load_registry(registry_dir)
     plans: list[PlanInput] = []
     origin: dict[tuple[str, str], str] = {}
-    for path in collect_sources(sources):
+    paths = collect_sources(sources)
+    for path in (progress(paths) if progress else paths):
         doc = parse_plan(path)
         if not doc.metadata.title:  # the graph names every plan (shapes.ttl: dcterms:title)
             raise DocumentError(
@@ -79,6 +81,9 @@ def build(
                 "section, and no 《title》 in a notice title",
             )
         place = registry.for_name(doc.metadata.jurisdiction)
+        if doc.metadata.jurisdiction is None:
+            # No issuer to read it from: a registered jurisdiction the title names.
+            place = registry.named_in(doc.metadata.title) or place
         key = (place.slug, doc.slug)
         if key in origin:
             raise DocumentError(
@@ -95,7 +100,11 @@ def build(
     result = BuildResult(plans, graph)
     if out is not None:
         out = Path(out)
-        contents = {out / f"{GRAPH_NAME}{FORMATS[fmt][0]}": serialize(graph, fmt) for fmt in formats}
+        dataset = to_dataset(plans, namespace) if "trig" in formats else None
+        contents = {
+            out / f"{GRAPH_NAME}{FORMATS[fmt][0]}": serialize(dataset if fmt == "trig" else graph, fmt)
+            for fmt in formats
+        }
         write_atomically(contents)
         result.files = sorted(contents)
     return result

@@ -37,7 +37,7 @@ def cli() -> None:
 @click.argument("sources", nargs=-1, type=click.Path())
 @click.option("--out", default="graph", show_default=True, type=click.Path(file_okay=False),
               help="Folder to write the graph files to.")
-@click.option("--format", "formats", default="turtle", show_default=True,
+@click.option("--format", "formats", default="turtle,trig", show_default=True,
               help="Comma-separated formats to write: turtle, nt, jsonld, trig.")
 @click.option("--namespace", default=None,
               help="Namespace for the data IRIs (default https://w3id.org/policykg/id/).")
@@ -59,6 +59,7 @@ def build(sources, out, formats, namespace, registry_dir, quiet):
 
     result = run_build(
         list(sources) or ["sources"],
+        progress=_progress,
         out=out,
         formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
         namespace=namespace or DEFAULT_NAMESPACE,
@@ -69,6 +70,16 @@ def build(sources, out, formats, namespace, registry_dir, quiet):
             click.echo(str(path))
     else:
         click.echo(summary(result))
+
+
+def _progress(paths):
+    """A progress bar over many documents on a terminal; nothing otherwise."""
+    if len(paths) < 2 or not sys.stderr.isatty():
+        yield from paths
+        return
+    with click.progressbar(paths, label="parsing plans", file=sys.stderr,
+                           item_show_func=lambda p: p.name if p else "") as bar:
+        yield from bar
 
 
 @cli.command()
@@ -100,6 +111,35 @@ def validate(graph_file):
     else:
         click.echo(report)
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(),
+              help="Folder (or file) of the built graph to read.")
+@click.option("--out", default="views", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write the pages to.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of labels and page text (hover always shows both names).")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Read the graph from this SPARQL endpoint instead of --graph.")
+def visualize(graph_dir, out, lang, endpoint):
+    """Draw the network views: offline HTML pages, responsibility sheets, CSV/GraphML/GEXF.
+
+    Writes OUT/index.html (counts, most central units, body/annex discrepancies, links),
+    one page per network view, one responsibility sheet per unit under OUT/units/, and
+    the exports under OUT/data/. The pages load nothing from the network.
+
+    Example: policykg visualize --graph graph/ --out views/ --lang zh
+    """
+    from .networks import load_graph
+    from .views import build_views
+
+    source = endpoint or load_graph([graph_dir])
+    result = build_views(source, out, lang=lang)
+    c = result.counts
+    click.echo(f"{len(result.files)} files written to {result.out}/ "
+               f"({c['units']} units, {c['n_measures']} measures, {c['discrepancies']} discrepancies); "
+               f"open {result.out / 'index.html'}")
 
 
 # SPARQL layer: query, queries, serve, push (policykg/query_cli.py)

@@ -57,6 +57,13 @@ def graph_files(paths) -> list[Path]:
     for p in map(Path, paths):
         if p.is_dir():
             found = sorted(f for f in p.iterdir() if f.suffix in GRAPH_FORMATS and f.is_file())
+            # policykg.ttl and policykg.trig hold the same triples: read one file per name.
+            order = list(GRAPH_FORMATS)
+            best = {}
+            for f in found:
+                if f.stem not in best or order.index(f.suffix) < order.index(best[f.stem].suffix):
+                    best[f.stem] = f
+            found = sorted(best.values())
             if not found:
                 raise GraphLoadError(
                     f"{p}/: no graph files ({', '.join(GRAPH_FORMATS)}); build the graph first "

@@ -20,7 +20,10 @@ FORMATS = {  # name -> (file suffix, rdflib format)
 
 
 def serialize(graph, fmt: str) -> bytes:
-    """``graph`` in ``fmt``, the same bytes for the same triples on every run."""
+    """``graph`` in ``fmt``, the same bytes for the same triples on every run.
+
+    TriG takes a Dataset; the other formats take the union Graph.
+    """
     from rdflib import Dataset, Graph
 
     suffix, rdflib_format = FORMATS[fmt]
@@ -36,14 +39,10 @@ def serialize(graph, fmt: str) -> bytes:
 
         data = json.loads(graph.serialize(format="json-ld", auto_compact=False))
         return (json.dumps(_sorted_jsonld(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    if fmt == "trig" and not isinstance(graph, Dataset):
-        dataset = Dataset()
-        for prefix, ns in graph.namespaces():
-            dataset.bind(prefix, ns)
-        named = dataset.graph(graph.identifier if not isinstance(graph, Graph) else _graph_name(graph))
-        for triple in graph:
-            named.add(triple)
-        graph = dataset
+    if fmt == "trig":
+        if not isinstance(graph, Dataset):
+            raise ValueError("TriG is written from a Dataset (one named graph per plan)")
+        return _trig(graph).encode("utf-8")
     return graph.serialize(format=rdflib_format).encode("utf-8")
 
 
@@ -51,11 +50,39 @@ def serialize(graph, fmt: str) -> bytes:
 _LINE_BREAKS = {ord(ch): f"\\u{ord(ch):04X}" for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
-def _graph_name(graph):
-    from rdflib import URIRef
+def _trig(dataset) -> str:
+    """TriG with the default graph first and named graphs in IRI order.
 
-    name = graph.identifier
-    return name if isinstance(name, URIRef) else URIRef("https://w3id.org/policykg/id/graph")
+    rdflib's TriG writer lists graphs in store order, which changes with the hash seed; each
+    graph is written with the (deterministic) Turtle writer instead.
+    """
+    from rdflib import Graph
+
+    prefixes: set[str] = set()
+    blocks: list[str] = []
+    graphs = sorted(dataset.graphs(), key=lambda g: (g.identifier != dataset.default_graph.identifier,
+                                                     str(g.identifier)))
+    for named in graphs:
+        if not len(named):
+            continue
+        plain = Graph()
+        for prefix, namespace in dataset.namespaces():
+            plain.bind(prefix, namespace, override=True, replace=True)
+        for triple in named:
+            plain.add(triple)
+        body = []
+        for line in plain.serialize(format="turtle").splitlines():
+            if line.startswith("@prefix"):
+                prefixes.add(line)
+            elif line.strip():
+                body.append("    " + line)
+            elif body and body[-1]:
+                body.append("")
+        while body and not body[-1]:
+            body.pop()
+        name = "" if named.identifier == dataset.default_graph.identifier else f"<{named.identifier}> "
+        blocks.append(name + "{\n" + "\n".join(body) + "\n}\n")
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
 
 
 def _sorted_jsonld(data):

@@ -51,14 +51,32 @@ def bind_prefixes(graph: Graph) -> None:
         graph.bind(prefix, namespace, override=True, replace=True)
 
 
+def plan_iri(plan: PlanInput, namespace: str = DEFAULT_NAMESPACE) -> URIRef:
+    return URIRef(f"{namespace}plan/{plan.jurisdiction.slug}/{plan.document.slug}")
+
+
 def to_graph(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE) -> Graph:
-    """The RDF graph of ``plans``: their content, units, assignments and discrepancies."""
+    """The union graph of ``plans`` and the controlled values they use."""
     graph = Graph()
     bind_prefixes(graph)
     _add_concepts(graph)
     for plan in plans:
         _PlanMapper(graph, plan, namespace).map()
     return graph
+
+
+def to_dataset(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE):
+    """A Dataset with one named graph per plan (named by the plan's IRI); the controlled
+    values sit in the default graph."""
+    from rdflib import Dataset
+
+    dataset = Dataset()
+    bind_prefixes(dataset)
+    _add_concepts(dataset.default_graph)
+    for plan in plans:
+        named = dataset.graph(plan_iri(plan, namespace))
+        _PlanMapper(named, plan, namespace).map()
+    return dataset
 
 
 def _add_concepts(graph: Graph) -> None:
@@ -82,7 +100,7 @@ class _PlanMapper:
         self.place = plan.jurisdiction
         self.rec = plan.reconciliation
         self.ns = namespace
-        self.plan = URIRef(f"{namespace}plan/{self.place.slug}/{self.doc.slug}")
+        self.plan = plan_iri(plan, namespace)
         self.units: dict[str, Unit] = {}
         self.spellings: dict[str, set[str]] = {}
 
@@ -121,7 +139,7 @@ class _PlanMapper:
     def assignment(self, owner: URIRef, role: str, source: str, mention: UnitMention,
                    entry: URIRef | None = None) -> URIRef:
         unit = self.unit(mention.name)
-        node = self.iri_under(owner, "assignment", source, unit.rsplit("/", 1)[-1])
+        node = self.iri_under(owner, "assignment", source, self.place.resolve(mention.name).slug)
         self.add(owner, PKG.qualifiedAssignment, node)
         self.add(node, RDF.type, PKG.Assignment)
         self.add(node, PKG.assignedUnit, unit)
@@ -260,7 +278,19 @@ class _PlanMapper:
                 self.add(node, PKG.namesBody, self.unit(body.name))
 
     def annex(self) -> None:
-        claimed: set[tuple] = set()
+        # A merged cell is one claim, however many rows it spans: one assignment, derived
+        # from every row that carries it.
+        claimed: dict[tuple, URIRef] = {}
+
+        def claim(owner: URIRef, role: str, mention: UnitMention, row: int, entry: URIRef) -> None:
+            key = (owner, mention.name, mention.span.start)
+            if key in claimed:
+                self.add(claimed[key], PROV.wasDerivedFrom, entry)
+            else:
+                self.assignment(owner, role, f"annex-row-{row}", mention, entry)
+                unit = self.place.resolve(mention.name).slug
+                claimed[key] = self.iri_under(owner, "assignment", f"annex-row-{row}", unit)
+
         for a in self.rec.alignments:
             row = a.row
             entry = self.iri("annex-entry", row.row)
@@ -281,19 +311,12 @@ class _PlanMapper:
                 pt = self.iri("pilot-task", a.pilot_task.key)
                 self.add(entry, PKG.alignedPilotTask, pt)
                 for mention in row.lead_units:
-                    # A merged cell is one claim, however many rows it spans.
-                    key = (pt, mention.name, mention.span.start)
-                    if key not in claimed:
-                        claimed.add(key)
-                        self.assignment(pt, "lead", f"annex-row-{row.row}", mention, entry)
+                    claim(pt, "lead", mention, row.row, entry)
             if a.measure is not None:
                 mi = self.iri("measure", a.measure.id)
                 self.add(entry, PKG.alignedMeasure, mi)
                 for mention in row.units:
-                    key = (mi, mention.name, mention.span.start)
-                    if key not in claimed:
-                        claimed.add(key)
-                        self.assignment(mi, "responsible", f"annex-row-{row.row}", mention, entry)
+                    claim(mi, "responsible", mention, row.row, entry)
 
     def discrepancies(self) -> None:
         for number, d in enumerate(self.rec.discrepancies, start=1):

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .annotations import AnnotationReader
+from .annotations import AnnotationReader, split_names
 from .annex import parse_annex
 from .errors import DocumentError
 from .layout import CHINESE_NUMERAL, Paragraph, logical_lines, paragraphs
@@ -44,6 +44,10 @@ ATTACHMENT_LIST = re.compile(r"^附件\s*\d*\s*[：:]")
 DOC_NUMBER = re.compile(r"\S+?[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号")
 DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 RELEASE_NOTE = re.compile(r"^[（(](此件[^)）]*)[)）]$")
+DB_HEADER = re.compile(r"(?:索引号|发布机构|发文字号|成文日期|主题分类)\s*[：:]")
+ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员会|厅|局|部|院|中心)$")
+NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要点|办法)$")
+NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
 JURISDICTION = re.compile(r"^(.+?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
 SELECTION_WORDS = ("入选", "确定为", "列为", "批准", "获批")
 BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
@@ -87,10 +91,11 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
             "not an implementation plan: no numbered sections (一、指导思想, 二、… ) found",
         )
     first = headings[0][0]
-    body_end = _annex_start(lines, first)
+    annex_start = _annex_start(lines, first)
+    body_end = _tail_start(lines, first, annex_start)
     headings = [(i, m) for i, m in headings if i < body_end]
 
-    metadata = _parse_head(source, lines[:first])
+    metadata = _parse_head(source, lines[:first], lines[body_end:annex_start])
     sections: dict[str, list[Line]] = {}
     task_sections: list[list[Line]] = []
     for k, (i, match) in enumerate(headings):
@@ -103,7 +108,8 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
 
     ideology = sections.get("ideology")
     pilot_tasks = _MeasureReader(source).read(task_sections)
-    annex_lines = [line for line in source.lines if line.number >= lines[body_end].number] if body_end < len(lines) else []
+    annex_lines = ([line for line in source.lines if line.number >= lines[annex_start].number]
+                   if annex_start < len(lines) else [])
     annex = parse_annex(source, annex_lines)
     if not pilot_tasks:
         raise DocumentError(
@@ -175,52 +181,90 @@ def _annex_start(lines: list[Line], after: int) -> int:
 # --- the notice head -------------------------------------------------------------------
 
 
-def _parse_head(source: SourceText, lines: list[Line]) -> Metadata:
+def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Metadata:
+    """The notice head before the first section, and a signature and date after the body."""
     meta = Metadata()
     texts = [(line, line.text.strip().replace("**", "").strip()) for line in lines]
     texts = [(line, text) for line, text in texts if text]
-    number_at = date_at = recipients_at = None
+    recipients_at = None
     for k, (line, text) in enumerate(texts):
-        if meta.doc_number is None and (m := DOC_NUMBER.fullmatch(text)):
-            meta.doc_number, number_at = re.sub(r"\s", "", m.group(0)), k
-        elif meta.issued is None and (m := DATE_LINE.match(text)):
-            try:
-                meta.issued = date(*map(int, m.groups()))
-            except ValueError:
-                raise DocumentError(source.path, line.number, f"not a valid date: {text}") from None
-            date_at = k
+        if meta.doc_number is None and (m := DOC_NUMBER.search(text)) and (
+            DOC_NUMBER.fullmatch(text) or DB_HEADER.search(text)
+        ):
+            meta.doc_number = re.sub(r"\s", "", m.group(0).split("：")[-1])
         elif meta.release_note is None and (m := RELEASE_NOTE.match(text)):
             meta.release_note = m.group(1)
-        elif recipients_at is None and text.endswith(("：", ":")) and not _is_title(text):
-            meta.recipients = [r for r in re.split("[，、,；]", text.rstrip("：:")) if r]
+        elif recipients_at is None and text.endswith(("：", ":")) and not _is_title(text) and len(text) > 2:
+            meta.recipients = split_names(text.rstrip("：:"))
             recipients_at = k
 
-    start = number_at + 1 if number_at is not None else 0
-    end = recipients_at if recipients_at is not None else len(texts)
-    notice = "".join(text for _, text in texts[start:end] if "通知" in "".join(t for _, t in texts[start:end]))
-    if notice:
-        meta.notice_title = notice
-    if date_at is not None and date_at > 0 and not _is_sentence(texts[date_at - 1][1]):
-        meta.issuer = texts[date_at - 1][1]
-    elif meta.notice_title and "关于" in meta.notice_title:
-        meta.issuer = meta.notice_title.split("关于", 1)[0] or None
+    signed = _signature(source, texts) or _signature(source, [(l, l.text.strip()) for l in tail if l.text.strip()])
+    if signed:
+        meta.issuer, meta.issued = signed
 
-    after_date = texts[(date_at or 0) + 1:]
-    titles = [k for k, (_, text) in enumerate(after_date) if _is_title(text)]
-    if titles:
-        meta.title = after_date[titles[0]][1]
-        preface = after_date[titles[0] + 1:]
+    notice_at = next((k for k, (_, text) in enumerate(texts) if "关于" in text and not DB_HEADER.search(text)), None)
+    if notice_at is not None:
+        start = notice_at
+        if start > 0 and ISSUER_SUFFIX.search(texts[start - 1][1]) and not _is_sentence(texts[start - 1][1]):
+            start -= 1  # the issuing body on its own line above 关于…
+        end = notice_at
+        while end < len(texts) - 1 and not NOTICE_END.search(texts[end][1]):
+            end += 1
+        meta.notice_title = "".join(text for _, text in texts[start:end + 1])
+        if meta.issuer is None and "关于" in meta.notice_title:
+            meta.issuer = meta.notice_title.split("关于", 1)[0] or None
+
+    quoted = re.search("《(.+?)》", meta.notice_title or "")
+    standalone = [k for k, (_, text) in enumerate(texts)
+                  if _is_title(text) and (notice_at is None or k > notice_at)]
+    if quoted:
+        meta.title = quoted.group(1)
+    elif meta.notice_title and _is_title(meta.notice_title):
+        meta.title = meta.notice_title
+    elif standalone:
+        meta.title = texts[standalone[0]][1]
+    if standalone:
+        preface = texts[standalone[-1] + 1:]
     else:
-        quoted = re.search("《(.+?)》", meta.notice_title or "")
-        meta.title = quoted.group(1) if quoted else None
-        preface = [t for t in after_date if not RELEASE_NOTE.match(t[1])]
-    sentences = [s + "。" for text in (t for _, t in preface) for s in text.split("。") if s.strip()]
+        preface = texts[(recipients_at if recipients_at is not None else len(texts)) + 1:]
+    sentences = [s + "。" for _, text in preface if not DATE_LINE.match(text) and not RELEASE_NOTE.match(text)
+                 for s in text.split("。") if s.strip()]
     if sentences:
         chosen = [s for s in sentences if any(w in s for w in SELECTION_WORDS)]
         meta.context = (chosen or sentences)[0]
-    if meta.issuer and (m := JURISDICTION.match(meta.issuer)):
-        meta.jurisdiction = m.group(1)
+    if meta.issuer:
+        if meta.issuer.startswith(NATIONAL_ISSUERS):
+            meta.jurisdiction = "全国"
+        elif m := JURISDICTION.match(meta.issuer):
+            meta.jurisdiction = m.group(1)
     return meta
+
+
+def _signature(source: SourceText, texts) -> tuple[str | None, date] | None:
+    """``(issuer, date)`` from a date line and the body signing above it."""
+    for k, (line, text) in enumerate(texts):
+        if m := DATE_LINE.match(text):
+            try:
+                issued = date(*map(int, m.groups()))
+            except ValueError:
+                raise DocumentError(source.path, line.number, f"not a valid date: {text}") from None
+            above = texts[k - 1][1] if k > 0 else ""
+            issuer = above if above and ISSUER_SUFFIX.search(above) and not _is_sentence(above) else None
+            return issuer, issued
+    return None
+
+
+def _tail_start(lines: list[Line], first: int, end: int) -> int:
+    """Where a closing signature and date begin, if the body ends with them; else ``end``."""
+    for i in range(end - 1, first, -1):
+        text = lines[i].text.strip()
+        if not text:
+            continue
+        if DATE_LINE.match(text):
+            above = lines[i - 1].text.strip()
+            return i - 1 if ISSUER_SUFFIX.search(above) and not _is_sentence(above) else i
+        return end
+    return end
 
 
 def _is_title(text: str) -> bool:
@@ -404,7 +448,9 @@ class _MeasureReader:
             # whole item is the measure.
             first_stop = par.text.find("。", found[2])
             cut = min(first_stop + 1 if first_stop >= 0 else len(par.text), annotations[0].start)
-            heading, rest = par.slice(0, cut), par
+            heading = par.slice(0, cut)
+            # The title alone is the measure when the annotation follows it directly.
+            rest = par.slice(cut) if par.text[cut:annotations[0].start].strip(" 　。") else par
         else:
             heading, rest = par, None
         title = heading.text[found[2]:].strip().rstrip("。.")
@@ -444,6 +490,8 @@ class _MeasureReader:
             return
         work_task = self.pilot_tasks[-1].work_tasks[-1]
         body = text.strip()
+        while body.text[:1] in "。；，,;":  # the stop after the previous measure's annotation
+            body = body.slice(1).strip()
         if label := MEASURE_LABEL.match(body.text):
             body = body.slice(label.end())
         if (found := marker(body.text)) and found[0] in ("circled", "paren"):
@@ -466,9 +514,10 @@ class _MeasureReader:
         for k, pt in enumerate(self.pilot_tasks, start=1):
             pt.key = str(k) if restarts else str(pt.number)
         work_numbers = [wt.number for pt in self.pilot_tasks for wt in pt.work_tasks]
+        restarts = len(work_numbers) != len(set(work_numbers))
         for pt in self.pilot_tasks:
             for wt in pt.work_tasks:
-                wt.key = str(wt.number) if work_numbers.count(wt.number) == 1 else f"{pt.key}-{wt.number}"
+                wt.key = f"{pt.key}-{wt.number}" if restarts else str(wt.number)
                 for m in wt.measures:
                     m.work_task = wt.key
 

@@ -66,11 +66,19 @@ class Jurisdiction:
             yield self.level + name[len(self.name):]  # 高青县公安局 -> 县公安局
         if self.level and name.startswith(self.level):
             yield self.name + name[len(self.level):]  # 县政府办公室 -> 高青县政府办公室
+        elif self.level and not name.startswith(("各", "市", "省", "中国", "国家")):
+            yield self.level + name  # 农业农村局 -> 县农业农村局
 
 
 @dataclass
 class Registry:
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)  # by slug
+
+    def named_in(self, text: str | None) -> Jurisdiction | None:
+        """The registered jurisdiction whose name ``text`` mentions first, if any."""
+        hits = [(text.find(j.name), j.slug, j) for j in self.jurisdictions.values()
+                if text and j.name and j.name in text]
+        return min(hits)[2] if hits else None
 
     def for_name(self, name: str | None) -> Jurisdiction:
         """The jurisdiction called ``name`` (e.g. 高青县), or a new empty one for it."""

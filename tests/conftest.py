@@ -1,3 +1,8 @@
+"""Shared fixtures: the Gaoqing plan and its graph, the views' test graphs, a headless Chromium with all network blocked."""
+
+from __future__ import annotations
+
+import os
 import shutil
 from pathlib import Path
 
@@ -49,3 +54,112 @@ def source_copy(tmp_path, gaoqing_text):
     path = folder / GAOQING.name
     shutil.copy(GAOQING, path)
     return folder, path
+
+
+# ---- network views: test graphs and a headless Chromium
+
+MINI = ROOT / "tests" / "data" / "views-mini.ttl"
+ONTOLOGY = ROOT / "ontology" / "policykg.ttl"
+GAOQING_GRAPH = ROOT / "graph"
+CHROMIUM = os.environ.get("POLICYKG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def mini_graph():
+    from policykg.networks import load_graph
+
+    return load_graph([MINI, ONTOLOGY])
+
+
+@pytest.fixture(scope="session")
+def gaoqing_graph():
+    from policykg.networks import load_graph
+
+    if not any(GAOQING_GRAPH.glob("*.ttl")):
+        pytest.skip("graph/*.ttl is not built")
+    return load_graph([GAOQING_GRAPH])
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests must run on CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Debian Chromium driven by Playwright; skipped off CI when missing, failed on CI."""
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class PageVisit:
+    """One page opened with every non-file request aborted and recorded, and every console
+    message, page error and dialog (an alert would mean injected script ran) recorded."""
+
+    def __init__(self, browser, url: str, viewport=(1280, 900)):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.console: list[tuple[str, str]] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+
+        def route(r):
+            url = r.request.url
+            if url.startswith(("file:", "data:", "about:")):
+                r.continue_()
+            else:
+                self.blocked.append(url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("request", lambda req: self.requests.append(req.url))
+        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(url)
+
+    def wait_ready(self, timeout=15000):
+        self.page.wait_for_selector("body[data-ready]", state="attached", timeout=timeout)
+
+    def outside_requests(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(("file:", "data:", "about:"))] + self.blocked
+
+    def console_errors(self) -> list[str]:
+        return [text for kind, text in self.console if kind == "error"] + self.errors
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(chromium):
+    opened: list[PageVisit] = []
+
+    def open_page(path: Path, **kw) -> PageVisit:
+        v = PageVisit(chromium, Path(path).resolve().as_uri(), **kw)
+        opened.append(v)
+        return v
+
+    yield open_page
+    for v in opened:
+        v.close()

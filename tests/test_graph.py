@@ -168,7 +168,7 @@ def test_two_builds_are_byte_identical_across_hash_seeds_and_folders(tmp_path):
     outputs = []
     for seed, cwd in (("1", ROOT), ("4242", tmp_path)):
         out = tmp_path / f"out-{seed}"
-        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}  # this checkout, from any cwd
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
         subprocess.run(
             [sys.executable, "-m", "policykg", "build", str(GAOQING), "--out", str(out),
              "--format", "turtle,nt,jsonld,trig", "-q"],
@@ -201,3 +201,17 @@ def test_unregistered_unit_enters_the_graph_flagged(tmp_path, gaoqing_text):
            org:classification/skos:notation ?type }""")
     assert found == [("https://w3id.org/policykg/id/unit/gaoqing/xian-xin-she-ju", "false", "unknown")]
     assert "县新设局" in summary(result).split("units not in the registry")[1]
+
+
+def test_a_merged_annex_cell_is_one_claim_derived_from_every_row_it_spans(built):
+    # Rows 1-3 of the annex share one 责任单位 cell (rows 2 and 3 leave it empty).
+    found = rows(built.graph, """
+        SELECT ?row WHERE {
+          ?m dcterms:identifier "1.1" ; pkg:qualifiedAssignment ?a .
+          ?a pkg:fromPart pkg:annex ; pkg:assignedUnit/skos:prefLabel "县科技局"@zh ; prov:wasDerivedFrom ?e .
+          ?e pkg:row ?row } ORDER BY ?row""")
+    assert found == [("1",), ("2",), ("3",)]
+    claims = rows(built.graph, """
+        SELECT ?a WHERE { ?m dcterms:identifier "1.1" ; pkg:qualifiedAssignment ?a .
+          ?a pkg:fromPart pkg:annex ; pkg:assignedUnit/skos:prefLabel "县科技局"@zh }""")
+    assert len(claims) == 1

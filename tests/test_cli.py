@@ -1,0 +1,47 @@
+"""The build command and the entry script the user named."""
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from conftest import GAOQING, ROOT
+from policykg.cli import cli
+
+
+def test_build_graph_py_is_policykg_build(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    subprocess.run([sys.executable, "build_graph.py", str(GAOQING), "--out", str(a), "-q"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "policykg", "build", str(GAOQING), "--out", str(b), "-q"], cwd=ROOT, check=True)
+    assert sorted(p.name for p in a.iterdir()) == ["policykg.trig", "policykg.ttl"]
+    for name in ("policykg.trig", "policykg.ttl"):
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+
+
+def test_build_prints_the_summary(tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(GAOQING), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "20 measures" in out and "4 pilot tasks" in out and "14 work tasks" in out
+    assert "lead-units: pilot task 4" in out
+    assert "县住房和城乡建设局" in out  # a unit-name variant the annex uses
+    assert f"wrote {tmp_path / 'policykg.ttl'}" in out
+
+
+def test_validate_command(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(GAOQING), "--out", str(tmp_path), "-q"]).exit_code == 0
+    ok = runner.invoke(cli, ["validate", str(tmp_path / "policykg.ttl")])
+    assert ok.exit_code == 0 and "conforms" in ok.output
+    broken = tmp_path / "broken.ttl"
+    text = (tmp_path / "policykg.ttl").read_text(encoding="utf-8")
+    broken.write_text(text.replace("pkg:startYear 2020", "pkg:startYear 2099"), encoding="utf-8")
+    bad = runner.invoke(cli, ["validate", str(broken)])
+    assert bad.exit_code == 1 and "LessThanOrEquals" in bad.output
+    missing = runner.invoke(cli, ["validate", str(tmp_path / "nope.ttl")])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+
+
+def test_unknown_format_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(GAOQING), "--out", str(tmp_path), "--format", "rdfxml"])
+    assert result.exit_code == 2 and "unknown format 'rdfxml'" in result.output
