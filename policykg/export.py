@@ -70,18 +70,17 @@ def _trig(dataset) -> str:
             plain.bind(prefix, namespace, override=True, replace=True)
         for triple in named:
             plain.add(triple)
-        body = []
-        for line in plain.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix"):
-                prefixes.add(line)
-            elif line.strip():
-                body.append("    " + line)
-            elif body and body[-1]:
-                body.append("")
-        while body and not body[-1]:
-            body.pop()
+        # The @prefix lines come first; the triples after them are kept verbatim: a literal may
+        # hold LF (rdflib writes long strings raw) or U+2028 (which str.splitlines() splits at),
+        # so re-indenting or dropping lines there would change data.
+        lines = plain.serialize(format="turtle").split("\n")
+        while lines and (lines[0].startswith("@prefix") or not lines[0].strip()):
+            if lines[0].strip():
+                prefixes.add(lines[0])
+            lines.pop(0)
+        body = "\n".join(lines).rstrip("\n")
         name = "" if named.identifier == dataset.default_graph.identifier else f"<{named.identifier}> "
-        blocks.append(name + "{\n" + "\n".join(body) + "\n}\n")
+        blocks.append(name + "{\n" + body + "\n}\n")
     return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
 
 

@@ -27,7 +27,9 @@ LONG_UNIT = "县" + "很长的名字" * 1000 + "局"
 FORMULA_UNITS = ["=HYPERLINK(\"http://evil.example\")局", "+县通信办", "-2+3局", "@SUM(1)局"]
 
 HOSTILE = {
-    # title (a title line ends in 方案 and holds no ，。； in at most 60 characters)
+    # title: in the notice's 《》 (which the parser prefers) and on its own line (a title line
+    # ends in 方案 and holds no ，。； in at most 60 characters)
+    "关于印发《示例县数字乡村建设试点实施方案》的通知": f"关于印发《示例县{SCRIPT}{RTL}{EMOJI}数字乡村`试点`实施方案》的通知",
     "示例县数字乡村建设试点实施方案\n\n2022年": f"示例县{SCRIPT}{RTL}{EMOJI}数字乡村`试点`实施方案\n\n2022年",
     "（一）统筹推进。": f"（一）统筹{IMG}推进{EMOJI}。",
     "（二）创新驱动。鼓励基层探索": f"（二）创新驱动。鼓励{SCRIPT}基层{BREAKS}探索",

@@ -86,3 +86,19 @@ def test_all_sources_build_byte_identical_across_hash_seeds_and_folders(inputs, 
     assert set(outputs[0]) == {f"policykg{s}" for s in SUFFIXES}
     for name in outputs[0]:
         assert outputs[0][name] == outputs[1][name], name
+
+
+def test_trig_keeps_literals_with_line_breaks_verbatim():
+    """rdflib writes long literals with raw LF; the TriG writer must not re-indent inside them."""
+    import pyoxigraph as ox
+    from rdflib import Dataset, Literal, URIRef
+
+    from policykg.export import serialize
+
+    value = "第一行\n\n    缩进的第三行\u2028第四段\r\n末尾 \"\"\" '''"
+    dataset = Dataset()
+    dataset.graph(URIRef("https://example.org/g")).add(
+        (URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal(value, lang="zh")))
+    quads = list(ox.parse(serialize(dataset, "trig"), format=ox.RdfFormat.TRIG))
+    assert [q.object.value for q in quads] == [value]
+    assert [q.graph_name.value for q in quads] == ["https://example.org/g"]
