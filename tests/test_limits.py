@@ -87,3 +87,15 @@ def test_two_files_whose_names_give_the_same_slug_are_refused(tmp_path):
 def test_the_same_file_named_twice_is_refused(tmp_path):
     result = run_build(GAOQING, GAOQING, "--out", tmp_path / "graph")
     assert result.returncode == 2 and "would be written as the same plan" in result.stderr
+
+
+def test_very_long_names_give_bounded_distinct_slugs():
+    """A 5,000-character unit name made a 25,000-character slug: its views sheet could not be
+    written (file name too long)."""
+    from policykg.slugs import MAX_SLUG, slugify
+
+    a, b = "县" + "很长的名字" * 1000 + "局", "县" + "很长的名字" * 1000 + "处"
+    assert len(slugify(a)) <= MAX_SLUG and len(slugify(b)) <= MAX_SLUG
+    assert slugify(a) != slugify(b) and slugify(a) == slugify(a)
+    assert slugify(a).startswith("xian-hen-zhang-de-ming-zi")
+    assert slugify("县公安局") == "xian-gong-an-ju"
