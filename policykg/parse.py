@@ -490,12 +490,17 @@ class _MeasureReader:
             return
         work_task = self.pilot_tasks[-1].work_tasks[-1]
         body = text.strip()
-        while body.text[:1] in "。；，,;":  # the stop after the previous measure's annotation
+        while body.text and body.text[0] in "。；，,;":  # the stop after the previous measure's annotation
             body = body.slice(1).strip()
         if label := MEASURE_LABEL.match(body.text):
             body = body.slice(label.end())
         if (found := marker(body.text)) and found[0] in ("circled", "paren"):
             body = body.slice(found[2])
+        if not body.text.strip(" 　。；，,;"):  # a measure is its text: none, no measure
+            if annotation is None:
+                return  # a bare 落实措施： label
+            raise DocumentError(self.source.path, span.line,
+                                "responsibility annotation with no measure text before it")
         units = annotation.all_units if annotation else []
         measure = Measure(
             work_task.key, len(work_task.measures) + 1, body.text.strip(" 　"), units, span,

@@ -29,7 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = [ROOT / "sources" / "gaoqing-urban-rural-pilot-2022.txt",
-         *sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))]
+         *sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt")),
+         *sorted((ROOT / "tests" / "documents").glob("*.txt"))]  # the layout tests' documents
 
 # Characters the genre's structure hangs on: mutations aim at them.
 SPECIAL = "（）()【】〔〕[]《》“”。；：，、.．:;,\t\u3000一二三四五六七八九十①②③④⑤0123456789"

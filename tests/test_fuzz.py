@@ -43,6 +43,13 @@ FOUND = [
     Recipe(seed=1, ops=(("swap", 263265, 983580, 214), ("dup_span", 94374, 318164, 4),
                         ("delete_block", 701248, 447858, 11), ("insert_token", 994073, 655412, 41),
                         ("dup_span", 374694, 338203, 184)), encoding="utf-8-sig"),
+    # (seeds 3+ are tests/documents/, merged from main) an endless loop stripping the stop
+    # before a measure whose text was empty ("" in "。；" is true)
+    Recipe(seed=3, ops=(("dup_span", 897110, 515974, 251), ("move", 47403, 960974, 1),
+                        ("join", 654968, 471125, 85), ("swap_brackets", 453996, 143184, 244))),
+    # an empty 落实措施： label became a measure with empty text (SHACL)
+    Recipe(seed=7, ops=(("dup_span", 1045178, 883084, 61), ("swap", 270534, 112195, 43),
+                        ("dup", 26676, 526649, 153), ("replace_special", 751627, 226874, 195))),
 ]
 
 
