@@ -103,6 +103,7 @@ class _PlanMapper:
         self.plan = plan_iri(plan, namespace)
         self.units: dict[str, Unit] = {}
         self.spellings: dict[str, set[str]] = {}
+        self.claims: set[URIRef] = set()  # assignment nodes made
 
     # --- IRIs ----------------------------------------------------------------------------
     def iri(self, *path) -> URIRef:
@@ -140,6 +141,9 @@ class _PlanMapper:
                    entry: URIRef | None = None) -> URIRef:
         unit = self.unit(mention.name)
         node = self.iri_under(owner, "assignment", source, self.place.resolve(mention.name).slug)
+        if node in self.claims:  # one unit named twice for one task in one part: its first mention
+            return unit
+        self.claims.add(node)
         self.add(owner, PKG.qualifiedAssignment, node)
         self.add(node, RDF.type, PKG.Assignment)
         self.add(node, PKG.assignedUnit, unit)

@@ -50,6 +50,9 @@ FOUND = [
     # an empty 落实措施： label became a measure with empty text (SHACL)
     Recipe(seed=7, ops=(("dup_span", 1045178, 883084, 61), ("swap", 270534, 112195, 43),
                         ("dup", 26676, 526649, 153), ("replace_special", 751627, 226874, 195))),
+    # one unit named twice as lead of one pilot task: one assignment node with two spans (SHACL)
+    Recipe(seed=8, ops=(("swap_brackets", 68756, 318022, 91),), eol="\r\n"),
+    Recipe(seed=4, ops=(("delete_special", 447790, 790064, 145), ("dup_span", 993888, 672530, 100)), eol="\r\n"),
 ]
 
 
