@@ -1,6 +1,6 @@
 """Fuzzing: mutated documents of the genre build a graph or give a DocumentError, nothing else.
 
-CI runs a bounded number of examples (about 40 s in all). For 10,000 and a count of every
+CI runs a bounded number of examples (about 30 s in all). For 10,000 and a count of every
 outcome: ``python -m tests.fuzz_report --examples 10000`` (see tests/fuzz_report.py).
 """
 
@@ -61,13 +61,13 @@ def test_found_cases_now_build_or_give_a_document_error(recipe):
     check(recipe, full_build=True, seconds=30)
 
 
-@settings(max_examples=400, **FUZZ_SETTINGS)
+@settings(max_examples=1000, **FUZZ_SETTINGS)
 @given(fuzzing.recipes())
 def test_parse_and_reconcile_mutated_documents(recipe):
     check(recipe, full_build=False, seconds=10)
 
 
-@settings(max_examples=20, **FUZZ_SETTINGS)
+@settings(max_examples=40, **FUZZ_SETTINGS)
 @given(fuzzing.recipes())
 @example(Recipe(seed=0, ops=(("truncate", 999, 0, 0),), encoding="gb18030", eol="\r\n"))
 @example(Recipe(seed=2, ops=(("dup", 40, 41, 0),), encoding="utf-16", eol="\r"))
