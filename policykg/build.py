@@ -74,6 +74,12 @@ def build(
     paths = collect_sources(sources)
     for path in (progress(paths) if progress else paths):
         doc = parse_plan(path)
+        if not doc.metadata.title:  # the graph names every plan (shapes.ttl: dcterms:title)
+            raise DocumentError(
+                str(path), None,
+                "no plan title found: no line ending in 方案, 计划, 要点, 意见 or 办法 before the first "
+                "section, and no 《title》 in a notice title",
+            )
         place = registry.for_name(doc.metadata.jurisdiction)
         if doc.metadata.jurisdiction is None:
             # No issuer to read it from: a registered jurisdiction the title names.

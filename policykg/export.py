@@ -29,7 +29,10 @@ def serialize(graph, fmt: str) -> bytes:
     suffix, rdflib_format = FORMATS[fmt]
     if fmt == "nt":
         text = graph.serialize(format="nt")
-        lines = sorted(line for line in text.splitlines() if line.strip())
+        # split on LF only: str.splitlines() also breaks at U+2028, U+0085, … inside literals
+        lines = sorted(line for line in text.split("\n") if line.strip())
+        # and write those characters as \uXXXX, so line-oriented tools see one triple a line
+        lines = [line.translate(_LINE_BREAKS) for line in lines]
         return ("\n".join(lines) + "\n").encode("utf-8")
     if fmt == "jsonld":
         import json
@@ -41,6 +44,10 @@ def serialize(graph, fmt: str) -> bytes:
             raise ValueError("TriG is written from a Dataset (one named graph per plan)")
         return _trig(graph).encode("utf-8")
     return graph.serialize(format=rdflib_format).encode("utf-8")
+
+
+# Characters other than LF and CR that str.splitlines() and others treat as line breaks.
+_LINE_BREAKS = {ord(ch): f"\\u{ord(ch):04X}" for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
 def _trig(dataset) -> str:
@@ -63,18 +70,17 @@ def _trig(dataset) -> str:
             plain.bind(prefix, namespace, override=True, replace=True)
         for triple in named:
             plain.add(triple)
-        body = []
-        for line in plain.serialize(format="turtle").splitlines():
-            if line.startswith("@prefix"):
-                prefixes.add(line)
-            elif line.strip():
-                body.append("    " + line)
-            elif body and body[-1]:
-                body.append("")
-        while body and not body[-1]:
-            body.pop()
+        # The @prefix lines come first; the triples after them are kept verbatim: a literal may
+        # hold LF (rdflib writes long strings raw) or U+2028 (which str.splitlines() splits at),
+        # so re-indenting or dropping lines there would change data.
+        lines = plain.serialize(format="turtle").split("\n")
+        while lines and (lines[0].startswith("@prefix") or not lines[0].strip()):
+            if lines[0].strip():
+                prefixes.add(lines[0])
+            lines.pop(0)
+        body = "\n".join(lines).rstrip("\n")
         name = "" if named.identifier == dataset.default_graph.identifier else f"<{named.identifier}> "
-        blocks.append(name + "{\n" + "\n".join(body) + "\n}\n")
+        blocks.append(name + "{\n" + body + "\n}\n")
     return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
 
 

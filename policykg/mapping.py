@@ -103,6 +103,7 @@ class _PlanMapper:
         self.plan = plan_iri(plan, namespace)
         self.units: dict[str, Unit] = {}
         self.spellings: dict[str, set[str]] = {}
+        self.claims: set[URIRef] = set()  # assignment nodes made
 
     # --- IRIs ----------------------------------------------------------------------------
     def iri(self, *path) -> URIRef:
@@ -140,6 +141,9 @@ class _PlanMapper:
                    entry: URIRef | None = None) -> URIRef:
         unit = self.unit(mention.name)
         node = self.iri_under(owner, "assignment", source, self.place.resolve(mention.name).slug)
+        if node in self.claims:  # one unit named twice for one task in one part: its first mention
+            return unit
+        self.claims.add(node)
         self.add(owner, PKG.qualifiedAssignment, node)
         self.add(node, RDF.type, PKG.Assignment)
         self.add(node, PKG.assignedUnit, unit)
@@ -232,7 +236,7 @@ class _PlanMapper:
 
     def tasks(self) -> None:
         for pt in self.doc.pilot_tasks:
-            node = self.iri("pilot-task", pt.number)
+            node = self.iri("pilot-task", pt.key)
             self.add(node, RDF.type, PKG.PilotTask)
             self.add(node, PKG.number, Literal(pt.number))
             self.add(node, PKG.title, zh(pt.title))
@@ -308,7 +312,7 @@ class _PlanMapper:
             if a.work_task is not None:
                 self.add(entry, PKG.claimedWorkTask, self.iri("work-task", a.work_task.key))
             if a.pilot_task is not None:
-                pt = self.iri("pilot-task", a.pilot_task.number)
+                pt = self.iri("pilot-task", a.pilot_task.key)
                 self.add(entry, PKG.alignedPilotTask, pt)
                 for mention in row.lead_units:
                     claim(pt, "lead", mention, row.row, entry)

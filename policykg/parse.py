@@ -116,18 +116,33 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
             source.path, lines[headings[0][0]].number,
             "not an implementation plan: no pilot tasks （一）… found under a 措施/任务 section",
         )
+    principles = _parse_numbered(source, sections.get("principles", []), Principle)
+    stages = _parse_stages(source, sections.get("goals", []))
+    safeguards = _parse_numbered(source, sections.get("safeguards", []), Safeguard)
+    for what, items in (("principle", principles), ("stage", stages), ("safeguard", safeguards)):
+        _refuse_repeated_numbers(source, what, items)
     return PlanDocument(
         path=source.path,
         slug=slug or slugify(Path(source.path).stem),
         text=source.text,
         metadata=metadata,
         guiding_ideology="".join(p.text for p in paragraphs(source, ideology)) if ideology else None,
-        principles=_parse_numbered(source, sections.get("principles", []), Principle),
-        stages=_parse_stages(source, sections.get("goals", [])),
+        principles=principles,
+        stages=stages,
         pilot_tasks=pilot_tasks,
-        safeguards=_parse_numbered(source, sections.get("safeguards", []), Safeguard),
+        safeguards=safeguards,
         annex=annex,
     )
+
+
+def _refuse_repeated_numbers(source: SourceText, what: str, items) -> None:
+    """Items of one list are named by their numbers; two with one number would merge."""
+    first: dict[int, int] = {}
+    for item in items:
+        if item.number in first:
+            raise DocumentError(source.path, item.span.line,
+                                f"{what} number {item.number} is used twice (first on line {first[item.number]})")
+        first[item.number] = item.span.line
 
 
 def _split_run_in_sections(lines: list[Line]) -> list[Line]:
@@ -345,7 +360,7 @@ def marker(text: str) -> tuple[str, int, int] | None:
             raw = m.group(1)
             value = (CIRCLED.index(raw) + 1 if style == "circled"
                      else chinese_to_int(raw) if style == "chinese" else int(raw))
-            return style, value, m.end()
+            return (style, value, m.end()) if value >= 1 else None  # lists count from 1
     return None
 
 
@@ -409,6 +424,7 @@ class _MeasureReader:
         annotations = self.annotations.find(par)
         leads = [u for a in annotations for u in (a.leads or a.units)]
         title = _without(par.text, annotations, found[2]).strip().rstrip("。.")
+        _require_title(self.source, par, "pilot task", title)
         self.pilot_tasks.append(PilotTask(found[1], title, leads, [], par.span()))
         self.sub_list = None
 
@@ -438,6 +454,7 @@ class _MeasureReader:
         else:
             heading, rest = par, None
         title = heading.text[found[2]:].strip().rstrip("。.")
+        _require_title(self.source, par, f"work task {number}", title)
         pilot_task.work_tasks.append(WorkTask(number, title, [], heading.span()))
         self.last_work_task = number
         self.work_task_style = found[0]
@@ -467,18 +484,23 @@ class _MeasureReader:
     def _add_measure(self, text: Paragraph, annotation, span) -> None:
         if not self.pilot_tasks or not self.pilot_tasks[-1].work_tasks:
             if annotation is None or not self.pilot_tasks:
-                raise DocumentError(self.source.path, text.line, "measure text before any numbered work task")
+                raise DocumentError(self.source.path, span.line, "measure text before any numbered work task")
             # A pilot task whose text carries its own annotation, with no work tasks under it.
             self.pilot_tasks[-1].lead_units.extend(annotation.leads)
             return
         work_task = self.pilot_tasks[-1].work_tasks[-1]
         body = text.strip()
-        while body.text[:1] in "。；，,;":  # the stop after the previous measure's annotation
+        while body.text and body.text[0] in "。；，,;":  # the stop after the previous measure's annotation
             body = body.slice(1).strip()
         if label := MEASURE_LABEL.match(body.text):
             body = body.slice(label.end())
         if (found := marker(body.text)) and found[0] in ("circled", "paren"):
             body = body.slice(found[2])
+        if not body.text.strip(" 　。；，,;"):  # a measure is its text: none, no measure
+            if annotation is None:
+                return  # a bare 落实措施： label
+            raise DocumentError(self.source.path, span.line,
+                                "responsibility annotation with no measure text before it")
         units = annotation.all_units if annotation else []
         measure = Measure(
             work_task.key, len(work_task.measures) + 1, body.text.strip(" 　"), units, span,
@@ -490,9 +512,12 @@ class _MeasureReader:
 
     def _unique_keys(self) -> None:
         """Keys for IRIs: the document's numbers, qualified where numbering starts again."""
+        # Where pilot task numbers repeat, every pilot task is keyed by its position: keying
+        # only the repeated ones so would collide with the numbers kept (1, 2, 1 → 1, 2, 3).
         pilot_numbers = [pt.number for pt in self.pilot_tasks]
+        restarts = len(set(pilot_numbers)) < len(pilot_numbers)
         for k, pt in enumerate(self.pilot_tasks, start=1):
-            pt.key = str(pt.number) if pilot_numbers.count(pt.number) == 1 else str(k)
+            pt.key = str(k) if restarts else str(pt.number)
         work_numbers = [wt.number for pt in self.pilot_tasks for wt in pt.work_tasks]
         restarts = len(work_numbers) != len(set(work_numbers))
         for pt in self.pilot_tasks:
@@ -500,6 +525,11 @@ class _MeasureReader:
                 wt.key = f"{pt.key}-{wt.number}" if restarts else str(wt.number)
                 for m in wt.measures:
                     m.work_task = wt.key
+
+
+def _require_title(source: SourceText, par: Paragraph, what: str, title: str) -> None:
+    if not title.strip(" 　，。；："):
+        raise DocumentError(source.path, par.line, f"{what} has no title: {par.text[:40]}")
 
 
 def _without(text: str, annotations: list, start: int) -> str:

@@ -56,7 +56,7 @@ class Discrepancy:
 class GoalLink:
     stage: int
     goal: int
-    pilot_task: int
+    pilot_task: str  # the key of the pilot task
     score: float
 
 
@@ -96,7 +96,7 @@ def reconcile(doc: PlanDocument, resolve: Callable[[str], Unit]) -> Reconciliati
         row = a.row.row
         if a.pilot_task is not None:
             pt = a.pilot_task
-            subject = ("pilot-task", str(pt.number))
+            subject = ("pilot-task", pt.key)
             if normalize(pt.title) != normalize(a.row.pilot_task):
                 note("title-text", subject, pt.title, a.row.pilot_task, row)
             if a.row.lead_units:
@@ -212,5 +212,5 @@ def link_goals(doc: PlanDocument) -> list[GoalLink]:
                 core = TASK_VERBS.sub("", normalize(pt.title))
                 score = 100.0 if core in text else fuzz.partial_ratio(core, text)
                 if score >= MIN_GOAL_SCORE:
-                    links.append(GoalLink(stage.number, goal.number, pt.number, round(score, 1)))
+                    links.append(GoalLink(stage.number, goal.number, pt.key, round(score, 1)))
     return links

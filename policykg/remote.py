@@ -8,9 +8,18 @@ network and files from the embedded engines) do not apply; the server enforces i
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
+import warnings
+
+# What a connection that breaks, or a server that does not speak HTTP, raises from urllib:
+# OSError (refused, reset, timed out) and http.client's own errors (IncompleteRead when the
+# server closes mid-answer, BadStatusLine, LineTooLong), which are not OSErrors.
+_CONNECTION_ERRORS = (urllib.error.URLError, OSError, http.client.HTTPException)
+_TURTLE_TYPES = {"text/turtle", "application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3",
+                 "application/n-triples"}
 
 from .engines import DEFAULT_TIMEOUT, Engine, graph_files, run_with_time_limit
 from .errors import PolicyKGError
@@ -74,7 +83,9 @@ class RemoteEngine(Engine):
             return self._graph_result(sw, form)
         sw.setReturnFormat(JSON)
         try:
-            data = sw.queryAndConvert()
+            with warnings.catch_warnings():  # on an unexpected content type; checked below
+                warnings.simplefilter("ignore", RuntimeWarning)
+                data = sw.queryAndConvert()
         except SPARQLWrapperException as err:
             msg = str(err).split("\n\nResponse:\n")
             detail = msg[1].strip()[:500] if len(msg) > 1 else ""
@@ -82,7 +93,9 @@ class RemoteEngine(Engine):
                 f"{self.endpoint}: the endpoint refused {source}: {msg[0].strip()}"
                 + (f" ({detail})" if detail else "")
             ) from None
-        except (urllib.error.URLError, OSError, ValueError) as err:
+        except ValueError as err:
+            raise EndpointError(f"{self.endpoint}: the answer is not SPARQL JSON results: {err}") from None
+        except _CONNECTION_ERRORS as err:
             raise EndpointError(f"{self.endpoint}: cannot reach the SPARQL endpoint: {_reason(err)}") from None
         if not isinstance(data, dict):
             raise EndpointError(f"{self.endpoint}: the answer is not SPARQL JSON results")
@@ -96,15 +109,28 @@ class RemoteEngine(Engine):
 
         from .engines import _from_rdflib
 
+        from rdflib import Graph
+
         sw.setReturnFormat(TURTLE)
         try:
-            graph = sw.queryAndConvert()
-        except (urllib.error.URLError, OSError) as err:
+            answer = sw.query()
+            content_type = (answer.info().get("content-type") or "").split(";")[0].strip().lower()
+            if content_type not in _TURTLE_TYPES:
+                raise EndpointError(f"{self.endpoint}: the answer to a {form.upper()} query is not Turtle "
+                                    f"(content type {content_type or 'missing'!r})")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                graph = answer.convert()
+            if isinstance(graph, bytes):
+                graph = Graph().parse(data=graph, format="turtle")
+        except EndpointError:
+            raise
+        except _CONNECTION_ERRORS as err:
             raise EndpointError(f"{self.endpoint}: cannot reach the SPARQL endpoint: {_reason(err)}") from None
-        if isinstance(graph, bytes):
-            from rdflib import Graph
-
-            graph = Graph().parse(data=graph, format="turtle")
+        except Exception as err:  # rdflib's parsers raise many kinds
+            raise EndpointError(f"{self.endpoint}: the answer is not RDF in Turtle: {err}") from None
+        if not isinstance(graph, Graph):
+            raise EndpointError(f"{self.endpoint}: the answer to a {form.upper()} query is not an RDF graph")
         rows = sorted(
             (tuple(_from_rdflib(t) for t in triple) for triple in graph),
             key=lambda r: tuple((t.kind, t.value) for t in r),

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+
+# Slugs become IRI segments and file names (views/units/<jurisdiction>-<slug>.html); file
+# names stop at 255 bytes. A longer slug keeps its start and ends in a hash of the whole.
+MAX_SLUG = 100
 
 
 def slugify(text: str) -> str:
@@ -12,4 +17,7 @@ def slugify(text: str) -> str:
 
         text = "-".join(lazy_pinyin(text, errors=lambda chars: [f"u{ord(c):04x}" for c in chars]))
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(slug) > MAX_SLUG:
+        digest = hashlib.sha256(slug.encode("ascii")).hexdigest()[:10]
+        slug = slug[: MAX_SLUG - 11].rstrip("-") + "-" + digest
     return slug or "x"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import codecs
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import DocumentError
@@ -41,17 +42,22 @@ class SourceText:
             offset += len(raw) + 1
         return cls(path, text, lines)
 
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [line.start for line in self.lines]
+
     def line_of(self, offset: int) -> int:
         """The 1-based line number holding character ``offset``."""
-        starts = [line.start for line in self.lines]
-        return bisect.bisect_right(starts, offset)
+        return bisect.bisect_right(self._line_starts, offset)
 
 
 def decode(data: bytes, path: str) -> str:
     """Decode a plan's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030.
 
-    A file that starts as valid multi-byte UTF-8 and then breaks is corrupt UTF-8, not
-    GB18030: reading it as GB18030 would silently turn the rest into nonsense.
+    A file whose non-ASCII text mostly reads as UTF-8 but has undecodable bytes is corrupt
+    UTF-8, not GB18030: reading it as GB18030 would silently turn it into nonsense. (Whether
+    the text *before* the first bad byte is UTF-8 does not tell: GB18030 text can start with
+    characters whose bytes happen to be valid UTF-8, as 示 (CA BE) does.)
     """
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[len(codecs.BOM_UTF8):], "utf-8", path, len(codecs.BOM_UTF8), data)
@@ -60,9 +66,16 @@ def decode(data: bytes, path: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        if any(b >= 0x80 for b in data[: err.start]):
+        if _mostly_utf8(data):
             raise _decode_error(data, err.start, "utf-8", path) from None
     return _strict(data, "gb18030", path, 0, data)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether more non-ASCII characters decode as UTF-8 than fail to."""
+    text = data.decode("utf-8", "replace")
+    failed = text.count("\ufffd")
+    return len(text) - len(text.encode("ascii", "ignore")) - failed > failed
 
 
 def _strict(body: bytes, encoding: str, path: str, shift: int, whole: bytes) -> str:
@@ -74,11 +87,13 @@ def _strict(body: bytes, encoding: str, path: str, shift: int, whole: bytes) -> 
 
 def _decode_error(data: bytes, position: int, encoding: str, path: str) -> DocumentError:
     line = data.count(b"\n", 0, position) + 1
-    return DocumentError(
-        path, line,
-        f"undecodable bytes at byte {position} (0x{data[position]:02x}); "
-        f"the file is neither valid UTF-8 nor GB18030 (tried {encoding})",
-    )
+    if encoding in ("utf-8", "gb18030") and data[:len(codecs.BOM_UTF8)] != codecs.BOM_UTF8:
+        problem = f"the file is neither valid UTF-8 nor GB18030 (tried {encoding})"
+        if b"\x00" in data:
+            problem += "; it has NUL bytes: UTF-16 without a byte-order mark? Save it with a BOM or as UTF-8"
+    else:
+        problem = f"the file starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()}"
+    return DocumentError(path, line, f"undecodable bytes at byte {position} (0x{data[position]:02x}); {problem}")
 
 
 def read_source(path: str | Path) -> SourceText:

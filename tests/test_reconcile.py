@@ -84,7 +84,7 @@ def test_no_unmatched_rows_or_measures(rec):
 
 def test_goals_linked_to_the_pilot_tasks_they_name(rec):
     links = {(link.stage, link.goal, link.pilot_task) for link in rec.goal_links}
-    assert links == {(1, 1, 1), (1, 2, 2), (1, 3, 3), (1, 4, 4), (2, 1, 1), (2, 3, 3)}
+    assert links == {(1, 1, "1"), (1, 2, "2"), (1, 3, "3"), (1, 4, "4"), (2, 1, "1"), (2, 3, "3")}
 
 
 def test_changes_rendering():

@@ -1,0 +1,101 @@
+"""Limits: inputs far larger than any real plan, big-but-allowed inputs in bounded time, and
+two sources that would write the same plan."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import GAOQING, ROOT
+
+ENV_PATH = {"PYTHONPATH": str(ROOT)}
+
+
+def sparse(path, size):
+    with open(path, "wb") as handle:
+        handle.truncate(size)  # a hole: no disk, no time
+    return path
+
+
+def run_build(*args, cwd=ROOT):
+    import os
+
+    return subprocess.run([sys.executable, "-m", "policykg", "build", *map(str, args), "-q"],
+                          capture_output=True, text=True, cwd=cwd, env={**os.environ, **ENV_PATH})
+
+
+def test_a_100_mb_source_is_refused_at_once(tmp_path):
+    from policykg.errors import DocumentError
+    from policykg.sources import MAX_SOURCE_BYTES, read_source
+
+    huge = sparse(tmp_path / "huge.txt", 100 * 1024 * 1024)
+    started = time.monotonic()
+    with pytest.raises(DocumentError) as caught:
+        read_source(huge)
+    assert time.monotonic() - started < 1
+    assert caught.value.path == str(huge) and caught.value.line is None
+    assert f"file is {100 * 1024 * 1024} bytes, larger than the {MAX_SOURCE_BYTES} bytes" in caught.value.problem
+
+
+def test_one_byte_over_the_limit_is_refused_and_the_limit_itself_is_read(tmp_path):
+    from policykg.errors import DocumentError
+    from policykg.sources import MAX_SOURCE_BYTES, read_source
+
+    with pytest.raises(DocumentError, match="larger than"):
+        read_source(sparse(tmp_path / "over.txt", MAX_SOURCE_BYTES + 1))
+    assert len(read_source(sparse(tmp_path / "at.txt", MAX_SOURCE_BYTES)).text) == MAX_SOURCE_BYTES
+
+
+def test_cli_refuses_a_huge_source_and_keeps_the_graph(tmp_path):
+    out = tmp_path / "graph"
+    assert run_build(GAOQING, "--out", out).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    huge = sparse(tmp_path / "huge.txt", 100 * 1024 * 1024)
+    result = run_build(huge, "--out", out)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {huge}: file is 104857600 bytes, larger than")
+    assert "Traceback" not in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_long_plan_parses_in_linear_time(gaoqing_text):
+    """Line numbers for spans used to rebuild the list of line starts on every lookup:
+    quadratic in the number of lines (a 15 MB plan took minutes)."""
+    from policykg.parse import parse_source
+    from policykg.sources import SourceText
+
+    filler = "坚持城乡融合发展正确方向，坚持农业农村优先发展。\n\n" * 40000
+    text = gaoqing_text.replace("二、基本原则", filler + "二、基本原则", 1)
+    started = time.monotonic()
+    doc = parse_source(SourceText.from_text("long.txt", text))
+    assert len(doc.measures()) == 20
+    assert time.monotonic() - started < 20
+
+
+def test_two_files_whose_names_give_the_same_slug_are_refused(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("gaoqing plan.txt", "gaoqing-plan.txt"):
+        (folder / name).write_bytes(GAOQING.read_bytes())
+    result = run_build(folder, "--out", tmp_path / "graph")
+    assert result.returncode == 2
+    assert "would be written as the same plan (gaoqing/gaoqing-plan)" in result.stderr
+    assert not (tmp_path / "graph").exists()
+
+
+def test_the_same_file_named_twice_is_refused(tmp_path):
+    result = run_build(GAOQING, GAOQING, "--out", tmp_path / "graph")
+    assert result.returncode == 2 and "would be written as the same plan" in result.stderr
+
+
+def test_very_long_names_give_bounded_distinct_slugs():
+    """A 5,000-character unit name made a 25,000-character slug: its views sheet could not be
+    written (file name too long)."""
+    from policykg.slugs import MAX_SLUG, slugify
+
+    a, b = "县" + "很长的名字" * 1000 + "局", "县" + "很长的名字" * 1000 + "处"
+    assert len(slugify(a)) <= MAX_SLUG and len(slugify(b)) <= MAX_SLUG
+    assert slugify(a) != slugify(b) and slugify(a) == slugify(a)
+    assert slugify(a).startswith("xian-hen-zhang-de-ming-zi")
+    assert slugify("县公安局") == "xian-gong-an-ju"
