@@ -72,13 +72,12 @@ def build(sources, out, formats, namespace, registry_dir, quiet):
         click.echo(summary(result))
 
 
-def _progress(paths):
+def _progress(items, total):
     """A progress bar over many documents on a terminal; nothing otherwise."""
-    if len(paths) < 2 or not sys.stderr.isatty():
-        yield from paths
+    if total < 2 or not sys.stderr.isatty():
+        yield from items
         return
-    with click.progressbar(paths, label="parsing plans", file=sys.stderr,
-                           item_show_func=lambda p: p.name if p else "") as bar:
+    with click.progressbar(items, length=total, label="building plans", file=sys.stderr) as bar:
         yield from bar
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 16)  # pinyin is slow; a corpus names the same units again and again
 def slugify(text: str) -> str:
     """``"高青县 公安局"`` -> ``"gao-qing-xian-gong-an-ju"``; ``"Gaoqing_Plan"`` -> ``"gaoqing-plan"``."""
     if not text.isascii():
