@@ -44,7 +44,9 @@ def cli() -> None:
 @click.option("--registry", "registry_dir", default=None, type=click.Path(file_okay=False),
               help="Folder of unit registries (default ontology/registry/).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the files written.")
-def build(sources, out, formats, namespace, registry_dir, quiet):
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Processes building plans in parallel (default: one per core).")
+def build(sources, out, formats, namespace, registry_dir, quiet, workers):
     """Parse plans into an RDF graph, validate it and write it to OUT.
 
     SOURCES are .txt files or folders of them (default: sources/). Nothing is written
@@ -64,6 +66,7 @@ def build(sources, out, formats, namespace, registry_dir, quiet):
         formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
         namespace=namespace or DEFAULT_NAMESPACE,
         registry_dir=registry_dir or DEFAULT_REGISTRY_DIR,
+        workers=workers,
     )
     if quiet:
         for path in result.files:
@@ -72,13 +75,12 @@ def build(sources, out, formats, namespace, registry_dir, quiet):
         click.echo(summary(result))
 
 
-def _progress(paths):
+def _progress(items, total):
     """A progress bar over many documents on a terminal; nothing otherwise."""
-    if len(paths) < 2 or not sys.stderr.isatty():
-        yield from paths
+    if total < 2 or not sys.stderr.isatty():
+        yield from items
         return
-    with click.progressbar(paths, label="parsing plans", file=sys.stderr,
-                           item_show_func=lambda p: p.name if p else "") as bar:
+    with click.progressbar(items, length=total, label="building plans", file=sys.stderr) as bar:
         yield from bar
 
 
@@ -140,6 +142,77 @@ def visualize(graph_dir, out, lang, endpoint):
     click.echo(f"{len(result.files)} files written to {result.out}/ "
                f"({c['units']} units, {c['n_measures']} measures, {c['discrepancies']} discrepancies); "
                f"open {result.out / 'index.html'}")
+
+
+@cli.command()
+@click.argument("count", type=click.IntRange(1))
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the documents to (created if missing).")
+@click.option("--seed", default=0, show_default=True, type=int,
+              help="Seed: the same seed gives the same bytes.")
+def generate(count, out, seed):
+    """Write COUNT synthetic implementation plans in the genre's text format.
+
+    Notice head, 指导思想, stages and goals, pilot tasks, work tasks and measures with their
+    responsibility annotations, safeguards, and an annexed task table, for counties across a
+    province, so a corpus build has many jurisdictions. For benchmarks and tests.
+
+    Example: policykg generate 100 --out /tmp/corpus --seed 7 && policykg build /tmp/corpus --out /tmp/kg
+    """
+    from .synthetic import generate_corpus
+
+    plans = generate_corpus(count, out, seed=seed)
+    counties = len({plan.county for plan in plans})
+    click.echo(f"wrote {len(plans)} documents from {counties} counties to {out}")
+
+
+@cli.command()
+@click.option("--docs", default=100, show_default=True, type=click.IntRange(1),
+              help="Number of synthetic documents to generate and build.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the synthetic corpus.")
+@click.option("--query", "queries", multiple=True,
+              help="Catalog query to run (repeatable; default: every query without required parameters).")
+@click.option("--rdflib-max-triples", default=200_000, show_default=True, type=int,
+              help="Run the queries on rdflib only up to this many triples (it takes minutes beyond).")
+@click.option("--workers", type=click.IntRange(1), default=None, help="Build processes (default: one per core).")
+@click.option("--keep", type=click.Path(file_okay=False), default=None,
+              help="Keep the corpus and graph in this folder instead of a temporary one.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench(docs, seed, queries, rdflib_max_triples, workers, keep, as_json):
+    """Generate DOCS synthetic plans, build them and run the query catalog, side by side.
+
+    Reports the build's time and peak memory (a child process and its workers), and each
+    catalog query's time on rdflib's memory store, on policykg's Oxigraph engine and run
+    directly on pyoxigraph, with the targets they meet or miss.
+
+    Example: policykg bench --docs 1000 --json > bench.json
+    """
+    import json
+
+    from .bench import bench as run_bench
+
+    figures = run_bench(docs, seed, list(queries) or None, rdflib_max_triples, workers, keep,
+                        progress=None if as_json else (lambda m: click.echo(m + " …", err=True)))
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    m, b = figures["machine"], figures["build"]
+    click.echo(f"{m['nproc']} cores, {m['cpu_model']}, load {m['load_average']}")
+    click.echo(f"{figures['docs']} documents, {figures['triples']} triples; generated in {figures['generate_seconds']} s")
+    click.echo(f"build: {b['seconds']} s, peak {b['peak_pss_mb']} MB (PSS of all processes), "
+               f"largest process {b['peak_rss_largest_process_mb']} MB RSS")
+    click.echo(f"load: {figures['load']}")
+    click.echo(f"{'query':28} {'rows':>7} {'rdflib s':>9} {'oxigraph s':>10} {'raw s':>8} {'overhead':>8} {'speedup':>8}")
+    for name, row in figures["queries"].items():
+        if "skipped" in row:
+            click.echo(f"{name:28} skipped: {row['skipped']}")
+            continue
+        rdf = "-" if row["rdflib_seconds"] is None else f"{row['rdflib_seconds']:.3f}"
+        speed = row.get("oxigraph_speedup_vs_rdflib")
+        click.echo(f"{name:28} {row['rows']:>7} {rdf:>9} {row['oxigraph_seconds']:>10.4f} "
+                   f"{row['raw_pyoxigraph_seconds']:>8.4f} {row['overhead_vs_raw']!s:>8} {speed if speed else '-'!s:>8}")
+    for target, value in figures["targets"].items():
+        click.echo(f"target {target}: {'met' if value['met'] else 'MISSED'} {value}")
 
 
 # SPARQL layer: query, queries, serve, push (policykg/query_cli.py)

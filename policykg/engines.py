@@ -224,16 +224,18 @@ class RdflibEngine(Engine):
 
 
 def _from_oxigraph(term) -> Term | None:
-    import pyoxigraph as ox
-
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
-        return Term.uri(term.value)
-    if isinstance(term, ox.BlankNode):
+    kind = type(term).__name__  # cheaper than isinstance checks against the pyoxigraph module
+    if kind == "NamedNode":
+        return Term("uri", term.value)
+    if kind == "Literal":
+        lang = term.language
+        if lang:
+            return Term("literal", term.value, None, lang.lower())
+        return Term.literal(term.value, term.datatype.value)
+    if kind == "BlankNode":
         return Term.bnode(term.value)
-    if isinstance(term, ox.Literal):
-        return Term.literal(term.value, term.datatype.value, term.language)
     return Term.literal(str(term))  # pragma: no cover - quoted triples
 
 
@@ -297,7 +299,16 @@ class OxigraphEngine(Engine):
                 rows.sort(key=lambda r: tuple((t.kind, t.value) for t in r))
                 return Result(["subject", "predicate", "object"], rows, form="construct")
             columns = [v.value for v in res.variables]
-            rows = [tuple(_from_oxigraph(sol[i]) for i in range(len(columns))) for sol in res]
+            width = range(len(columns))
+            seen: dict = {}  # results repeat their values (unit names…): convert each once
+
+            def convert(term):
+                found = seen.get(term)
+                if found is None and term is not None:
+                    found = seen[term] = _from_oxigraph(term)
+                return found
+
+            rows = [tuple([convert(sol[i]) for i in width]) for sol in res]
         except SyntaxError as err:
             raise _oxigraph_syntax_error(err, source) from None
         except OSError as err:

@@ -20,6 +20,9 @@ class DocumentError(PolicyKGError):
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {problem}")
 
+    def __reduce__(self):  # picklable, so a build's worker process can hand it back
+        return (DocumentError, (self.path, self.line, self.problem))
+
 
 class RegistryError(PolicyKGError):
     """The unit registry is malformed."""
@@ -31,3 +34,6 @@ class ValidationError(PolicyKGError):
     def __init__(self, report: str):
         self.report = report
         super().__init__("the graph does not conform to the SHACL shapes:\n" + report)
+
+    def __reduce__(self):
+        return (ValidationError, (self.report,))

@@ -11,77 +11,64 @@ import os
 import tempfile
 from pathlib import Path
 
-FORMATS = {  # name -> (file suffix, rdflib format)
-    "turtle": (".ttl", "turtle"),
-    "nt": (".nt", "nt"),
-    "jsonld": (".jsonld", "json-ld"),
-    "trig": (".trig", "trig"),
-}
+FORMATS = {"turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig"}  # name -> file suffix
 
 
-def serialize(graph, fmt: str) -> bytes:
-    """``graph`` in ``fmt``, the same bytes for the same triples on every run.
+def jsonld(graph) -> bytes:
+    """``graph`` (an rdflib Graph) as JSON-LD with nodes in a stable order."""
+    import json
 
-    TriG takes a Dataset; the other formats take the union Graph.
-    """
-    from rdflib import Dataset, Graph
+    data = json.loads(graph.serialize(format="json-ld", auto_compact=False))
+    return (json.dumps(_sorted_jsonld(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
-    suffix, rdflib_format = FORMATS[fmt]
-    if fmt == "nt":
-        text = graph.serialize(format="nt")
-        # split on LF only: str.splitlines() also breaks at U+2028, U+0085, … inside literals
-        lines = sorted(line for line in text.split("\n") if line.strip())
-        # and write those characters as \uXXXX, so line-oriented tools see one triple a line
-        lines = [line.translate(_LINE_BREAKS) for line in lines]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    if fmt == "jsonld":
-        import json
 
-        data = json.loads(graph.serialize(format="json-ld", auto_compact=False))
-        return (json.dumps(_sorted_jsonld(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    if fmt == "trig":
-        if not isinstance(graph, Dataset):
-            raise ValueError("TriG is written from a Dataset (one named graph per plan)")
-        return _trig(graph).encode("utf-8")
-    return graph.serialize(format=rdflib_format).encode("utf-8")
+def ntriples(turtle: bytes) -> bytes:
+    """Sorted N-Triples of a Turtle document: one triple per line, whatever its literals hold."""
+    import pyoxigraph as ox
+
+    text = ox.serialize(ox.parse(turtle, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+    # Split on LF only (str.splitlines() also breaks at U+2028, U+0085, … inside literals), and
+    # write those characters as \uXXXX, so line-oriented tools see one triple a line.
+    lines = sorted({line.translate(_LINE_BREAKS) for line in text.decode("utf-8").split("\n") if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 # Characters other than LF and CR that str.splitlines() and others treat as line breaks.
 _LINE_BREAKS = {ord(ch): f"\\u{ord(ch):04X}" for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
-def _trig(dataset) -> str:
-    """TriG with the default graph first and named graphs in IRI order.
+# Turtle and TriG: each plan's triples, sorted, go through pyoxigraph's Turtle writer. Sorted
+# input gives the same bytes on every run, and the Rust writer takes seconds where rdflib's
+# takes minutes at a million triples.
+def turtle_fragment(nt_lines: list[str], prefixes: dict[str, str]) -> bytes:
+    """Turtle statements (no ``@prefix`` lines) for ``nt_lines``, in their order.
 
-    rdflib's TriG writer lists graphs in store order, which changes with the hash seed; each
-    graph is written with the (deterministic) Turtle writer instead.
+    Fragments of graphs with no subject in common concatenate, under one prefix header, into
+    the Turtle of their union: plans are written in parallel this way and joined.
     """
-    from rdflib import Graph
+    import pyoxigraph as ox
 
-    prefixes: set[str] = set()
-    blocks: list[str] = []
-    graphs = sorted(dataset.graphs(), key=lambda g: (g.identifier != dataset.default_graph.identifier,
-                                                     str(g.identifier)))
-    for named in graphs:
-        if not len(named):
-            continue
-        plain = Graph()
-        for prefix, namespace in dataset.namespaces():
-            plain.bind(prefix, namespace, override=True, replace=True)
-        for triple in named:
-            plain.add(triple)
-        # The @prefix lines come first; the triples after them are kept verbatim: a literal may
-        # hold LF (rdflib writes long strings raw) or U+2028 (which str.splitlines() splits at),
-        # so re-indenting or dropping lines there would change data.
-        lines = plain.serialize(format="turtle").split("\n")
-        while lines and (lines[0].startswith("@prefix") or not lines[0].strip()):
-            if lines[0].strip():
-                prefixes.add(lines[0])
-            lines.pop(0)
-        body = "\n".join(lines).rstrip("\n")
-        name = "" if named.identifier == dataset.default_graph.identifier else f"<{named.identifier}> "
-        blocks.append(name + "{\n" + body + "\n}\n")
-    return "\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)
+    if not nt_lines:
+        return b""
+    data = "\n".join(nt_lines).encode("utf-8")
+    text = ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes=prefixes)
+    lines = text.split(b"\n")
+    skip = 0
+    while skip < len(lines) and lines[skip].startswith(b"@prefix "):
+        skip += 1
+    body = b"\n".join(lines[skip:])
+    return body if body.endswith(b"\n") else body + b"\n"
+
+
+def prefix_header(prefixes: dict[str, str]) -> bytes:
+    return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(prefixes.items())).encode("utf-8")
+
+
+def named_graph(name: str, fragments: list[bytes]) -> bytes:
+    """A TriG block holding the Turtle ``fragments`` as graph ``name``."""
+    body = b"".join(fragments).rstrip(b"\n")
+    return b"<" + name.encode("utf-8") + b"> {\n\t" + body.replace(b"\n", b"\n\t") + b"\n}\n"
 
 
 def _sorted_jsonld(data):
@@ -96,18 +83,29 @@ def _sorted_jsonld(data):
     return data
 
 
-def write_atomically(files: dict[Path, bytes]) -> None:
-    """Write every ``path: content`` or, if any write fails, none of them."""
+def write_atomically(files: dict) -> None:
+    """Write every ``path: content`` or, if any write fails, none of them.
+
+    ``content`` is bytes, or a function that writes the file at the path it is given (so a
+    large serialization streams to disk instead of being held in memory).
+    """
     staged: list[tuple[str, Path]] = []
     try:
         for path, content in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((temp, path))
+            if callable(content):
+                os.close(fd)
+                content(temp)
+                fd = os.open(temp, os.O_RDONLY)
+                os.fsync(fd)
+                os.close(fd)
+                continue
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
                 handle.flush()
                 os.fsync(handle.fileno())
-            staged.append((temp, path))
         for temp, path in staged:
             os.replace(temp, path)
     finally:

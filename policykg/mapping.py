@@ -14,14 +14,42 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS, TIME
+from .terms import Lit, Triple, en, lit, to_rdflib, zh
 
 from .model import ANNEX, BODY, PlanDocument, Span, UnitMention
 from .reconcile import Reconciliation
 from .registry import Jurisdiction, Unit
 
-PKG = Namespace("https://w3id.org/policykg/ns#")
+class _Namespace:
+    """``PKG.Plan`` -> ``"https://w3id.org/policykg/ns#Plan"`` (IRIs are plain strings)."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self.base + name
+
+    def __getitem__(self, name) -> str:
+        return self.base + name
+
+    def __str__(self) -> str:
+        return self.base
+
+
+PKG = _Namespace("https://w3id.org/policykg/ns#")
+RDF = _Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = _Namespace("http://www.w3.org/2000/01/rdf-schema#")
+XSD = _Namespace("http://www.w3.org/2001/XMLSchema#")
+OWL = _Namespace("http://www.w3.org/2002/07/owl#")
+DCTERMS = _Namespace("http://purl.org/dc/terms/")
+ORG = _Namespace("http://www.w3.org/ns/org#")
+PROV = _Namespace("http://www.w3.org/ns/prov#")
+SKOS = _Namespace("http://www.w3.org/2004/02/skos/core#")
+TIME = _Namespace("http://www.w3.org/2006/time#")
+PREFIXES = {"pkg": PKG, "dcterms": DCTERMS, "skos": SKOS, "org": ORG, "prov": PROV, "time": TIME,
+            "xsd": XSD, "owl": OWL, "rdf": RDF, "rdfs": RDFS}
 DEFAULT_NAMESPACE = "https://w3id.org/policykg/id/"
 ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "policykg.ttl"
 
@@ -45,57 +73,93 @@ class PlanInput:
     reconciliation: Reconciliation
 
 
-def bind_prefixes(graph: Graph) -> None:
-    for prefix, namespace in (("pkg", PKG), ("dcterms", DCTERMS), ("skos", SKOS), ("org", ORG),
-                              ("prov", PROV), ("time", TIME), ("xsd", XSD), ("owl", OWL)):
-        graph.bind(prefix, namespace, override=True, replace=True)
+def bind_prefixes(graph) -> None:
+    """Bind the policykg prefixes on an rdflib Graph or Dataset."""
+    for prefix, namespace in PREFIXES.items():
+        if prefix not in ("rdf", "rdfs"):
+            graph.bind(prefix, str(namespace), override=True, replace=True)
 
 
-def plan_iri(plan: PlanInput, namespace: str = DEFAULT_NAMESPACE) -> URIRef:
-    return URIRef(f"{namespace}plan/{plan.jurisdiction.slug}/{plan.document.slug}")
+def plan_iri(plan: PlanInput, namespace: str = DEFAULT_NAMESPACE) -> str:
+    return f"{namespace}plan/{plan.jurisdiction.slug}/{plan.document.slug}"
 
 
-def to_graph(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE) -> Graph:
-    """The union graph of ``plans`` and the controlled values they use."""
+def plan_triples(plan: PlanInput, namespace: str = DEFAULT_NAMESPACE) -> list[Triple]:
+    """The triples of one plan's named graph: the plan, its parts and the units it names.
+
+    May hold a triple more than once (a unit named twice); IRIs are ``str``, literals
+    :class:`~policykg.terms.Lit`.
+    """
+    mapper = _PlanMapper(plan, namespace)
+    mapper.map()
+    return mapper.triples
+
+
+_CONCEPTS: list[Triple] | None = None
+
+
+def concept_triples() -> list[Triple]:
+    """The controlled values the data uses (from the ontology), so the graph is usable without it."""
+    global _CONCEPTS  # a cache of a constant read from a file, not state
+    if _CONCEPTS is None:
+        import pyoxigraph as ox
+
+        from .terms import Lit as _Lit
+
+        def term(t):
+            if isinstance(t, ox.Literal):
+                dt = t.datatype.value
+                return _Lit(t.value, None if dt.endswith(("#string", "#langString")) else dt, t.language)
+            return t.value
+
+        wanted = (RDF.type, SKOS.inScheme, SKOS.notation, SKOS.prefLabel, RDFS.label)
+        store = ox.Store()
+        store.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+        triples = []
+        for scheme in CONCEPT_SCHEMES:
+            for q in store.quads_for_pattern(None, ox.NamedNode(SKOS.inScheme), ox.NamedNode(scheme)):
+                for p in wanted:
+                    for o in store.quads_for_pattern(q.subject, ox.NamedNode(p), None):
+                        triples.append((q.subject.value, p, term(o.object)))
+        _CONCEPTS = sorted(set(triples))
+    return list(_CONCEPTS)
+
+
+def _rdflib_graph(graph, triples) -> None:
+    add = graph.add
+    for s, p, o in triples:
+        add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
+
+
+def to_graph(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE):
+    """The union graph of ``plans`` and the controlled values they use, as an rdflib Graph
+    (for small corpora: the build itself does not need rdflib)."""
+    from rdflib import Graph
+
     graph = Graph()
     bind_prefixes(graph)
-    _add_concepts(graph)
+    _rdflib_graph(graph, concept_triples())
     for plan in plans:
-        _PlanMapper(graph, plan, namespace).map()
+        _rdflib_graph(graph, plan_triples(plan, namespace))
     return graph
 
 
 def to_dataset(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE):
-    """A Dataset with one named graph per plan (named by the plan's IRI); the controlled
-    values sit in the default graph."""
-    from rdflib import Dataset
+    """An rdflib Dataset with one named graph per plan (named by the plan's IRI); the
+    controlled values sit in the default graph."""
+    from rdflib import Dataset, URIRef
 
     dataset = Dataset()
     bind_prefixes(dataset)
-    _add_concepts(dataset.default_graph)
+    _rdflib_graph(dataset.default_graph, concept_triples())
     for plan in plans:
-        named = dataset.graph(plan_iri(plan, namespace))
-        _PlanMapper(named, plan, namespace).map()
+        _rdflib_graph(dataset.graph(URIRef(plan_iri(plan, namespace))), plan_triples(plan, namespace))
     return dataset
 
 
-def _add_concepts(graph: Graph) -> None:
-    """The controlled values the data uses, so the graph is usable without the ontology."""
-    ontology = Graph().parse(ONTOLOGY_FILE, format="turtle")
-    for scheme in CONCEPT_SCHEMES:
-        for concept in ontology.subjects(SKOS.inScheme, scheme):
-            for p in (RDF.type, SKOS.inScheme, SKOS.notation, SKOS.prefLabel, RDFS.label):
-                for o in ontology.objects(concept, p):
-                    graph.add((concept, p, o))
-
-
-def zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
-
-
 class _PlanMapper:
-    def __init__(self, graph: Graph, plan: PlanInput, namespace: str):
-        self.g = graph
+    def __init__(self, plan: PlanInput, namespace: str):
+        self.triples: list[Triple] = []
         self.doc = plan.document
         self.place = plan.jurisdiction
         self.rec = plan.reconciliation
@@ -106,39 +170,39 @@ class _PlanMapper:
         self.claims: set[URIRef] = set()  # assignment nodes made
 
     # --- IRIs ----------------------------------------------------------------------------
-    def iri(self, *path) -> URIRef:
-        return URIRef("/".join([str(self.plan), *map(str, path)]))
+    def iri(self, *path) -> str:
+        return "/".join([self.plan, *map(str, path)])
 
-    def jurisdiction_iri(self) -> URIRef:
-        return URIRef(f"{self.ns}jurisdiction/{self.place.slug}")
+    def jurisdiction_iri(self) -> str:
+        return f"{self.ns}jurisdiction/{self.place.slug}"
 
-    def unit_iri(self, unit: Unit) -> URIRef:
-        return URIRef(f"{self.ns}unit/{unit.jurisdiction}/{unit.slug}")
+    def unit_iri(self, unit: Unit) -> str:
+        return f"{self.ns}unit/{unit.jurisdiction}/{unit.slug}"
 
     # --- helpers -------------------------------------------------------------------------
-    def add(self, s, p, o) -> None:
+    def add(self, s: str, p: str, o) -> None:
         if o is not None and o != "":
-            self.g.add((s, p, o if isinstance(o, (URIRef, Literal)) else Literal(o)))
+            self.triples.append((s, p, o if isinstance(o, (str, Lit)) else lit(o)))
 
-    def span(self, subject: URIRef, span: Span) -> None:
-        node = URIRef(f"{subject}/span")
+    def span(self, subject: str, span: Span) -> None:
+        node = str(f"{subject}/span")
         self.add(subject, PKG.sourceSpan, node)
         self.add(node, RDF.type, PKG.SourceSpan)
         self.add(node, PKG.inDocument, self.plan)
         self.add(node, PKG.fromPart, PARTS[span.part])
-        self.add(node, PKG.startOffset, Literal(span.start))
-        self.add(node, PKG.endOffset, Literal(span.end))
-        self.add(node, PKG.line, Literal(span.line))
-        self.add(node, PKG.endLine, Literal(span.end_line))
+        self.add(node, PKG.startOffset, lit(span.start))
+        self.add(node, PKG.endOffset, lit(span.end))
+        self.add(node, PKG.line, lit(span.line))
+        self.add(node, PKG.endLine, lit(span.end_line))
 
-    def unit(self, name: str) -> URIRef:
+    def unit(self, name: str) -> str:
         unit = self.place.resolve(name)
         self.units[unit.slug] = unit
         self.spellings.setdefault(unit.slug, set()).add(name)
         return self.unit_iri(unit)
 
-    def assignment(self, owner: URIRef, role: str, source: str, mention: UnitMention,
-                   entry: URIRef | None = None) -> URIRef:
+    def assignment(self, owner: str, role: str, source: str, mention: UnitMention,
+                   entry: str | None = None) -> str:
         unit = self.unit(mention.name)
         node = self.iri_under(owner, "assignment", source, self.place.resolve(mention.name).slug)
         if node in self.claims:  # one unit named twice for one task in one part: its first mention
@@ -156,8 +220,8 @@ class _PlanMapper:
         return unit
 
     @staticmethod
-    def iri_under(owner: URIRef, *path) -> URIRef:
-        return URIRef("/".join([str(owner), *map(str, path)]))
+    def iri_under(owner: str, *path) -> str:
+        return str("/".join([str(owner), *map(str, path)]))
 
     # --- the plan ------------------------------------------------------------------------
     def map(self) -> None:
@@ -165,14 +229,14 @@ class _PlanMapper:
         place = self.jurisdiction_iri()
         self.add(place, RDF.type, DCTERMS.Jurisdiction)
         self.add(place, SKOS.prefLabel, zh(self.place.name) if self.place.name else None)
-        self.add(place, RDFS.label, Literal(self.place.english, lang="en") if self.place.english else None)
-        self.add(place, PKG.slug, Literal(self.place.slug))
+        self.add(place, RDFS.label, en(self.place.english) if self.place.english else None)
+        self.add(place, PKG.slug, lit(self.place.slug))
 
         for cls in (PKG.Plan, PROV.Plan):
             self.add(plan, RDF.type, cls)
         self.add(plan, DCTERMS.title, zh(meta.title) if meta.title else None)
         self.add(plan, DCTERMS.identifier, zh(meta.doc_number) if meta.doc_number else None)
-        self.add(plan, DCTERMS.issued, Literal(meta.issued, datatype=XSD.date) if meta.issued else None)
+        self.add(plan, DCTERMS.issued, lit(meta.issued) if meta.issued else None)
         if meta.issuer:
             self.add(plan, DCTERMS.publisher, self.unit(meta.issuer))
         self.add(plan, PKG.noticeTitle, zh(meta.notice_title) if meta.notice_title else None)
@@ -182,8 +246,8 @@ class _PlanMapper:
         self.add(plan, PKG.context, zh(meta.context) if meta.context else None)
         self.add(plan, PKG.guidingIdeology, zh(doc.guiding_ideology) if doc.guiding_ideology else None)
         self.add(plan, PKG.jurisdiction, place)
-        self.add(plan, PKG.sourceFile, Literal(Path(doc.path).name))
-        self.add(plan, PKG.slug, Literal(doc.slug))
+        self.add(plan, PKG.sourceFile, lit(Path(doc.path).name))
+        self.add(plan, PKG.slug, lit(doc.slug))
 
         self.principles()
         self.stages()
@@ -197,7 +261,7 @@ class _PlanMapper:
         for p in self.doc.principles:
             node = self.iri("principle", p.number)
             self.add(node, RDF.type, PKG.Principle)
-            self.add(node, PKG.number, Literal(p.number))
+            self.add(node, PKG.number, lit(p.number))
             self.add(node, PKG.title, zh(p.title))
             self.add(node, PKG.text, zh(p.text) if p.text else None)
             self.add(node, DCTERMS.isPartOf, self.plan)
@@ -211,23 +275,23 @@ class _PlanMapper:
             node = self.iri("stage", s.number)
             for cls in (PKG.Stage, TIME.Interval):
                 self.add(node, RDF.type, cls)
-            self.add(node, PKG.number, Literal(s.number))
+            self.add(node, PKG.number, lit(s.number))
             self.add(node, RDFS.label, zh(f"{s.name}（{s.start_year}—{s.end_year}年）"))
-            self.add(node, PKG.startYear, Literal(s.start_year))
-            self.add(node, PKG.endYear, Literal(s.end_year))
+            self.add(node, PKG.startYear, lit(s.start_year))
+            self.add(node, PKG.endYear, lit(s.end_year))
             for end, year, prop in (("beginning", s.start_year, TIME.hasBeginning),
                                     ("end", s.end_year, TIME.hasEnd)):
                 instant = self.iri_under(node, end)
                 self.add(node, prop, instant)
                 self.add(instant, RDF.type, TIME.Instant)
-                self.add(instant, TIME.inXSDgYear, Literal(str(year), datatype=XSD.gYear))
+                self.add(instant, TIME.inXSDgYear, Lit(str(year), XSD.gYear))
             self.add(node, PKG.summaryGoal, zh(s.summary) if s.summary else None)
             self.add(node, DCTERMS.isPartOf, self.plan)
             self.span(node, s.span)
             for goal in s.goals:
                 g = self.iri_under(node, "goal", goal.number)
                 self.add(g, RDF.type, PKG.Goal)
-                self.add(g, PKG.number, Literal(goal.number))
+                self.add(g, PKG.number, lit(goal.number))
                 self.add(g, PKG.text, zh(goal.text))
                 self.add(g, DCTERMS.isPartOf, node)
                 for pt in links.get((s.number, goal.number), []):
@@ -238,7 +302,7 @@ class _PlanMapper:
         for pt in self.doc.pilot_tasks:
             node = self.iri("pilot-task", pt.key)
             self.add(node, RDF.type, PKG.PilotTask)
-            self.add(node, PKG.number, Literal(pt.number))
+            self.add(node, PKG.number, lit(pt.number))
             self.add(node, PKG.title, zh(pt.title))
             self.add(node, DCTERMS.isPartOf, self.plan)
             self.span(node, pt.span)
@@ -247,15 +311,15 @@ class _PlanMapper:
             for wt in pt.work_tasks:
                 w = self.iri("work-task", wt.key)
                 self.add(w, RDF.type, PKG.WorkTask)
-                self.add(w, PKG.number, Literal(wt.number))
+                self.add(w, PKG.number, lit(wt.number))
                 self.add(w, PKG.title, zh(wt.title))
                 self.add(w, DCTERMS.isPartOf, node)
                 self.span(w, wt.span)
                 for m in wt.measures:
                     mi = self.iri("measure", m.id)
                     self.add(mi, RDF.type, PKG.Measure)
-                    self.add(mi, DCTERMS.identifier, Literal(m.id))
-                    self.add(mi, PKG.number, Literal(m.number))
+                    self.add(mi, DCTERMS.identifier, lit(m.id))
+                    self.add(mi, PKG.number, lit(m.number))
                     self.add(mi, PKG.text, zh(m.text))
                     self.add(mi, DCTERMS.isPartOf, w)
                     self.span(mi, m.span)
@@ -273,7 +337,7 @@ class _PlanMapper:
         for s in self.doc.safeguards:
             node = self.iri("safeguard", s.number)
             self.add(node, RDF.type, PKG.Safeguard)
-            self.add(node, PKG.number, Literal(s.number))
+            self.add(node, PKG.number, lit(s.number))
             self.add(node, PKG.title, zh(s.title))
             self.add(node, PKG.text, zh(s.text) if s.text else None)
             self.add(node, DCTERMS.isPartOf, self.plan)
@@ -300,14 +364,14 @@ class _PlanMapper:
             entry = self.iri("annex-entry", row.row)
             self.add(self.plan, PKG.annexEntry, entry)
             self.add(entry, RDF.type, PKG.AnnexEntry)
-            self.add(entry, PKG.row, Literal(row.row))
+            self.add(entry, PKG.row, lit(row.row))
             self.add(entry, PKG.text, zh(row.text))
             self.add(entry, PKG.pilotTaskCell, zh(row.pilot_task) if row.pilot_task else None)
             self.add(entry, PKG.leadUnitCell, zh("、".join(u.name for u in row.lead_units)) if row.lead_units else None)
             self.add(entry, PKG.workTaskCell, zh(row.work_task) if row.work_task else None)
             self.add(entry, PKG.responsibleUnitCell, zh("、".join(u.name for u in row.units)))
             self.add(entry, DCTERMS.isPartOf, self.plan)
-            self.add(entry, PKG.alignmentScore, Literal(Decimal(str(a.score)), datatype=XSD.decimal))
+            self.add(entry, PKG.alignmentScore, lit(Decimal(str(a.score))))
             self.span(entry, row.span)
             if a.work_task is not None:
                 self.add(entry, PKG.claimedWorkTask, self.iri("work-task", a.work_task.key))
@@ -328,14 +392,14 @@ class _PlanMapper:
             self.add(node, RDF.type, PKG.Discrepancy)
             self.add(node, PKG.kind, KINDS[d.kind])
             kind, value = d.subject
-            about = (URIRef(f"{self.ns}unit/{self.place.slug}/{value}") if kind == "unit"
+            about = (str(f"{self.ns}unit/{self.place.slug}/{value}") if kind == "unit"
                      else self.iri(kind, value))
             self.add(node, PKG.about, about)
             self.add(node, PKG.bodyValue, zh(d.body_value) if d.body_value else None)
             self.add(node, PKG.annexValue, zh(d.annex_value) if d.annex_value else None)
             for row in d.rows:
                 self.add(node, PKG.inAnnexEntry, self.iri("annex-entry", row))
-            self.add(node, RDFS.comment, Literal(d.describe(), lang="en"))
+            self.add(node, RDFS.comment, en(d.describe()))
             self.add(node, DCTERMS.isPartOf, self.plan)
 
     def unit_descriptions(self) -> None:
@@ -349,11 +413,11 @@ class _PlanMapper:
             for alt in sorted(set(unit.alt_names) | self.spellings.get(slug, set())):
                 if alt != unit.name:
                     self.add(node, SKOS.altLabel, zh(alt))
-            self.add(node, RDFS.label, Literal(unit.english, lang="en") if unit.english else None)
+            self.add(node, RDFS.label, en(unit.english) if unit.english else None)
             self.add(node, ORG.classification, PKG[unit.unit_type])
             self.add(node, PKG.jurisdiction, place)
-            self.add(node, PKG.registered, Literal(unit.registered))
-            self.add(node, PKG.slug, Literal(unit.slug))
+            self.add(node, PKG.registered, lit(unit.registered))
+            self.add(node, PKG.slug, lit(unit.slug))
             self.add(node, PKG.standsFor, zh(unit.stands_for) if unit.stands_for else None)
             if unit.part_of in self.units:
                 self.add(node, ORG.subOrganizationOf, self.unit_iri(self.units[unit.part_of]))

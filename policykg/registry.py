@@ -43,6 +43,7 @@ class Jurisdiction:
     alt_names: tuple[str, ...] = ()
     units: dict[str, Unit] = field(default_factory=dict)  # by slug
     by_name: dict[str, Unit] = field(default_factory=dict)  # canonical and variant names
+    _resolved: dict[str, Unit] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def level(self) -> str:
@@ -51,6 +52,12 @@ class Jurisdiction:
 
     def resolve(self, name: str) -> Unit:
         """The unit a document of this jurisdiction means by ``name``."""
+        unit = self._resolved.get(name)
+        if unit is None:
+            unit = self._resolved[name] = self._resolve(name)
+        return unit
+
+    def _resolve(self, name: str) -> Unit:
         name = re.sub(r"\s+", "", name)
         for candidate in self._spellings(name):
             if candidate in self.by_name:

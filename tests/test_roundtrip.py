@@ -89,16 +89,15 @@ def test_all_sources_build_byte_identical_across_hash_seeds_and_folders(inputs, 
 
 
 def test_trig_keeps_literals_with_line_breaks_verbatim():
-    """rdflib writes long literals with raw LF; the TriG writer must not re-indent inside them."""
+    """The TriG writer indents each plan's Turtle: it must not re-indent inside literals."""
     import pyoxigraph as ox
-    from rdflib import Dataset, Literal, URIRef
 
-    from policykg.export import serialize
+    from policykg.export import named_graph, prefix_header, turtle_fragment
+    from policykg.terms import Lit, nt_line
 
     value = "第一行\n\n    缩进的第三行\u2028第四段\r\n末尾 \"\"\" '''"
-    dataset = Dataset()
-    dataset.graph(URIRef("https://example.org/g")).add(
-        (URIRef("https://example.org/s"), URIRef("https://example.org/p"), Literal(value, lang="zh")))
-    quads = list(ox.parse(serialize(dataset, "trig"), format=ox.RdfFormat.TRIG))
+    line = nt_line(("https://example.org/s", "https://example.org/p", Lit(value, None, "zh")))
+    trig = prefix_header({}) + named_graph("https://example.org/g", [turtle_fragment([line], {})])
+    quads = list(ox.parse(trig, format=ox.RdfFormat.TRIG))
     assert [q.object.value for q in quads] == [value]
     assert [q.graph_name.value for q in quads] == ["https://example.org/g"]

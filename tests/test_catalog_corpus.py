@@ -1,0 +1,139 @@
+"""The corpus catalog queries on a small multi-document build.
+
+The documents are synthetic; the expected figures are counted from what the generator says it
+wrote into them (IntendedPlan), so they do not come from the parser or the graph."""
+
+from collections import Counter, defaultdict
+from itertools import combinations
+
+import pytest
+
+from policykg.synthetic import COLLECTIVES, generate_plan
+
+SEED = 11
+
+
+def _choose_documents():
+    """Three documents of one county, and three of three others (none from the registry's
+    Gaoqing, whose registry renames some units)."""
+    by_county = defaultdict(list)
+    for index in range(1, 400):
+        text, plan = generate_plan(index, SEED)
+        if plan.county != "高青县":
+            by_county[plan.county].append((index, text, plan))
+    crowded = next(c for c in sorted(by_county) if len(by_county[c]) >= 3)
+    others = [c for c in sorted(by_county) if c != crowded][:3]
+    return by_county[crowded][:3] + [by_county[c][0] for c in others]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    from policykg.build import build
+    from policykg.engines import OxigraphEngine, RdflibEngine
+
+    folder = tmp_path_factory.mktemp("corpus")
+    chosen = _choose_documents()
+    for _, text, plan in chosen:
+        (folder / "src").mkdir(exist_ok=True)
+        (folder / "src" / plan.file_name).write_text(text, encoding="utf-8")
+    build([folder / "src"], out=folder / "graph")
+    files = [folder / "graph" / "policykg.ttl"]
+    return [plan for _, _, plan in chosen], OxigraphEngine.from_files(files), RdflibEngine.from_files(files)
+
+
+def run(engine, name, **params):
+    from policykg.catalog import load_catalog
+
+    query = load_catalog().get(name)
+    return [tuple(t.value if t is not None else None for t in row)
+            for row in engine.run(query.bind(params), trusted=True).rows]
+
+
+def both(corpus, name, **params):
+    _, ox, rdf = corpus
+    rows = run(ox, name, **params)
+    assert sorted(rows) == sorted(run(rdf, name, **params))
+    return rows
+
+
+def test_plans_per_jurisdiction(corpus):
+    plans = corpus[0]
+    rows = both(corpus, "plans-per-jurisdiction")
+    expected = Counter(p.county for p in plans)
+    assert {r[0]: int(r[1]) for r in rows} == dict(expected)
+    crowded = plans[0].county
+    [row] = [r for r in rows if r[0] == crowded]
+    mine = [p for p in plans if p.county == crowded]
+    assert row[2] == min(p.issued for p in mine).isoformat()
+    assert row[3] == max(p.issued for p in mine).isoformat()
+    assert int(row[4]) == sum(len(p.pilot_tasks) for p in mine)
+    assert int(row[5]) == sum(len(p.measures()) for p in mine)
+    assert rows[0][0] == crowded  # most plans first
+
+
+def _named_in(plan):
+    """Per unit name: (measures naming it, pilot tasks it leads) in the body of ``plan``."""
+    measures, leads = Counter(), Counter()
+    for pt in plan.pilot_tasks:
+        leads.update(pt.leads)
+        for wt in pt.work_tasks:
+            for m in wt.measures:
+                measures.update(set(m.units))
+    return measures, leads
+
+
+def test_units_across_plans(corpus):
+    plans = corpus[0]
+    expected = {}
+    seen = defaultdict(set)
+    totals = defaultdict(lambda: [0, 0])
+    for k, plan in enumerate(plans):
+        measures, leads = _named_in(plan)
+        for unit in set(measures) | set(leads):
+            seen[(unit, plan.county)].add(k)
+            totals[(unit, plan.county)][0] += measures[unit]
+            totals[(unit, plan.county)][1] += leads[unit]
+    for key, ks in seen.items():
+        expected[key] = (len(ks), *totals[key])
+    rows = both(corpus, "units-across-plans", min_plans="1")
+    assert {(r[0], r[1]): (int(r[2]), int(r[3]), int(r[4])) for r in rows} == expected
+    many = both(corpus, "units-across-plans")  # default: named in two plans or more
+    assert {(r[0], r[1]) for r in many} == {k for k, v in expected.items() if v[0] >= 2}
+    assert many and all(r[1] == plans[0].county for r in many)  # only the county with 3 plans
+
+
+def test_co_responsibility_across_the_corpus(corpus):
+    plans = corpus[0]
+    shared = defaultdict(lambda: [0, set(), set()])
+    for k, plan in enumerate(plans):
+        for m in plan.measures():
+            for a, b in combinations(sorted(set(m.units)), 2):
+                entry = shared[(a, b)]
+                entry[0] += 1
+                entry[1].add(k)
+                entry[2].add(plan.county)
+    expected = {pair: (n, len(ks), len(cs)) for pair, (n, ks, cs) in shared.items()}
+    rows = both(corpus, "corpus-co-responsibility")
+    assert {(r[0], r[1]): (int(r[2]), int(r[3]), int(r[4])) for r in rows} == expected
+    counts = [int(r[2]) for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    without = both(corpus, "corpus-co-responsibility", collectives="exclude", min_measures="2")
+    assert {(r[0], r[1]) for r in without} == {
+        pair for pair, v in expected.items() if v[0] >= 2 and not (set(pair) & set(COLLECTIVES))}
+
+
+def test_unit_load_per_plan(corpus):
+    plans = corpus[0]
+    rows = both(corpus, "unit-load-per-plan")
+    found = defaultdict(dict)
+    titles = {}
+    for plan_iri, title, unit, leads, measures in rows:
+        slug = plan_iri.rsplit("/", 1)[-1]
+        found[slug][unit] = (int(leads), int(measures))
+        titles[slug] = title
+    assert len(found) == len(plans)
+    for plan in plans:
+        slug = plan.file_name[:-len(".txt")]
+        measures, leads = _named_in(plan)
+        assert found[slug] == {u: (leads[u], measures[u]) for u in set(measures) | set(leads)}
+        assert titles[slug] == plan.title
