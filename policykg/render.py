@@ -344,6 +344,21 @@ def _num(value: object) -> object:
     return value
 
 
+def label_bounds(nodes: list[dict], lang: str, font_size: float) -> dict:
+    """The box holding every node and its label, in layout units: the page fits this box to
+    the window, where vis-network's own fit would leave long labels cut off at the edges."""
+    if not nodes:
+        return {"minX": 0, "maxX": 0, "minY": 0, "maxY": 0}
+    # text_width is a rough estimate; drawn Latin labels run wider, so leave room.
+    half = [max(n["size"], 0.6 * text_width(n[lang], font_size)) for n in nodes]
+    return {
+        "minX": round(min(n["x"] - h for n, h in zip(nodes, half)), 1),
+        "maxX": round(max(n["x"] + h for n, h in zip(nodes, half)), 1),
+        "minY": round(min(n["y"] - n["size"] for n in nodes), 1),
+        "maxY": round(max(n["y"] + n["size"] + font_size * 1.6 for n in nodes), 1),
+    }
+
+
 def page_data(graph: nx.Graph, spec: PageSpec, *, lang: str = "zh", seed: int = 7) -> dict:
     """The JSON the page's script draws from: sorted, rounded, so output is byte-identical."""
     if lang not in LANGS:
@@ -399,6 +414,7 @@ def page_data(graph: nx.Graph, spec: PageSpec, *, lang: str = "zh", seed: int = 
     return {
         "lang": lang,
         "ui": UI_TEXT[lang],
+        "bounds": label_bounds(nodes, lang, spec.font_size),
         "maxWeight": _num(max_w),
         "fontSize": spec.font_size,
         "directed": graph.is_directed(),
@@ -528,6 +544,13 @@ PAGE_JS = r"""
   };
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  var fitAll = function () {  // fit nodes and their labels, not the nodes alone
+    var b = data.bounds, margin = 24;
+    var scale = Math.min((container.clientWidth - 2 * margin) / Math.max(1, b.maxX - b.minX),
+                         (container.clientHeight - 2 * margin) / Math.max(1, b.maxY - b.minY));
+    network.moveTo({ position: { x: (b.minX + b.maxX) / 2, y: (b.minY + b.maxY) / 2 },
+                     scale: Math.min(scale, 2), animation: false });
+  };
 
   // ---- filter, collective switch
   var filterKey = "", showCollective = true;
@@ -598,7 +621,7 @@ PAGE_JS = r"""
     if (panel.hidden === !on) return;
     panel.hidden = !on;
     network.setSize("100%", "100%");
-    network.fit({ animation: false });
+    fitAll();
   };
   var reset = function () {
     showPanel(false);
@@ -665,6 +688,7 @@ PAGE_JS = r"""
     window.policykgReadyAt = performance.now();
     document.body.setAttribute("data-ready", "1");
   });
+  fitAll();
   network.redraw();
 })();
 """
