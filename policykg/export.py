@@ -90,11 +90,16 @@ def write_atomically(files: dict) -> None:
     large serialization streams to disk instead of being held in memory).
     """
     staged: list[tuple[str, Path]] = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for path, content in files.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((temp, path))
+            # mkstemp makes the file private (0600); the outputs are for sharing, so give them
+            # the mode an ordinary open() would.
+            os.chmod(temp, 0o666 & ~umask)
             if callable(content):
                 os.close(fd)
                 content(temp)

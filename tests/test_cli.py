@@ -45,3 +45,16 @@ def test_validate_command(tmp_path):
 def test_unknown_format_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["build", str(GAOQING), "--out", str(tmp_path), "--format", "rdfxml"])
     assert result.exit_code == 2 and "unknown format 'rdfxml'" in result.output
+
+
+def test_written_files_have_the_usual_mode(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        assert CliRunner().invoke(cli, ["build", str(GAOQING), "--out", str(tmp_path), "-q"]).exit_code == 0
+    finally:
+        os.umask(old)
+    for path in tmp_path.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path  # not mkstemp's private 0600
