@@ -144,19 +144,6 @@ def to_graph(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE):
     return graph
 
 
-def to_dataset(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE):
-    """An rdflib Dataset with one named graph per plan (named by the plan's IRI); the
-    controlled values sit in the default graph."""
-    from rdflib import Dataset, URIRef
-
-    dataset = Dataset()
-    bind_prefixes(dataset)
-    _rdflib_graph(dataset.default_graph, concept_triples())
-    for plan in plans:
-        _rdflib_graph(dataset.graph(URIRef(plan_iri(plan, namespace))), plan_triples(plan, namespace))
-    return dataset
-
-
 class _PlanMapper:
     def __init__(self, plan: PlanInput, namespace: str):
         self.triples: list[Triple] = []

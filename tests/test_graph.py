@@ -215,3 +215,10 @@ def test_a_merged_annex_cell_is_one_claim_derived_from_every_row_it_spans(built)
         SELECT ?a WHERE { ?m dcterms:identifier "1.1" ; pkg:qualifiedAssignment ?a .
           ?a pkg:fromPart pkg:annex ; pkg:assignedUnit/skos:prefLabel "县科技局"@zh }""")
     assert len(claims) == 1
+
+
+def test_library_to_graph_gives_the_built_graph(built, doc, place, rec):
+    """The Python API (parse_plan -> reconcile -> to_graph) and the build agree."""
+    from policykg.mapping import PlanInput, to_graph
+
+    assert isomorphic(to_graph([PlanInput(doc, place, rec)]), built.graph)
