@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .model import BODY, Span
+from .numerals import CIRCLED
 from .sources import Line, SourceText
 
 # Characters that may end a paragraph. A closing bracket ends one only when it closes an
@@ -21,7 +22,6 @@ SENTENCE_END = "。！？；：）)!?;:"
 
 # Lines that always start a new paragraph.
 CHINESE_NUMERAL = "一二三四五六七八九十"
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 STRUCTURE_START = re.compile(
     rf"""^(?:
         [{CHINESE_NUMERAL}]+、                        # 一、 top-level heading

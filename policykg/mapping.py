@@ -244,15 +244,20 @@ class _PlanMapper:
         self.discrepancies()
         self.unit_descriptions()
 
+    def numbered_section(self, kind: str, cls, item) -> str:
+        """A principle or safeguard: number, title, text, plan and span."""
+        node = self.iri(kind, item.number)
+        self.add(node, RDF.type, cls)
+        self.add(node, PKG.number, lit(item.number))
+        self.add(node, PKG.title, zh(item.title))
+        self.add(node, PKG.text, zh(item.text) if item.text else None)
+        self.add(node, DCTERMS.isPartOf, self.plan)
+        self.span(node, item.span)
+        return node
+
     def principles(self) -> None:
         for p in self.doc.principles:
-            node = self.iri("principle", p.number)
-            self.add(node, RDF.type, PKG.Principle)
-            self.add(node, PKG.number, lit(p.number))
-            self.add(node, PKG.title, zh(p.title))
-            self.add(node, PKG.text, zh(p.text) if p.text else None)
-            self.add(node, DCTERMS.isPartOf, self.plan)
-            self.span(node, p.span)
+            self.numbered_section("principle", PKG.Principle, p)
 
     def stages(self) -> None:
         links = {(link.stage, link.goal): [] for link in self.rec.goal_links}
@@ -322,13 +327,7 @@ class _PlanMapper:
 
     def safeguards(self) -> None:
         for s in self.doc.safeguards:
-            node = self.iri("safeguard", s.number)
-            self.add(node, RDF.type, PKG.Safeguard)
-            self.add(node, PKG.number, lit(s.number))
-            self.add(node, PKG.title, zh(s.title))
-            self.add(node, PKG.text, zh(s.text) if s.text else None)
-            self.add(node, DCTERMS.isPartOf, self.plan)
-            self.span(node, s.span)
+            node = self.numbered_section("safeguard", PKG.Safeguard, s)
             for body in s.bodies:
                 self.add(node, PKG.namesBody, self.unit(body.name))
 
