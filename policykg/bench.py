@@ -136,10 +136,10 @@ def run_queries(graph_file: Path, names: list[str] | None, rdflib_max_triples: i
     store = oxigraph.store
 
     def raw(text):
+        # the quickest way pyoxigraph offers to read every solution's terms
         result = store.query(text)
         if isinstance(result, ox.QuerySolutions):
-            width = len(result.variables)
-            return [tuple(s[i] for i in range(width)) for s in result]
+            return [tuple(solution) for solution in result]
         return list(result) if not isinstance(result, ox.QueryBoolean) else bool(result)
 
     catalog = load_catalog()

@@ -8,7 +8,10 @@ A header is the block of ``#`` comment lines at the top of the file::
     # param lang = zh (zh|en): label language of unit names
     # param unit: a unit's name in Chinese or English, canonical or as written
     # columns: pilot_task, pilot_task_title, unit, unit_en, source
+    # scope: plan
 
+``scope: plan`` marks a question about one plan: its rows carry the document's own task
+numbers and do not name the plan, so on a graph of several plans it is run with ``--plan``.
 ``param NAME`` without ``= DEFAULT`` is required; ``(a|b)`` lists the allowed values. A line
 starting with ``#`` and more spaces continues the entry above it. In the query, parameters are
 ``$name`` variables, bound by :func:`policykg.params.bind` to escaped literals.
@@ -24,6 +27,7 @@ from .errors import PolicyKGError
 from .params import ParameterError, bind, dollar_variables
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+SCOPES = ("plan", "corpus")
 
 
 class CatalogError(PolicyKGError):
@@ -64,6 +68,7 @@ class CatalogQuery:
     text: str
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     columns_note: str = ""
+    scope: str = "corpus"  # or "plan": see the module's docstring
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -123,6 +128,11 @@ def parse_header(text: str, source: str) -> dict:
         elif key in ("title-zh", "title-en", "question", "columns"):
             entries[key] = value.strip()
             last = key
+        elif key == "scope":
+            if value.strip() not in SCOPES:
+                raise CatalogError(f"{source}:{lineno}: scope is one of {', '.join(SCOPES)}, not {value.strip()!r}")
+            entries[key] = value.strip()
+            last = key
         else:
             raise CatalogError(f"{source}:{lineno}: unknown header entry {key!r}")
     missing = [k for k in ("title-zh", "title-en", "question", "columns") if k not in entries]
@@ -157,6 +167,7 @@ def load_query(path: Path) -> CatalogQuery:
         text=text,
         parameters=tuple(h["params"]),
         columns_note=h.get("columns-note", ""),
+        scope=h.get("scope", "corpus"),
     )
     used = {name for _, _, name in dollar_variables(text)}
     declared = {p.name for p in query.parameters}

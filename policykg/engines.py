@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import PolicyKGError
-from .results import Result, Term
+from .results import XSD_STRING, Result, Term
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_TIMEOUT = 30.0  # seconds
@@ -49,16 +49,20 @@ class QueryTimeoutError(PolicyKGError):
         )
 
 
-def graph_files(paths) -> list[Path]:
-    """The graph files named by ``paths``: files as given, directories expanded (sorted)."""
+def graph_files(paths, quads: bool = False) -> list[Path]:
+    """The graph files named by ``paths``: files as given, directories expanded (sorted).
+
+    In a directory, files of one name (policykg.ttl, policykg.trig) hold the same triples and
+    one is read: the Turtle, or with ``quads`` the one that keeps the plans' named graphs.
+    """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             found = sorted(f for f in p.iterdir() if f.suffix in GRAPH_FORMATS and f.is_file())
-            # policykg.ttl and policykg.trig hold the same triples: read one file per name.
-            order = list(GRAPH_FORMATS)
+            order = sorted(GRAPH_FORMATS, key=lambda ext: not GRAPH_FORMATS[ext][2]) if quads \
+                else list(GRAPH_FORMATS)
             best = {}
             for f in found:
                 if f.stem not in best or order.index(f.suffix) < order.index(best[f.stem].suffix):
@@ -78,6 +82,37 @@ def graph_files(paths) -> list[Path]:
             files.append(p)
         else:
             raise GraphLoadError(f"{p}: no such file or directory")
+    return files
+
+
+def choose_plan(graph_names, wanted: str) -> str:
+    """The named graph (a plan's IRI) that ``wanted`` names: the IRI itself, the plan's slug
+    (its file name without .txt) or ``jurisdiction/slug``."""
+    names = sorted(set(graph_names))
+    wanted = wanted.strip().strip("<>")
+    found = [n for n in names if n == wanted or n.endswith("/" + wanted.strip("/"))]
+    if len(found) == 1:
+        return found[0]
+    if not names:
+        raise GraphLoadError("--plan: the graph has no named graphs; build it again (policykg.trig)")
+    if found:
+        raise GraphLoadError(
+            f"--plan {wanted!r} names {len(found)} plans: {', '.join(found)}; give the IRI or "
+            "jurisdiction/slug"
+        )
+    slugs = [n.rsplit("/", 1)[-1] for n in names]
+    shown = ", ".join(slugs[:10]) + (f" … ({len(slugs)} plans)" if len(slugs) > 10 else "")
+    raise GraphLoadError(f"--plan: no plan {wanted!r} in the graph; it has: {shown}")
+
+
+def _quad_files(paths) -> list[Path]:
+    files = graph_files(paths, quads=True)
+    for f in files:
+        if not GRAPH_FORMATS[f.suffix][2]:
+            raise GraphLoadError(
+                f"{f}: --plan needs the graph with one named graph per plan (.trig or .nq, "
+                "as policykg build writes)"
+            )
     return files
 
 
@@ -179,10 +214,26 @@ class RdflibEngine(Engine):
         self.graph = graph if graph is not None else Graph()
 
     @classmethod
-    def from_files(cls, paths) -> "RdflibEngine":
+    def from_files(cls, paths, plan: str | None = None) -> "RdflibEngine":
+        """The triples of ``paths``; with ``plan``, only that plan's named graph and the
+        default graph (the vocabulary)."""
         from rdflib import Dataset, Graph
 
         graph = Graph()
+        if plan is not None:
+            ds = Dataset()
+            for f in _quad_files(paths):
+                try:
+                    ds.parse(f, format=GRAPH_FORMATS[f.suffix][1])
+                except Exception as err:
+                    raise GraphLoadError(f"{f}: cannot read the graph: {err}") from None
+            default = ds.default_graph.identifier
+            names = [str(g.identifier) for g in ds.graphs() if g.identifier != default]
+            chosen = choose_plan(names, plan)
+            for s, p, o, g in ds.quads((None, None, None, None)):
+                if g is None or g == default or str(g) == chosen:
+                    graph.add((s, p, o))
+            return cls(graph)
         for f in graph_files(paths):
             _, fmt, quads = GRAPH_FORMATS[f.suffix]
             try:
@@ -223,20 +274,37 @@ class RdflibEngine(Engine):
 # --------------------------------------------------------------------------- Oxigraph
 
 
+_new_term = tuple.__new__  # Term's own __new__ is a Python function: twice as slow, per distinct term
+
+
 def _from_oxigraph(term) -> Term | None:
     if term is None:
         return None
     kind = type(term).__name__  # cheaper than isinstance checks against the pyoxigraph module
     if kind == "NamedNode":
-        return Term("uri", term.value)
+        return _new_term(Term, ("uri", term.value, None, None))
     if kind == "Literal":
         lang = term.language
         if lang:
-            return Term("literal", term.value, None, lang.lower())
-        return Term.literal(term.value, term.datatype.value)
+            return _new_term(Term, ("literal", term.value, None, lang.lower()))
+        datatype = term.datatype.value
+        return _new_term(Term, ("literal", term.value, None if datatype == XSD_STRING else datatype, None))
     if kind == "BlankNode":
         return Term.bnode(term.value)
     return Term.literal(str(term))  # pragma: no cover - quoted triples
+
+
+class _TermCache(dict):
+    """pyoxigraph term -> :class:`Term`, each made once: results repeat their values (unit names,
+    plan titles…), and a hit is a plain dict lookup, with no Python call per cell."""
+
+    def __init__(self):
+        super().__init__()
+        self[None] = None  # an unbound variable
+
+    def __missing__(self, term):
+        found = self[term] = _from_oxigraph(term)
+        return found
 
 
 def _oxigraph_syntax_error(err: SyntaxError, source: str):
@@ -256,16 +324,27 @@ def _oxigraph_syntax_error(err: SyntaxError, source: str):
 class OxigraphEngine(Engine):
     name = "oxigraph"
 
-    def __init__(self, store=None):
+    def __init__(self, store=None, default_graph=None):
         import pyoxigraph as ox
 
         self.store = store if store is not None else ox.Store()
+        self.default_graph = default_graph  # None: the store's default graph
 
     @classmethod
-    def from_files(cls, paths) -> "OxigraphEngine":
+    def from_files(cls, paths, plan: str | None = None) -> "OxigraphEngine":
+        """The triples of ``paths``; with ``plan``, queries see only that plan's named graph
+        and the default graph (the vocabulary)."""
         import pyoxigraph as ox
 
         store = ox.Store()
+        if plan is not None:
+            for f in _quad_files(paths):
+                try:
+                    store.load(path=str(f), format=getattr(ox.RdfFormat, GRAPH_FORMATS[f.suffix][0]))
+                except (SyntaxError, OSError, ValueError) as err:
+                    raise GraphLoadError(f"{f}: cannot read the graph: {err}") from None
+            chosen = choose_plan((g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)), plan)
+            return cls(store, [ox.NamedNode(chosen), ox.DefaultGraph()])
         for f in graph_files(paths):
             fmt_name, _, quads = GRAPH_FORMATS[f.suffix]
             fmt = getattr(ox.RdfFormat, fmt_name)
@@ -282,13 +361,18 @@ class OxigraphEngine(Engine):
         return cls(store)
 
     def __len__(self) -> int:
-        return len(self.store)
+        if self.default_graph is None:
+            return len(self.store)
+        return sum(len(list(self.store.quads_for_pattern(None, None, None, g))) for g in self.default_graph)
 
     def _execute(self, query: str, source: str) -> Result:
         import pyoxigraph as ox
 
         try:
-            res = self.store.query(query)
+            if self.default_graph is None:
+                res = self.store.query(query)
+            else:
+                res = self.store.query(query, default_graph=self.default_graph)
             if isinstance(res, ox.QueryBoolean):
                 return Result(columns=[], boolean=bool(res), form="ask")
             if isinstance(res, ox.QueryTriples):
@@ -299,16 +383,8 @@ class OxigraphEngine(Engine):
                 rows.sort(key=lambda r: tuple((t.kind, t.value) for t in r))
                 return Result(["subject", "predicate", "object"], rows, form="construct")
             columns = [v.value for v in res.variables]
-            width = range(len(columns))
-            seen: dict = {}  # results repeat their values (unit names…): convert each once
-
-            def convert(term):
-                found = seen.get(term)
-                if found is None and term is not None:
-                    found = seen[term] = _from_oxigraph(term)
-                return found
-
-            rows = [tuple([convert(sol[i]) for i in width]) for sol in res]
+            convert = _TermCache().__getitem__
+            rows = [tuple(map(convert, solution)) for solution in res]
         except SyntaxError as err:
             raise _oxigraph_syntax_error(err, source) from None
         except OSError as err:
@@ -316,10 +392,11 @@ class OxigraphEngine(Engine):
         return Result(columns, rows)
 
 
-def load_engine(paths, engine: str = "oxigraph") -> Engine:
-    """An engine of kind ``engine`` (``oxigraph`` or ``rdflib``) over the graph files ``paths``."""
+def load_engine(paths, engine: str = "oxigraph", plan: str | None = None) -> Engine:
+    """An engine of kind ``engine`` (``oxigraph`` or ``rdflib``) over the graph files ``paths``;
+    with ``plan`` (IRI, slug or jurisdiction/slug), over that plan's graph alone."""
     if engine == "oxigraph":
-        return OxigraphEngine.from_files(paths)
+        return OxigraphEngine.from_files(paths, plan)
     if engine == "rdflib":
-        return RdflibEngine.from_files(paths)
+        return RdflibEngine.from_files(paths, plan)
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")

@@ -73,11 +73,13 @@ graph_option = click.option(
 @graph_option
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
               show_default=True, help="Embedded engine: pyoxigraph (fast) or rdflib.")
+@click.option("--plan", metavar="SLUG", help="Ask about this plan alone (its slug, as "
+              "'policykg query plans' lists, or its IRI); reads the plans' named graphs.")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 query endpoint instead.")
 @click.option("--timeout", type=float, default=30.0, show_default=True,
               help="Time limit in seconds.")
 @_fail_cleanly
-def query_command(name, params, fmt, lang, expr, query_file, graph, engine, endpoint, timeout):
+def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan, endpoint, timeout):
     """Run a named catalog query, or an ad hoc one, on the graph or an endpoint.
 
     Queries typed by a user may not use SERVICE, FROM / FROM NAMED or updates on the
@@ -89,6 +91,7 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, endp
       policykg query measures-of-unit --param unit=县公安局 --format csv
       policykg query co-responsibility --lang en -p collectives=exclude
       policykg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      policykg query responsibility --plan gaoqing-urban-rural-pilot-2022
       policykg query lead-units --endpoint http://127.0.0.1:7878/query
     """
     from .params import ParameterError, bind
@@ -117,15 +120,38 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, endp
             values.setdefault("lang", lang)
         text, trusted = bind(text, values), False
     if endpoint:
+        if plan:
+            raise ParameterError(
+                "--plan works on the local graph; on an endpoint, ask in GRAPH <plan IRI> { … }"
+            )
         from .remote import RemoteEngine
 
         runner = RemoteEngine(endpoint)
     else:
         from .engines import load_engine
 
-        runner = load_engine(_graph_paths(graph), engine)
+        runner = load_engine(_graph_paths(graph), engine, plan=plan)
     result = runner.run(text, trusted=trusted, timeout=timeout, source=source)
     click.echo(write(result, fmt), nl=False)
+    if name and entry.scope == "plan" and not plan:
+        _note_if_several_plans(runner, name, timeout)
+
+
+def _note_if_several_plans(runner, name: str, timeout: float) -> None:
+    """Rows of a question about one plan do not say which plan they come from: on a graph of
+    several plans, say so (on stderr) and how to ask about one."""
+    count = runner.run(
+        "SELECT (COUNT(DISTINCT ?plan) AS ?n) WHERE { ?plan a <https://w3id.org/policykg/ns#Plan> }",
+        trusted=True, timeout=timeout,
+    ).rows
+    plans = int(count[0][0].value) if count and count[0][0] is not None else 0
+    if plans > 1:
+        click.echo(
+            f"note: the graph holds {plans} plans and the rows of {name} do not say which plan "
+            "they come from; ask about one with --plan SLUG "
+            "(policykg query plans lists them)",
+            err=True,
+        )
 
 
 @click.command("queries")
@@ -155,6 +181,8 @@ def queries_command(name):
         click.echo(f"  columns: {', '.join(q.columns)}")
         if q.columns_note:
             click.echo(f"    {q.columns_note}")
+        if q.scope == "plan":
+            click.echo("  scope: one plan; on a graph of several, add --plan SLUG")
         click.echo(f"  file: {q.path}")
         return
     width = max(len(q.name) for q in catalog)
@@ -180,6 +208,7 @@ def serve_command(graph, port, timeout):
     \b
     Example:
       policykg serve --port 7878
+      policykg query responsibility --plan gaoqing-urban-rural-pilot-2022
       policykg query lead-units --endpoint http://127.0.0.1:7878/query
     """
     from .server import OxigraphServer

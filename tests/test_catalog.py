@@ -24,7 +24,7 @@ REQUIRED = {
 # Corpus queries: tested for rows on a multi-plan build in test_catalog_corpus.py; on these
 # one-plan graphs some have none (every unit registered, no spans in the fixture).
 CORPUS_QUERIES = {"units-across-plans", "corpus-co-responsibility", "unregistered-units",
-                  "plans-per-jurisdiction", "unit-load-per-plan"}
+                  "plans-per-jurisdiction", "unit-load-per-plan", "plans"}
 PARAMS = {"units-across-plans": {"min_plans": "1"}, "measures-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},
           "unit-partners": {"unit": "县公安局"}}
 CATALOG = load_catalog()

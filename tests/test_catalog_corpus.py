@@ -27,9 +27,9 @@ def _choose_documents():
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def built(tmp_path_factory):
+    """The intended plans, and the folder their graph was built into."""
     from policykg.build import build
-    from policykg.engines import OxigraphEngine, RdflibEngine
 
     folder = tmp_path_factory.mktemp("corpus")
     chosen = _choose_documents()
@@ -37,8 +37,16 @@ def corpus(tmp_path_factory):
         (folder / "src").mkdir(exist_ok=True)
         (folder / "src" / plan.file_name).write_text(text, encoding="utf-8")
     build([folder / "src"], out=folder / "graph")
-    files = [folder / "graph" / "policykg.ttl"]
-    return [plan for _, _, plan in chosen], OxigraphEngine.from_files(files), RdflibEngine.from_files(files)
+    return [plan for _, _, plan in chosen], folder / "graph"
+
+
+@pytest.fixture(scope="module")
+def corpus(built):
+    from policykg.engines import OxigraphEngine, RdflibEngine
+
+    plans, graph = built
+    files = [graph / "policykg.ttl"]
+    return plans, OxigraphEngine.from_files(files), RdflibEngine.from_files(files)
 
 
 def run(engine, name, **params):
@@ -137,3 +145,79 @@ def test_unit_load_per_plan(corpus):
         measures, leads = _named_in(plan)
         assert found[slug] == {u: (leads[u], measures[u]) for u in set(measures) | set(leads)}
         assert titles[slug] == plan.title
+
+
+def _slug(plan):
+    return plan.file_name[:-len(".txt")]
+
+
+def _body_responsibility(plan):
+    """(work task, measure id, unit) for every unit named for a measure, in the text's order."""
+    return [(str(wt.number), f"{wt.number}.{k}", unit)
+            for pt in plan.pilot_tasks for wt in pt.work_tasks
+            for k, m in enumerate(wt.measures, start=1) for unit in m.units]
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_plan_questions_on_one_plan_of_the_corpus(built, engine):
+    """--plan scopes a question about one plan to that plan's named graph: the rows are what
+    its text says, in its order, with nothing from the county's other plans."""
+    from policykg.engines import load_engine
+
+    plans, graph = built
+    for plan in plans[:2] + plans[-1:]:  # two plans of the crowded county, one of another
+        scoped = load_engine([graph], engine, plan=_slug(plan))
+        rows = run(scoped, "responsibility")
+        assert [r[:3] for r in rows if r[4] == "body"] == _body_responsibility(plan)
+        leads = [(str(pt.number), pt.title, unit) for pt in plan.pilot_tasks for unit in pt.leads]
+        assert [r[:3] for r in run(scoped, "lead-units") if r[4] == "body"] == leads
+        [row] = run(scoped, "plans")
+        assert row[:3] == (_slug(plan), plan.doc_number, plan.title)
+        assert row[4] == plan.issued.isoformat()
+        assert (int(row[5]), int(row[6])) == (len(plan.pilot_tasks), len(plan.measures()))
+
+
+def test_plan_questions_on_the_whole_corpus_keep_plans_apart(corpus):
+    """Unscoped, the plans of one county repeat task numbers and share units: no row of one
+    plan may be merged into another's, and rows come plan by plan."""
+    plans = corpus[0]
+    rows = [r for r in both(corpus, "responsibility") if r[4] == "body"]
+    assert len(rows) == sum(len(_body_responsibility(p)) for p in plans)
+    by_iri = sorted(plans, key=lambda p: (p.county, _slug(p)))  # plan IRIs: jurisdiction/slug
+    expected = sorted(r for p in plans for r in _body_responsibility(p))
+    assert sorted(r[:3] for r in rows) == expected
+    assert {r[0] for r in both(corpus, "plans")} == {_slug(p) for p in by_iri}
+
+
+def test_plan_option_errors_name_the_problem(built):
+    from policykg.engines import GraphLoadError, load_engine
+
+    plans, graph = built
+    with pytest.raises(GraphLoadError, match="no plan 'nope' in the graph; it has: .*" + _slug(plans[0])):
+        load_engine([graph], plan="nope")
+    with pytest.raises(GraphLoadError, match="--plan needs the graph with one named graph per plan"):
+        load_engine([graph / "policykg.ttl"], plan=_slug(plans[0]))
+
+
+def test_query_command_plan_option_and_note(built):
+    from click.testing import CliRunner
+
+    from policykg.cli import cli
+
+    plans, graph = built
+    runner = CliRunner()
+    one = runner.invoke(cli, ["query", "responsibility", "-g", str(graph), "--plan", _slug(plans[0]),
+                              "-f", "csv"])
+    assert one.exit_code == 0, one.output
+    lines = one.stdout.splitlines()
+    assert lines[0] == "work_task,measure,unit,unit_en,source"
+    assert [tuple(line.split(",")[:3]) for line in lines[1:] if line.endswith(",body")] == \
+        _body_responsibility(plans[0])
+    assert "note:" not in one.stderr
+    whole = runner.invoke(cli, ["query", "responsibility", "-g", str(graph), "-f", "csv"])
+    assert whole.exit_code == 0
+    assert f"the graph holds {len(plans)} plans" in whole.stderr and "--plan SLUG" in whole.stderr
+    corpus_wide = runner.invoke(cli, ["query", "units-across-plans", "-g", str(graph)])
+    assert corpus_wide.exit_code == 0 and "note:" not in corpus_wide.stderr
+    remote = runner.invoke(cli, ["query", "responsibility", "--plan", "x", "--endpoint", "http://127.0.0.1:9/q"])
+    assert remote.exit_code == 2 and "--plan works on the local graph" in remote.stderr
