@@ -8,8 +8,9 @@ shared and the absolute times wander:
   ``/proc/PID/smaps_rollup``) and as the largest single process's peak RSS
   (``getrusage(RUSAGE_CHILDREN)``);
 - each catalog query on rdflib's memory store, on policykg's Oxigraph engine, and as the same
-  query text run directly on pyoxigraph (``Store.query``, every solution's terms read), the
-  Oxigraph timings as the best of a few interleaved repetitions.
+  query text run directly on pyoxigraph (``Store.query``, every solution's terms read; and
+  again reading every term's value, as a caller must), the Oxigraph timings as the best of five
+  interleaved repetitions. The overhead target is judged against the terms alone, the strict one.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def _best(func, repeat: int) -> tuple[float, object]:
     return best, value
 
 
-def run_queries(graph_file: Path, names: list[str] | None, rdflib_max_triples: int, repeat: int = 3) -> dict:
+def run_queries(graph_file: Path, names: list[str] | None, rdflib_max_triples: int, repeat: int = 5) -> dict:
     import pyoxigraph as ox
 
     from .catalog import load_catalog
@@ -142,6 +143,11 @@ def run_queries(graph_file: Path, names: list[str] | None, rdflib_max_triples: i
             return [tuple(solution) for solution in result]
         return list(result) if not isinstance(result, ox.QueryBoolean) else bool(result)
 
+    def raw_values(text):
+        # what a caller of pyoxigraph reads at the least: every term's value as a string
+        result = store.query(text)
+        return [tuple([None if t is None else t.value for t in solution]) for solution in result]
+
     catalog = load_catalog()
     report = {}
     for query in catalog:
@@ -152,16 +158,22 @@ def run_queries(graph_file: Path, names: list[str] | None, rdflib_max_triples: i
             continue
         text = query.bind({})
         row: dict = {}
-        ours = raws = None
+        ours = raws = values = None
         for _ in range(repeat):  # interleaved, best of each
             t, result = _best(lambda: oxigraph.run(text, trusted=True, timeout=None), 1)
             ours = t if ours is None else min(ours, t)
             t, _ = _best(lambda: raw(text), 1)
             raws = t if raws is None else min(raws, t)
+            t, _ = _best(lambda: raw_values(text), 1)
+            values = t if values is None else min(values, t)
         row["rows"] = len(result.rows)
         row["oxigraph_seconds"] = round(ours, 4)
         row["raw_pyoxigraph_seconds"] = round(raws, 4)
         row["overhead_vs_raw"] = round(ours / raws, 2) if raws > 0 else None
+        # policykg hands back terms whose values are Python strings; pyoxigraph's objects make
+        # their strings when read, so this is the comparison for a caller that reads them
+        row["raw_pyoxigraph_values_seconds"] = round(values, 4)
+        row["overhead_vs_raw_values"] = round(ours / values, 2) if values > 0 else None
         if rdflib_engine is not None:
             t, rdf_result = _best(lambda: rdflib_engine.run(text, trusted=True, timeout=None), 1)
             row["rdflib_seconds"] = round(t, 3)
