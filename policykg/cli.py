@@ -122,21 +122,28 @@ def validate(graph_file):
               help="Folder to write the pages to.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of labels and page text (hover always shows both names).")
+@click.option("--plan", default=None, metavar="SLUG",
+              help="Draw one plan of a corpus (its slug, as 'policykg query plans' lists, or IRI).")
 @click.option("--endpoint", default=None, metavar="URL",
               help="Read the graph from this SPARQL endpoint instead of --graph.")
-def visualize(graph_dir, out, lang, endpoint):
+def visualize(graph_dir, out, lang, plan, endpoint):
     """Draw the network views: offline HTML pages, responsibility sheets, CSV/GraphML/GEXF.
 
     Writes OUT/index.html (counts, most central units, body/annex discrepancies, links),
     one page per network view, one responsibility sheet per unit under OUT/units/, and
     the exports under OUT/data/. The pages load nothing from the network.
 
-    Example: policykg visualize --graph graph/ --out views/ --lang zh
+    \b
+    Example:
+      policykg visualize --graph graph/ --out views/ --lang zh
+      policykg visualize --graph corpus-graph/ --plan synthetic-00087 --out views-00087/
     """
     from .networks import load_graph
     from .views import build_views
 
-    source = endpoint or load_graph([graph_dir])  # an endpoint URL, or the local graph
+    if endpoint and plan:
+        raise click.UsageError("--plan works on the local graph (--graph), not with --endpoint")
+    source = endpoint or load_graph([graph_dir], plan=plan)  # an endpoint URL, or the local graph
     result = build_views(source, out, lang=lang)
     c = result.counts
     click.echo(f"{len(result.files)} files written to {result.out}/ "

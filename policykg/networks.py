@@ -52,11 +52,12 @@ class QueryError(PolicyKGError):
 
 # --------------------------------------------------------------------------- running queries
 
-def load_graph(paths: Iterable[str | Path]) -> "Engine":
-    """An in-process query engine over RDF files and folders of them (see :mod:`policykg.engines`)."""
+def load_graph(paths: Iterable[str | Path], plan: str | None = None) -> "Engine":
+    """An in-process query engine over RDF files and folders of them (see :mod:`policykg.engines`);
+    with ``plan`` (slug or IRI), over that plan's named graph alone."""
     from .engines import load_engine
 
-    return load_engine(list(paths))
+    return load_engine(list(paths), plan=plan)
 
 
 def query_text(name: str, query_dir: str | Path | None = None) -> str:

@@ -250,9 +250,14 @@ def index_page(data: nw.ViewData, body: nx.Graph, counts: dict, lang: str) -> st
     t = T[lang]
     units = data.unit_table()
     titles = sorted({r.get("planTitle") or nw.short_name(r["plan"]) for r in data.structure})
-    h = [f"<h1>{esc('；'.join(titles) if lang == 'zh' else '; '.join(titles))}</h1>"]
+    if counts["plans"] > 3:  # a corpus: its titles would fill the page (policykg query plans lists them)
+        heading = f"{counts['plans']} 个方案" if lang == "zh" else f"{counts['plans']} plans"
+    else:
+        heading = "；".join(titles) if lang == "zh" else "; ".join(titles)
+    h = [f"<h1>{esc(heading)}</h1>"]
     h.append(f"<h2>{t['counts']}</h2><div class=\"counts\">")
-    for key in ("pilot_tasks", "work_tasks", "n_measures", "units", "annex_rows_n", "discrepancies"):
+    keys = ("pilot_tasks", "work_tasks", "n_measures", "units", "annex_rows_n", "discrepancies")
+    for key in (("plans",) + keys) if counts["plans"] > 1 else keys:
         h.append(f"<span><b>{counts[key]}</b> {esc(t[key])}</span>")
     h.append("</div>")
     h.append(f"<h2>{t['views']}</h2><ul>")
@@ -303,7 +308,7 @@ def index_page(data: nw.ViewData, body: nx.Graph, counts: dict, lang: str) -> st
     for iri, u in sorted(units.items(), key=lambda kv: (kv[1]["collective"], _name(kv[1], lang), kv[0])):
         h.append(f'<li><a href="{esc(sheet_file(iri))}">{esc(_name(u, lang))}</a></li>')
     h.append("</ul>")
-    return _static_page(" ".join(titles), "\n".join(h) + "\n", lang)
+    return _static_page(heading, "\n".join(h) + "\n", lang)
 
 
 def sheet_page(unit: str, data: nw.ViewData, body: nx.Graph, lang: str) -> str:

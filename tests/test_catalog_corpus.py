@@ -221,3 +221,37 @@ def test_query_command_plan_option_and_note(built):
     assert corpus_wide.exit_code == 0 and "note:" not in corpus_wide.stderr
     remote = runner.invoke(cli, ["query", "responsibility", "--plan", "x", "--endpoint", "http://127.0.0.1:9/q"])
     assert remote.exit_code == 2 and "--plan works on the local graph" in remote.stderr
+
+
+def test_visualize_one_plan_of_the_corpus(built, tmp_path):
+    """`policykg visualize --plan` draws that plan alone: its title, its measures and units."""
+    from click.testing import CliRunner
+
+    from policykg.cli import cli
+
+    plans, graph = built
+    plan, other = plans[0], plans[-1]  # plans[0]'s county has two more plans, which share its units
+    done = CliRunner().invoke(cli, ["visualize", "--graph", str(graph), "--plan", _slug(plan),
+                                    "--out", str(tmp_path / "views")])
+    assert done.exit_code == 0, done.output
+    measures, leads = _named_in(plan)
+    assert f"({len(set(measures) | set(leads))} units, {len(plan.measures())} measures" in done.stdout
+    index = (tmp_path / "views" / "index.html").read_text(encoding="utf-8")
+    assert plan.title in index and other.title not in index
+    assert f"<b>{len(plan.pilot_tasks)}</b> 试验任务" in index
+    assert f"<b>{len(plan.measures())}</b> 具体措施" in index
+    bad = CliRunner().invoke(cli, ["visualize", "--graph", str(graph), "--plan", "nope",
+                                   "--out", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "no plan 'nope' in the graph" in bad.stderr
+    assert not (tmp_path / "bad").exists()
+
+
+def test_views_of_a_whole_corpus_name_how_many_plans(built, tmp_path):
+    from policykg import views
+    from policykg.networks import load_graph
+
+    plans, graph = built
+    result = views.build_views(load_graph([graph]), tmp_path / "views", lang="en")
+    index = (result.out / "index.html").read_text(encoding="utf-8")
+    assert f"<h1>{len(plans)} plans</h1>" in index and f"<b>{len(plans)}</b> plans" in index
+    assert all(p.title not in index.split("<h2>")[0] for p in plans)

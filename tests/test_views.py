@@ -94,7 +94,8 @@ def test_cli_visualize_missing_graph(tmp_path):
 
 def test_cli_help_has_example():
     result = CliRunner().invoke(cli, ["visualize", "--help"])
-    assert "Example: policykg visualize" in result.output
+    assert "Example:" in result.output and "policykg visualize --graph graph/" in result.output
+    assert "--plan" in result.output
 
 
 def test_gaoqing_default_view_labels_do_not_overlap(gaoqing_graph):
