@@ -37,3 +37,19 @@ def test_queries_have_header_comments():
     for path in sorted((ROOT / "queries").glob("*.rq")):
         head = path.read_text(encoding="utf-8").lstrip()
         assert head.startswith("#"), f"{path.name} has no header comment"
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch):
+    """The README's Python API block runs as written (from a folder holding sources/)."""
+    import shutil
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    block = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    assert scope["doc"].pilot_tasks[3].lead_units[0].name == "县自然资源局"
+    assert (tmp_path / "graph" / "policykg.ttl").is_file()
+    assert [r["unit"] for r in scope["rows"] if r["pilot_task"] == "4" and r["source"] == "annex"] == ["县自然资源局"]
