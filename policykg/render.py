@@ -264,12 +264,14 @@ def community_layout(graph: nx.Graph, *, seed: int = 7, weight: str | None = "we
     quadratic: about 15-30 s for 2,000 nodes here."""
     import numpy as np
 
+    from .networks import ordered_subgraph
+
     h = graph.to_undirected() if graph.is_directed() else graph
     comms = nx.community.louvain_communities(h, weight=weight, seed=seed) if h.number_of_edges() else [set(h)]
     comms = sorted((sorted(c, key=str) for c in comms), key=lambda c: (-len(c), str(c[0])))
     blocks = []
     for c in comms:
-        sub = h.subgraph(c)
+        sub = ordered_subgraph(h, c)
         radius = math.sqrt(len(c))
         if len(c) == 1:
             p = {c[0]: np.zeros(2)}

@@ -188,11 +188,21 @@ def build_views(source: nw.Source, out: str | Path = "views", *, lang: str = "zh
     for key, g in nets.items():
         files.append(nw.write_graphml(g, out / "data" / f"{key}.graphml"))
         files.append(nw.write_gexf(g, out / "data" / f"{key}.gexf"))
+    index = sheet_index(data)
     for unit in data.unit_table():
-        files.append(write_text(out / sheet_file(unit), sheet_page(unit, data, body, lang)))
+        files.append(write_text(out / sheet_file(unit), sheet_page(unit, data, body, lang, index)))
     counts = count_things(data)
     files.append(write_text(out / "index.html", index_page(data, body, counts, lang)))
     return ViewsResult(out=out, files=files, counts=counts)
+
+
+def sheet_index(data: nw.ViewData) -> dict:
+    """What the unit sheets look up, indexed by unit once (not scanned once per sheet)."""
+    leads: dict[str, list] = defaultdict(list)
+    for r in data.pilot_task_leads:
+        leads[r["unit"]].append(r)
+    return {"leads": leads, "measures": _Items.index(data.measure_units),
+            "annex_rows": _Items.index(data.annex_row_units)}
 
 
 def count_things(data: nw.ViewData) -> dict:
@@ -311,9 +321,11 @@ def index_page(data: nw.ViewData, body: nx.Graph, counts: dict, lang: str) -> st
     return _static_page(heading, "\n".join(h) + "\n", lang)
 
 
-def sheet_page(unit: str, data: nw.ViewData, body: nx.Graph, lang: str) -> str:
+def sheet_page(unit: str, data: nw.ViewData, body: nx.Graph, lang: str, index: dict | None = None) -> str:
     """The responsibility sheet of one unit: pilot tasks it leads, measures it shares (with partners
-    and source sentence), annex rows naming it, and its network metrics."""
+    and source sentence), annex rows naming it, and its network metrics. ``index`` is
+    :func:`sheet_index` of ``data``, made once when writing many sheets."""
+    index = index or sheet_index(data)
     t = T[lang]
     units = data.unit_table()
     u = units[unit]
@@ -326,9 +338,8 @@ def sheet_page(unit: str, data: nw.ViewData, body: nx.Graph, lang: str) -> str:
     h.append(f'<p><span class="en">{esc(_other(u, lang))}</span> · {esc(tz if lang == "zh" else te)}</p>')
     # leads
     leads = defaultdict(set)
-    for r in data.pilot_task_leads:
-        if r["unit"] == unit:
-            leads[(nw._sort_num(r.get("ptNumber")), r["pilotTask"], r.get("ptNumber"), r.get("ptTitle") or "")].add(r["part"])
+    for r in index["leads"].get(unit, ()):
+        leads[(nw._sort_num(r.get("ptNumber")), r["pilotTask"], r.get("ptNumber"), r.get("ptTitle") or "")].add(r["part"])
     h.append(f"<h2>{t['leads']} ({len(leads)})</h2>")
     if leads:
         h.append("<ul>")
@@ -340,8 +351,8 @@ def sheet_page(unit: str, data: nw.ViewData, body: nx.Graph, lang: str) -> str:
     else:
         h.append(f"<p>{t['none']}</p>")
     # measures (body)
-    h.extend(_item_table(unit, data.measure_units, units, link, t, lang, "measures", "line"))
-    h.extend(_item_table(unit, data.annex_row_units, units, link, t, lang, "annex_rows", "row"))
+    h.extend(_item_table(unit, index["measures"], units, link, t, lang, "measures", "line"))
+    h.extend(_item_table(unit, index["annex_rows"], units, link, t, lang, "annex_rows", "row"))
     if unit in body:
         a = body.nodes[unit]
         h.append(f"<h2>{t['metrics']}</h2><table>")
@@ -352,13 +363,30 @@ def sheet_page(unit: str, data: nw.ViewData, body: nx.Graph, lang: str) -> str:
     return _static_page(t["sheet_title"].format(name=_name(u, lang)), "\n".join(h) + "\n", lang)
 
 
-def _item_table(unit, rows, units, link, t, lang, heading, where_key):
-    members: dict[str, set[str]] = defaultdict(set)
-    info: dict[str, dict] = {}
-    for r in rows:
-        members[r["item"]].add(r["unit"])
-        info.setdefault(r["item"], r)
-    mine = sorted((i for i in members if unit in members[i]),
+@dataclass
+class _Items:
+    """The rows of a measure or annex-row view query, indexed once for every unit's sheet."""
+
+    members: dict  # item -> the units named for it
+    info: dict  # item -> its first row
+    of_unit: dict  # unit -> the items naming it
+
+    @classmethod
+    def index(cls, rows) -> "_Items":
+        members: dict[str, set[str]] = defaultdict(set)
+        info: dict[str, dict] = {}
+        of_unit: dict[str, list[str]] = defaultdict(list)
+        for r in rows:
+            if r["unit"] not in members[r["item"]]:
+                members[r["item"]].add(r["unit"])
+                of_unit[r["unit"]].append(r["item"])
+            info.setdefault(r["item"], r)
+        return cls(members, info, of_unit)
+
+
+def _item_table(unit, items: _Items, units, link, t, lang, heading, where_key):
+    members, info = items.members, items.info
+    mine = sorted(set(items.of_unit.get(unit, ())),
                   key=lambda i: (nw._sort_num(info[i].get("ptNumber")), nw._sort_num(info[i].get("wtNumber")),
                                  nw.measure_sort_key(info[i].get("identifier")), nw._sort_num(info[i].get("line")), i))
     out = [f"<h2>{t[heading]} ({len(mine)})</h2>"]

@@ -153,3 +153,30 @@ def test_endpoint_gives_the_same_views_as_the_local_graph(mini_views, tmp_path):
     for a in mini_views.files:
         b = remote.out / a.relative_to(mini_views.out)
         assert a.read_bytes() == b.read_bytes(), a
+
+
+def test_views_of_a_large_corpus_are_the_same_under_any_hash_seed(tmp_path):
+    """Above 400 units the pages use the community layout: seeded, so two processes with
+    different hash seeds must write the same bytes (they did not while subgraphs iterated sets)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+    from policykg.build import build
+    from policykg.render import LARGE_GRAPH
+    from policykg.synthetic import generate_corpus
+
+    generate_corpus(60, tmp_path / "src", seed=0)
+    build([tmp_path / "src"], out=tmp_path / "graph")
+    outputs = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"views-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, "-m", "policykg", "visualize", "--graph", str(tmp_path / "graph"),
+                               "--out", str(out)], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        units = int(re.search(r"\((\d+) units", done.stdout).group(1))
+        outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert units > LARGE_GRAPH
+    assert outputs[0].keys() == outputs[1].keys()
+    assert [k for k in outputs[0] if outputs[0][k] != outputs[1][k]] == []
