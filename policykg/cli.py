@@ -123,7 +123,8 @@ def validate(graph_file):
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of labels and page text (hover always shows both names).")
 @click.option("--plan", default=None, metavar="SLUG",
-              help="Draw one plan of a corpus (its slug, as 'policykg query plans' lists, or IRI).")
+              help="Draw one plan of a corpus: its slug (as 'policykg query plans' lists), "
+                   "document number (文号), title or IRI.")
 @click.option("--endpoint", default=None, metavar="URL",
               help="Read the graph from this SPARQL endpoint instead of --graph.")
 def visualize(graph_dir, out, lang, plan, endpoint):

@@ -86,12 +86,21 @@ def graph_files(paths, quads: bool = False) -> list[Path]:
     return files
 
 
-def choose_plan(graph_names, wanted: str) -> str:
+PLAN_NAMES_QUERY = """
+SELECT ?plan ?name WHERE {
+  GRAPH ?plan { ?plan <http://purl.org/dc/terms/identifier>|<http://purl.org/dc/terms/title> ?name }
+}"""
+
+
+def choose_plan(graph_names, wanted: str, names_of: dict | None = None) -> str:
     """The named graph (a plan's IRI) that ``wanted`` names: the IRI itself, the plan's slug
-    (its file name without .txt) or ``jurisdiction/slug``."""
+    (its file name without .txt), ``jurisdiction/slug``, or one of ``names_of[IRI]`` (its
+    document number, 文号, or its title)."""
     names = sorted(set(graph_names))
     wanted = wanted.strip().strip("<>")
     found = [n for n in names if n == wanted or n.endswith("/" + wanted.strip("/"))]
+    if not found and names_of:
+        found = [n for n in names if wanted in names_of.get(n, ())]
     if len(found) == 1:
         return found[0]
     if not names:
@@ -230,7 +239,10 @@ class RdflibEngine(Engine):
                     raise GraphLoadError(f"{f}: cannot read the graph: {err}") from None
             default = ds.default_graph.identifier
             names = [str(g.identifier) for g in ds.graphs() if g.identifier != default]
-            chosen = choose_plan(names, plan)
+            names_of: dict = {}
+            for row in ds.query(PLAN_NAMES_QUERY):
+                names_of.setdefault(str(row[0]), []).append(str(row[1]))
+            chosen = choose_plan(names, plan, names_of)
             for s, p, o, g in ds.quads((None, None, None, None)):
                 if g is None or g == default or str(g) == chosen:
                     graph.add((s, p, o))
@@ -344,7 +356,11 @@ class OxigraphEngine(Engine):
                     store.load(path=str(f), format=getattr(ox.RdfFormat, GRAPH_FORMATS[f.suffix][0]))
                 except (SyntaxError, OSError, ValueError) as err:
                     raise GraphLoadError(f"{f}: cannot read the graph: {err}") from None
-            chosen = choose_plan((g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)), plan)
+            names_of: dict = {}
+            for solution in store.query(PLAN_NAMES_QUERY):
+                names_of.setdefault(solution["plan"].value, []).append(solution["name"].value)
+            graphs = (g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+            chosen = choose_plan(graphs, plan, names_of)
             return cls(store, [ox.NamedNode(chosen), ox.DefaultGraph()])
         for f in graph_files(paths):
             fmt_name, _, quads = GRAPH_FORMATS[f.suffix]

@@ -73,8 +73,9 @@ graph_option = click.option(
 @graph_option
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
               show_default=True, help="Embedded engine: pyoxigraph (fast) or rdflib.")
-@click.option("--plan", metavar="SLUG", help="Ask about this plan alone (its slug, as "
-              "'policykg query plans' lists, or its IRI); reads the plans' named graphs.")
+@click.option("--plan", metavar="SLUG", help="Ask about this plan alone: its slug (as "
+              "'policykg query plans' lists), document number (文号), title or IRI; reads the "
+              "plans' named graphs.")
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 query endpoint instead.")
 @click.option("--timeout", type=float, default=30.0, show_default=True,
               help="Time limit in seconds.")

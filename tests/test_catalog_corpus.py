@@ -192,6 +192,25 @@ def test_plan_questions_on_the_whole_corpus_keep_plans_apart(corpus):
     assert {r[0] for r in both(corpus, "plans")} == {_slug(p) for p in plans}
 
 
+def test_a_plan_is_named_by_slug_iri_document_number_or_title(built):
+    from collections import Counter
+
+    from policykg.engines import GraphLoadError, load_engine
+
+    plans, graph = built
+    plan = plans[-1]
+    by_slug = run(load_engine([graph], plan=_slug(plan)), "responsibility")
+    assert run(load_engine([graph], plan=plan.doc_number), "responsibility") == by_slug
+    assert run(load_engine([graph], "rdflib", plan=plan.doc_number), "responsibility") == by_slug
+    titles = Counter(p.title for p in plans)
+    if titles[plan.title] == 1:
+        assert run(load_engine([graph], plan=plan.title), "responsibility") == by_slug
+    shared = [t for t, n in titles.items() if n > 1]
+    if shared:  # two plans of one county may bear one title: say so, do not pick one
+        with pytest.raises(GraphLoadError, match=f"names {titles[shared[0]]} plans"):
+            load_engine([graph], plan=shared[0])
+
+
 def test_plan_option_errors_name_the_problem(built):
     from policykg.engines import GraphLoadError, load_engine
 
