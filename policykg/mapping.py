@@ -154,7 +154,7 @@ class _PlanMapper:
         self.plan = plan_iri(plan, namespace)
         self.units: dict[str, Unit] = {}
         self.spellings: dict[str, set[str]] = {}
-        self.claims: set[URIRef] = set()  # assignment nodes made
+        self.claims: set[str] = set()  # assignment nodes made
 
     # --- IRIs ----------------------------------------------------------------------------
     def iri(self, *path) -> str:
@@ -334,9 +334,9 @@ class _PlanMapper:
     def annex(self) -> None:
         # A merged cell is one claim, however many rows it spans: one assignment, derived
         # from every row that carries it.
-        claimed: dict[tuple, URIRef] = {}
+        claimed: dict[tuple, str] = {}
 
-        def claim(owner: URIRef, role: str, mention: UnitMention, row: int, entry: URIRef) -> None:
+        def claim(owner: str, role: str, mention: UnitMention, row: int, entry: str) -> None:
             key = (owner, mention.name, mention.span.start)
             if key in claimed:
                 self.add(claimed[key], PROV.wasDerivedFrom, entry)

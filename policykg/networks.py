@@ -21,11 +21,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence, Union
 
 import networkx as nx
 
 from .errors import PolicyKGError
+
+if TYPE_CHECKING:
+    from .engines import Engine
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 COLLECTIVE_TYPE = "township-collective"

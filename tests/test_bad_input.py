@@ -1,7 +1,6 @@
 """Bad input: a clear error naming file, line and problem, exit 2, and nothing written."""
 
 import codecs
-import os
 import subprocess
 import sys
 

@@ -2,7 +2,6 @@
 
 Expectations are what each document says."""
 
-import pytest
 
 from conftest import ROOT
 

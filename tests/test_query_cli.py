@@ -1,7 +1,6 @@
 """The query, queries, serve and push commands: output, exit codes, messages."""
 
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -59,7 +59,7 @@ def test_sheet_lists_leads_measures_partners_and_source(mini_views):
 
 
 def test_build_is_byte_identical(mini_graph, mini_views, tmp_path):
-    again = views.build_views(mini_graph, tmp_path, lang="zh")
+    views.build_views(mini_graph, tmp_path, lang="zh")
     for a in mini_views.files:
         b = tmp_path / a.relative_to(mini_views.out)
         assert a.read_bytes() == b.read_bytes(), a
