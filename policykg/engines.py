@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import PolicyKGError
-from .results import XSD_STRING, Result, Term
+from .results import Result, Term
 from .tsv_results import TsvFormatError, parse_tsv
 
 ENGINES = ("oxigraph", "rdflib")
@@ -287,37 +287,19 @@ class RdflibEngine(Engine):
 # --------------------------------------------------------------------------- Oxigraph
 
 
-_new_term = tuple.__new__  # Term's own __new__ is a Python function: twice as slow, per distinct term
-
-
 def _from_oxigraph(term) -> Term | None:
+    """One pyoxigraph term as a :class:`Term` (answers come through :mod:`policykg.tsv_results`;
+    this serves CONSTRUCT triples, and the answers TSV cannot carry plainly)."""
     if term is None:
         return None
     kind = type(term).__name__  # cheaper than isinstance checks against the pyoxigraph module
     if kind == "NamedNode":
-        return _new_term(Term, ("uri", term.value, None, None))
+        return Term.uri(term.value)
     if kind == "Literal":
-        lang = term.language
-        if lang:
-            return _new_term(Term, ("literal", term.value, None, lang.lower()))
-        datatype = term.datatype.value
-        return _new_term(Term, ("literal", term.value, None if datatype == XSD_STRING else datatype, None))
+        return Term.literal(term.value, term.datatype.value, term.language)
     if kind == "BlankNode":
         return Term.bnode(term.value)
-    return Term.literal(str(term))  # pragma: no cover - quoted triples
-
-
-class _TermCache(dict):
-    """pyoxigraph term -> :class:`Term`, each made once: results repeat their values (unit names,
-    plan titles…), and a hit is a plain dict lookup, with no Python call per cell."""
-
-    def __init__(self):
-        super().__init__()
-        self[None] = None  # an unbound variable
-
-    def __missing__(self, term):
-        found = self[term] = _from_oxigraph(term)
-        return found
+    return Term.literal(str(term))  # quoted triples
 
 
 def _oxigraph_syntax_error(err: SyntaxError, source: str):
@@ -406,8 +388,7 @@ class OxigraphEngine(Engine):
                 rows = parse_tsv(res.serialize(format=ox.QueryResultsFormat.TSV), len(columns)) \
                     if columns else [() for _ in res]
             except TsvFormatError:  # a term TSV does not carry plainly (RDF-star): read objects
-                convert = _TermCache().__getitem__
-                rows = [tuple(map(convert, solution)) for solution in run()]
+                rows = [tuple(map(_from_oxigraph, solution)) for solution in run()]
         except SyntaxError as err:
             raise _oxigraph_syntax_error(err, source) from None
         except OSError as err:
@@ -417,7 +398,7 @@ class OxigraphEngine(Engine):
 
 def load_engine(paths, engine: str = "oxigraph", plan: str | None = None) -> Engine:
     """An engine of kind ``engine`` (``oxigraph`` or ``rdflib``) over the graph files ``paths``;
-    with ``plan`` (IRI, slug or jurisdiction/slug), over that plan's graph alone."""
+    with ``plan`` (see :func:`choose_plan`), over that plan's named graph alone."""
     if engine == "oxigraph":
         return OxigraphEngine.from_files(paths, plan)
     if engine == "rdflib":
