@@ -386,7 +386,7 @@ class _Items:
 
 def _item_table(unit, items: _Items, units, link, t, lang, heading, where_key):
     members, info = items.members, items.info
-    mine = sorted(set(items.of_unit.get(unit, ())),
+    mine = sorted(items.of_unit.get(unit, ()),
                   key=lambda i: (nw._sort_num(info[i].get("ptNumber")), nw._sort_num(info[i].get("wtNumber")),
                                  nw.measure_sort_key(info[i].get("identifier")), nw._sort_num(info[i].get("line")), i))
     out = [f"<h2>{t[heading]} ({len(mine)})</h2>"]
