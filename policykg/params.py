@@ -16,29 +16,16 @@ class ParameterError(PolicyKGError):
     """A parameter is missing, unknown or has a value the query cannot take."""
 
 
+# Characters a SPARQL string literal must not hold as they are: the short escapes where SPARQL has
+# one, \uXXXX for the other control characters.
+_ESCAPES = {ord(c): f"\\u{ord(c):04X}" for c in map(chr, [*range(0x20), 0x7F])}
+_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r",
+                 ord("\t"): "\\t", ord("\b"): "\\b", ord("\f"): "\\f"})
+
+
 def sparql_string(value: str, lang: str | None = None) -> str:
     """``value`` as a SPARQL string literal (``"..."`` with escapes), optionally language-tagged."""
-    out = []
-    for ch in value:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    literal = '"' + "".join(out) + '"'
+    literal = '"' + value.translate(_ESCAPES) + '"'
     if lang:
         if not all(part.isalnum() and part.isascii() for part in lang.split("-")):
             raise ParameterError(f"not a language tag: {lang!r}")
