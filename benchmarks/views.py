@@ -48,7 +48,7 @@ def synthetic(n: int = 2000, m: int = 3, seed: int = 1):
 
 
 def synthetic_spec():
-    from policykg.render import PALETTE, Category, PageSpec
+    from policykg.views.render import PALETTE, Category, PageSpec
 
     return PageSpec("合成网络（2000个单位）", "Synthetic network (2,000 units)", categories=(
         Category("county-government-department", "县政府部门", "government", PALETTE[0]),
@@ -112,9 +112,9 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from policykg.networks import load_graph
-    from policykg.render import write_page
-    from policykg.views import build_views
+    from policykg.views.networks import load_graph
+    from policykg.views.render import write_page
+    from policykg.views.pages import build_views
 
     out = Path(tempfile.mkdtemp(prefix="policykg-bench-"))
     rows = []

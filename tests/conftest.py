@@ -19,28 +19,28 @@ def gaoqing_text() -> str:
 
 @pytest.fixture(scope="session")
 def doc():
-    from policykg.parse import parse_plan
+    from policykg.text.parse import parse_plan
 
     return parse_plan(GAOQING)
 
 
 @pytest.fixture(scope="session")
 def place(doc):
-    from policykg.registry import load_registry
+    from policykg.rdf.registry import load_registry
 
     return load_registry().for_name(doc.metadata.jurisdiction)
 
 
 @pytest.fixture(scope="session")
 def rec(doc, place):
-    from policykg.reconcile import reconcile
+    from policykg.rdf.reconcile import reconcile
 
     return reconcile(doc, place.resolve)
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    from policykg.build import build
+    from policykg.rdf.build import build
 
     out = tmp_path_factory.mktemp("graph")
     return build([GAOQING], out=out, formats=("turtle", "nt", "jsonld", "trig"))
@@ -73,14 +73,14 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def mini_graph():
-    from policykg.networks import load_graph
+    from policykg.views.networks import load_graph
 
     return load_graph([MINI, ONTOLOGY])
 
 
 @pytest.fixture(scope="session")
 def gaoqing_graph():
-    from policykg.networks import load_graph
+    from policykg.views.networks import load_graph
 
     if not any(GAOQING_GRAPH.glob("*.ttl")):
         pytest.skip("graph/*.ttl is not built")

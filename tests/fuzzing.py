@@ -242,7 +242,7 @@ _registry = None
 
 def _place(doc):
     global _registry
-    from policykg.registry import load_registry
+    from policykg.rdf.registry import load_registry
 
     if _registry is None:
         _registry = load_registry()
@@ -252,7 +252,7 @@ def _place(doc):
 def outcome(data: bytes, path: Path, full_build: bool = False, seconds: float = 10.0) -> Outcome:
     """What policykg does with ``data`` saved as ``path``.
 
-    ``full_build`` runs :func:`policykg.build.build` (parse, reconcile, map, SHACL, write
+    ``full_build`` runs :func:`policykg.rdf.build.build` (parse, reconcile, map, SHACL, write
     Turtle) into a folder beside ``path``; otherwise parse and reconcile only.
     """
     from policykg.errors import DocumentError, ValidationError
@@ -262,15 +262,14 @@ def outcome(data: bytes, path: Path, full_build: bool = False, seconds: float = 
     try:
         with time_bound(seconds):
             if full_build:
-                from policykg.build import build
-
-                from policykg.parse import parse_plan
+                from policykg.rdf.build import build
+                from policykg.text.parse import parse_plan
 
                 build([path], out=path.parent / "out", formats=("turtle",))
                 docs = [parse_plan(path)]  # the build keeps no parsed documents; check their spans
             else:
-                from policykg.parse import parse_plan
-                from policykg.reconcile import reconcile
+                from policykg.rdf.reconcile import reconcile
+                from policykg.text.parse import parse_plan
 
                 doc = parse_plan(path)
                 reconcile(doc, _place(doc).resolve)

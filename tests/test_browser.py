@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg import views
+from policykg.views import pages as views
 
 pytestmark = pytest.mark.browser
 

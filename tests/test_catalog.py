@@ -1,12 +1,12 @@
 """The query catalog: headers, parameters, and every query on both embedded engines."""
 
 import pytest
-
 from conftest import ROOT
-from policykg.catalog import UnknownQueryError, load_catalog, parse_header
-from policykg.engines import load_engine
-from policykg.params import ParameterError
-from policykg.query_safety import check_query
+
+from policykg.sparql.catalog import UnknownQueryError, load_catalog, parse_header
+from policykg.sparql.engines import load_engine
+from policykg.sparql.params import ParameterError
+from policykg.sparql.safety import check_query
 
 GRAPH = ROOT / "graph"
 FIXTURE = [ROOT / "tests" / "fixtures" / "mini_plan.ttl", ROOT / "ontology" / "policykg.ttl"]

@@ -8,7 +8,7 @@ from itertools import combinations
 
 import pytest
 
-from policykg.synthetic import COLLECTIVES, generate_plan
+from policykg.corpus.synthetic import COLLECTIVES, generate_plan
 
 SEED = 11
 
@@ -29,7 +29,7 @@ def _choose_documents():
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The intended plans, and the folder their graph was built into."""
-    from policykg.build import build
+    from policykg.rdf.build import build
 
     folder = tmp_path_factory.mktemp("corpus")
     chosen = _choose_documents()
@@ -42,7 +42,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def corpus(built):
-    from policykg.engines import OxigraphEngine, RdflibEngine
+    from policykg.sparql.engines import OxigraphEngine, RdflibEngine
 
     plans, graph = built
     files = [graph / "policykg.ttl"]
@@ -50,7 +50,7 @@ def corpus(built):
 
 
 def run(engine, name, **params):
-    from policykg.catalog import load_catalog
+    from policykg.sparql.catalog import load_catalog
 
     query = load_catalog().get(name)
     return [tuple(t.value if t is not None else None for t in row)
@@ -162,7 +162,7 @@ def _body_responsibility(plan):
 def test_plan_questions_on_one_plan_of_the_corpus(built, engine):
     """--plan scopes a question about one plan to that plan's named graph: the rows are what
     its text says, in its order, with nothing from the county's other plans."""
-    from policykg.engines import load_engine
+    from policykg.sparql.engines import load_engine
 
     plans, graph = built
     for plan in plans[:2] + plans[-1:]:  # two plans of the crowded county, one of another
@@ -195,7 +195,7 @@ def test_plan_questions_on_the_whole_corpus_keep_plans_apart(corpus):
 def test_a_plan_is_named_by_slug_iri_document_number_or_title(built):
     from collections import Counter
 
-    from policykg.engines import GraphLoadError, load_engine
+    from policykg.sparql.engines import GraphLoadError, load_engine
 
     plans, graph = built
     plan = plans[-1]
@@ -212,7 +212,7 @@ def test_a_plan_is_named_by_slug_iri_document_number_or_title(built):
 
 
 def test_plan_option_errors_name_the_problem(built):
-    from policykg.engines import GraphLoadError, load_engine
+    from policykg.sparql.engines import GraphLoadError, load_engine
 
     plans, graph = built
     with pytest.raises(GraphLoadError, match="no plan 'nope' in the graph; it has: .*" + _slug(plans[0])):
@@ -224,7 +224,7 @@ def test_plan_option_errors_name_the_problem(built):
 def test_query_command_plan_option_and_note(built):
     from click.testing import CliRunner
 
-    from policykg.cli import cli
+    from policykg.cli.main import cli
 
     plans, graph = built
     runner = CliRunner()
@@ -249,7 +249,7 @@ def test_visualize_one_plan_of_the_corpus(built, tmp_path):
     """`policykg visualize --plan` draws that plan alone: its title, its measures and units."""
     from click.testing import CliRunner
 
-    from policykg.cli import cli
+    from policykg.cli.main import cli
 
     plans, graph = built
     plan, other = plans[0], plans[-1]  # plans[0]'s county has two more plans, which share its units
@@ -269,8 +269,8 @@ def test_visualize_one_plan_of_the_corpus(built, tmp_path):
 
 
 def test_views_of_a_whole_corpus_name_how_many_plans(built, tmp_path):
-    from policykg import views
-    from policykg.networks import load_graph
+    from policykg.views import pages as views
+    from policykg.views.networks import load_graph
 
     plans, graph = built
     result = views.build_views(load_graph([graph]), tmp_path / "views", lang="en")

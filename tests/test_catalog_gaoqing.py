@@ -5,10 +5,10 @@ from query output.
 """
 
 import pytest
-
 from conftest import ROOT
-from policykg.catalog import load_catalog
-from policykg.engines import load_engine
+
+from policykg.sparql.catalog import load_catalog
+from policykg.sparql.engines import load_engine
 
 CATALOG = load_catalog()
 

@@ -6,8 +6,8 @@ rewrites tried for lead-units took 24 s here. The figures themselves come from `
 
 import pytest
 
-from policykg.catalog import load_catalog
-from policykg.engines import load_engine
+from policykg.sparql.catalog import load_catalog
+from policykg.sparql.engines import load_engine
 
 LIMIT = 10.0  # seconds; a hundred times what any query needs here
 CATALOG = load_catalog()
@@ -17,8 +17,8 @@ PARAMS = {"measures-of-unit": {"unit": "县财政局"}, "search": {"keyword": "�
 
 @pytest.fixture(scope="module")
 def corpus_engine(tmp_path_factory):
-    from policykg.build import build
-    from policykg.synthetic import generate_corpus
+    from policykg.corpus.synthetic import generate_corpus
+    from policykg.rdf.build import build
 
     folder = tmp_path_factory.mktemp("scale")
     generate_corpus(100, folder / "src", seed=0)

@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-
 from conftest import GAOQING, ROOT
-from policykg.cli import cli
+
+from policykg.cli.main import cli
 
 
 def test_build_graph_py_is_policykg_build(tmp_path):

@@ -3,9 +3,9 @@
 import re
 
 from click.testing import CliRunner
-
 from conftest import ROOT
-from policykg.cli import cli
+
+from policykg.cli.main import cli
 
 
 def commands():

@@ -9,7 +9,6 @@ import threading
 import time
 
 import pytest
-
 from conftest import ROOT
 
 TIMEOUT = 3
@@ -156,9 +155,9 @@ def test_nothing_listening(tmp_path):
 
 def test_a_real_server_still_answers_construct_queries():
     """The content-type check on CONSTRUCT answers lets a real server's Turtle through."""
-    from policykg.engines import load_engine
-    from policykg.remote import RemoteEngine
-    from policykg.server import OxigraphServer
+    from policykg.sparql.engines import load_engine
+    from policykg.sparql.remote import RemoteEngine
+    from policykg.sparql.server import OxigraphServer
 
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/policykg/ns#Stage> ; ?p ?o }"
     with OxigraphServer.for_graph([ROOT / "graph"]) as srv:

@@ -1,9 +1,9 @@
 """Loading graph files into both engines."""
 
 import pytest
-
 from conftest import ROOT
-from policykg.engines import GraphLoadError, load_engine
+
+from policykg.sparql.engines import GraphLoadError, load_engine
 
 FIXTURE = ROOT / "tests" / "fixtures" / "mini_plan.ttl"
 

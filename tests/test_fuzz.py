@@ -7,11 +7,10 @@ outcome: ``python -m tests.fuzz_report --examples 10000`` (see tests/fuzz_report
 import tempfile
 from pathlib import Path
 
-import pytest
-from hypothesis import HealthCheck, example, given, settings
-
 import fuzzing
+import pytest
 from fuzzing import Recipe
+from hypothesis import HealthCheck, example, given, settings
 
 FUZZ_SETTINGS = dict(deadline=None, derandomize=False, print_blob=True,
                      suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -93,11 +92,11 @@ def test_the_time_bound_stops_a_runaway_regex():
 
 def test_bad_outcomes_are_recognised(monkeypatch):
     """The harness itself: a crash in the parser is classified as a bug, not as success."""
-    import policykg.parse
+    import policykg.text.parse
 
     def broken(path):
         raise KeyError("boom")
 
-    monkeypatch.setattr(policykg.parse, "parse_plan", broken)
+    monkeypatch.setattr(policykg.text.parse, "parse_plan", broken)
     result = fuzzing.outcome(b"anything", _folder / "plan.txt")
     assert result.kind == "crash:KeyError" and not result.ok

@@ -5,10 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import GAOQING, ROOT
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-
-from conftest import GAOQING, ROOT
 
 PREFIXES = """
 PREFIX pkg: <https://w3id.org/policykg/ns#>
@@ -124,14 +123,14 @@ def test_discrepancies_in_the_graph(built):
 
 
 def test_conforms_to_shapes(built):
-    from policykg.validate import validation_report
+    from policykg.rdf.shapes import validation_report
 
     conforms, report = validation_report(built.graph)
     assert conforms, report
 
 
 def test_shapes_catch_a_broken_graph(built):
-    from policykg.validate import validation_report
+    from policykg.rdf.shapes import validation_report
 
     broken = Graph()
     for triple in built.graph:
@@ -179,7 +178,7 @@ def test_two_builds_are_byte_identical_across_hash_seeds_and_folders(tmp_path):
 
 
 def test_namespace_is_configurable(tmp_path):
-    from policykg.build import build
+    from policykg.rdf.build import build
 
     result = build([GAOQING], out=None, namespace="http://example.org/kg/", validate=False)
     subjects = {str(s) for s in result.graph.subjects()}
@@ -188,8 +187,8 @@ def test_namespace_is_configurable(tmp_path):
 
 
 def test_unregistered_unit_enters_the_graph_flagged(tmp_path, gaoqing_text):
-    from policykg.build import build
-    from policykg.report import summary
+    from policykg.rdf.build import build
+    from policykg.rdf.report import summary
 
     path = tmp_path / "plan.txt"
     path.write_text(gaoqing_text.replace("（责任单位：县农业农村局，各镇办）", "（责任单位：县新设局，各镇办）", 1),
@@ -218,6 +217,6 @@ def test_a_merged_annex_cell_is_one_claim_derived_from_every_row_it_spans(built)
 
 def test_library_to_graph_gives_the_built_graph(built, doc, place, rec):
     """The Python API (parse_plan -> reconcile -> to_graph) and the build agree."""
-    from policykg.mapping import PlanInput, to_graph
+    from policykg.rdf.mapping import PlanInput, to_graph
 
     assert isomorphic(to_graph([PlanInput(doc, place, rec)]), built.graph)

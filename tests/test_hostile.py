@@ -9,11 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, Literal
-from rdflib.compare import isomorphic
-
 from conftest import ROOT
 from rdfcheck import plain_strings, read_with_oxigraph
+from rdflib import Dataset, Graph, Literal
+from rdflib.compare import isomorphic
 
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "labelled-with-annex.txt"
 
@@ -58,7 +57,7 @@ def hostile_text() -> str:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    from policykg.build import build
+    from policykg.rdf.build import build
 
     folder = tmp_path_factory.mktemp("hostile")
     source = folder / "hostile-plan.txt"

@@ -4,7 +4,6 @@ as written; every HTML page, opened in headless Chromium, shows it as text and r
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from test_hostile import FORMULA_UNITS, IMG, SCRIPT, hostile_text
 
 HOSTILE_UNITS = [*FORMULA_UNITS[1:], "县<imgsrc=xonerror=alert(1)>办公室"]  # as split_units writes them
@@ -12,9 +11,9 @@ HOSTILE_UNITS = [*FORMULA_UNITS[1:], "县<imgsrc=xonerror=alert(1)>办公室"]  
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    from policykg import views
-    from policykg.build import build
-    from policykg.networks import load_graph
+    from policykg.rdf.build import build
+    from policykg.views import pages as views
+    from policykg.views.networks import load_graph
 
     folder = tmp_path_factory.mktemp("hostile-views")
     source = folder / "hostile-plan.txt"
@@ -40,7 +39,7 @@ def test_network_files_are_valid_xml_with_the_names_as_written(hostile_site, suf
 
 
 def test_no_page_refers_to_outside_resources(hostile_site):
-    from policykg.render import outside_references
+    from policykg.views.render import outside_references
 
     for path in hostile_site.rglob("*.html"):
         assert outside_references(path.read_text(encoding="utf-8")) == [], path

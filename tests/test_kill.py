@@ -13,7 +13,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import GAOQING, ROOT
 
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "labelled-with-annex.txt"
@@ -31,7 +30,7 @@ def announcing_fsync(fd):
         print("staged", staged, flush=True)
         time.sleep(600)
 os.fsync = announcing_fsync
-from policykg.cli import cli
+from policykg.cli.main import cli
 cli(sys.argv[2:], prog_name="policykg")
 """
 
@@ -111,7 +110,7 @@ def test_build_killed_at_random_moments_leaves_whole_files(tmp_path, old_and_new
 
 def test_failed_write_leaves_the_previous_files(tmp_path):
     """A write that fails part-way (here: the third file) renames nothing and leaves no temp files."""
-    from policykg import export
+    from policykg.rdf import export
 
     out = tmp_path / "graph"
     out.mkdir()

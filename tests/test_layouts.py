@@ -9,7 +9,7 @@ DOCS = ROOT / "tests" / "documents"
 
 
 def parse(name):
-    from policykg.parse import parse_plan
+    from policykg.text.parse import parse_plan
 
     return parse_plan(DOCS / name)
 
@@ -118,7 +118,7 @@ def test_mixed_line_endings_parse_like_lf(tmp_path):
 
 
 def test_units_without_level_prefix_resolve_to_the_county_unit():
-    from policykg.registry import load_registry
+    from policykg.rdf.registry import load_registry
 
     gaoqing = load_registry().for_name("高青县")
     assert gaoqing.resolve("农业农村局").slug == gaoqing.resolve("县农业农村局").slug
@@ -129,7 +129,7 @@ def test_units_without_level_prefix_resolve_to_the_county_unit():
 def test_corpus_build_named_graphs_and_jurisdiction_scoped_units(tmp_path):
     from rdflib import Dataset, URIRef
 
-    from policykg.build import build
+    from policykg.rdf.build import build
 
     result = build([DOCS, ROOT / "sources"], out=tmp_path, formats=("turtle", "trig"))
     dataset = Dataset().parse(tmp_path / "policykg.trig", format="trig")

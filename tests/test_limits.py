@@ -6,7 +6,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import GAOQING, ROOT
 
 ENV_PATH = {"PYTHONPATH": str(ROOT)}
@@ -27,7 +26,7 @@ def run_build(*args, cwd=ROOT):
 
 def test_a_100_mb_source_is_refused_at_once(tmp_path):
     from policykg.errors import DocumentError
-    from policykg.sources import MAX_SOURCE_BYTES, read_source
+    from policykg.text.decode import MAX_SOURCE_BYTES, read_source
 
     huge = sparse(tmp_path / "huge.txt", 100 * 1024 * 1024)
     started = time.monotonic()
@@ -40,7 +39,7 @@ def test_a_100_mb_source_is_refused_at_once(tmp_path):
 
 def test_one_byte_over_the_limit_is_refused_and_the_limit_itself_is_read(tmp_path):
     from policykg.errors import DocumentError
-    from policykg.sources import MAX_SOURCE_BYTES, read_source
+    from policykg.text.decode import MAX_SOURCE_BYTES, read_source
 
     with pytest.raises(DocumentError, match="larger than"):
         read_source(sparse(tmp_path / "over.txt", MAX_SOURCE_BYTES + 1))
@@ -62,8 +61,8 @@ def test_cli_refuses_a_huge_source_and_keeps_the_graph(tmp_path):
 def test_a_long_plan_parses_in_linear_time(gaoqing_text):
     """Line numbers for spans used to rebuild the list of line starts on every lookup:
     quadratic in the number of lines (a 15 MB plan took minutes)."""
-    from policykg.parse import parse_source
-    from policykg.sources import SourceText
+    from policykg.text.decode import SourceText
+    from policykg.text.parse import parse_source
 
     filler = "坚持城乡融合发展正确方向，坚持农业农村优先发展。\n\n" * 40000
     text = gaoqing_text.replace("二、基本原则", filler + "二、基本原则", 1)
@@ -92,7 +91,7 @@ def test_the_same_file_named_twice_is_refused(tmp_path):
 def test_very_long_names_give_bounded_distinct_slugs():
     """A 5,000-character unit name made a 25,000-character slug: its views sheet could not be
     written (file name too long)."""
-    from policykg.slugs import MAX_SLUG, slugify
+    from policykg.text.slugs import MAX_SLUG, slugify
 
     a, b = "县" + "很长的名字" * 1000 + "局", "县" + "很长的名字" * 1000 + "处"
     assert len(slugify(a)) <= MAX_SLUG and len(slugify(b)) <= MAX_SLUG

@@ -8,7 +8,8 @@ import io
 import networkx as nx
 import pytest
 
-from policykg import networks as nw
+from policykg.resources import QUERIES_DIR
+from policykg.views import networks as nw
 
 ID = "https://w3id.org/policykg/id/"
 U = ID + "unit/mini/"
@@ -25,15 +26,15 @@ def by_name(g: nx.Graph, name: str) -> str:
 
 
 def test_view_queries_load_in_the_catalog():
-    from policykg.catalog import load_query
+    from policykg.sparql.catalog import load_query
 
-    for path in sorted(nw.QUERY_DIR.glob("view-*.rq")):
+    for path in sorted(QUERIES_DIR.glob("view-*.rq")):
         q = load_query(path)
         assert q.name == path.stem
 
 
 def test_missing_query_is_a_clear_error(mini_graph):
-    with pytest.raises(nw.QueryError, match="no query named 'view-nope'"):
+    with pytest.raises(nw.ViewQueryError, match="no query named 'view-nope'"):
         nw.run_select("view-nope", mini_graph)
 
 

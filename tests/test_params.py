@@ -1,10 +1,11 @@
 """Parameters are bound as escaped literals: a value cannot add SPARQL of its own."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from policykg.engines import OxigraphEngine
-from policykg.params import bind, dollar_variables, sparql_string, strip_comments
+from policykg.sparql.engines import OxigraphEngine
+from policykg.sparql.params import bind, dollar_variables, sparql_string, strip_comments
 
 
 def test_only_variable_tokens_are_replaced():

@@ -151,7 +151,7 @@ def test_annex_rows_fill_merged_cells(doc):
 
 @pytest.mark.parametrize("mark", ["1.", "1．", "1﹒", "1、"])
 def test_work_task_numbering_styles(mark, tmp_path):
-    from policykg.parse import parse_plan
+    from policykg.text.parse import parse_plan
 
     text = (
         "一、指导思想\n\n以此为指导。\n\n二、主要任务\n\n（一）建立测试制度（牵头单位：县公安局）\n\n"

@@ -7,10 +7,10 @@ import sys
 import time
 
 from click.testing import CliRunner
-
 from conftest import ROOT
-from policykg.cli import cli
-from policykg.server import free_port
+
+from policykg.cli.main import cli
+from policykg.sparql.server import free_port
 
 
 def invoke(*args):

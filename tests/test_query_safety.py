@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from policykg.engines import QueryTimeoutError, load_engine
-from policykg.query_safety import QuerySyntaxError, UnsafeQueryError, check_query
+from policykg.sparql.engines import QueryTimeoutError, load_engine
+from policykg.sparql.safety import QuerySyntaxError, UnsafeQueryError, check_query
 
 FIXTURE = "tests/fixtures/mini_plan.ttl"
 ENGINES = ["oxigraph", "rdflib"]

@@ -17,7 +17,7 @@ def test_every_annex_row_aligns_to_the_measure_it_copies(rec):
 def test_alignment_is_by_text_not_position(doc, place):
     import copy
 
-    from policykg.reconcile import reconcile
+    from policykg.rdf.reconcile import reconcile
 
     shuffled = copy.deepcopy(doc)
     shuffled.annex.reverse()
@@ -88,6 +88,6 @@ def test_goals_linked_to_the_pilot_tasks_they_name(rec):
 
 
 def test_changes_rendering():
-    from policykg.reconcile import changes
+    from policykg.rdf.reconcile import changes
 
     assert changes("甲乙丙丁", "甲乙戊丁") == "甲乙[-丙][+戊]丁"

@@ -8,8 +8,8 @@ import re
 import networkx as nx
 import pytest
 
-from policykg import render
-from policykg.render import Category, FilterOption, PageSpec
+from policykg.views import render
+from policykg.views.render import Category, FilterOption, PageSpec
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -4,8 +4,16 @@ import csv
 import io
 import json
 
-from policykg.results import (
-    XSD, Result, Term, display_width, from_json_dict, to_csv, to_json, to_table, to_tsv,
+from policykg.sparql.results import (
+    XSD,
+    Result,
+    Term,
+    display_width,
+    from_json_dict,
+    to_csv,
+    to_json,
+    to_table,
+    to_tsv,
 )
 
 

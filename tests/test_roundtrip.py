@@ -8,10 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from rdflib.compare import isomorphic
-
 from conftest import GAOQING, ROOT
 from rdfcheck import plain_strings, read_with_oxigraph
+from rdflib.compare import isomorphic
 from test_hostile import hostile_text
 
 SEEDS = sorted((ROOT / "tests" / "fixtures" / "seeds").glob("*.txt"))
@@ -29,7 +28,7 @@ def inputs(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def builds(inputs, tmp_path_factory):
-    from policykg.build import build
+    from policykg.rdf.build import build
 
     return {name: build(paths, out=tmp_path_factory.mktemp(name), formats=FORMATS)
             for name, paths in inputs.items() if name != "all"}
@@ -48,7 +47,7 @@ def test_export_read_by_oxigraph_is_isomorphic(builds, name, suffix):
 @pytest.mark.parametrize("name", ["seeds", "hostile"])
 @pytest.mark.parametrize("suffix", [".ttl", ".jsonld"])
 def test_export_read_back_still_conforms(builds, name, suffix):
-    from policykg.validate import validation_report
+    from policykg.rdf.shapes import validation_report
 
     path = next(p for p in builds[name].files if p.suffix == suffix)
     conforms, report = validation_report(read_with_oxigraph(path))
@@ -56,7 +55,7 @@ def test_export_read_back_still_conforms(builds, name, suffix):
 
 
 def test_gaoqing_read_back_from_ntriples_conforms(builds):
-    from policykg.validate import validation_report
+    from policykg.rdf.shapes import validation_report
 
     path = next(p for p in builds["gaoqing"].files if p.suffix == ".nt")
     conforms, report = validation_report(read_with_oxigraph(path))
@@ -92,8 +91,8 @@ def test_trig_keeps_literals_with_line_breaks_verbatim():
     """The TriG writer indents each plan's Turtle: it must not re-indent inside literals."""
     import pyoxigraph as ox
 
-    from policykg.export import named_graph, prefix_header, turtle_fragment
-    from policykg.terms import Lit, nt_line
+    from policykg.rdf.export import named_graph, prefix_header, turtle_fragment
+    from policykg.rdf.terms import Lit, nt_line
 
     value = "第一行\n\n    缩进的第三行\u2028第四段\r\n末尾 \"\"\" '''"
     line = nt_line(("https://example.org/s", "https://example.org/p", Lit(value, None, "zh")))

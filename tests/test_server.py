@@ -5,12 +5,12 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import ROOT
-from policykg.catalog import load_catalog
-from policykg.engines import load_engine
-from policykg.remote import EndpointError, RemoteEngine, push
-from policykg.server import OxigraphServer, free_port, oxigraph_binary
+
+from policykg.sparql.catalog import load_catalog
+from policykg.sparql.engines import load_engine
+from policykg.sparql.remote import EndpointError, RemoteEngine, push
+from policykg.sparql.server import OxigraphServer, free_port, oxigraph_binary
 
 GRAPH = ROOT / "graph"
 PARAMS = {"measures-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},

@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
-from policykg.synthetic import COLLECTIVES, generate_corpus, generate_plan
+
+from policykg.corpus.synthetic import COLLECTIVES, generate_corpus, generate_plan
 
 
 def names(mentions):
@@ -37,9 +37,9 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
 
 @pytest.mark.parametrize("index", range(1, 13))
 def test_parser_reads_what_the_generator_wrote(tmp_path, index):
-    from policykg.parse import parse_plan
-    from policykg.reconcile import reconcile
-    from policykg.registry import load_registry
+    from policykg.rdf.reconcile import reconcile
+    from policykg.rdf.registry import load_registry
+    from policykg.text.parse import parse_plan
 
     text, intended = generate_plan(index, seed=0)
     path = tmp_path / intended.file_name
@@ -74,7 +74,7 @@ def test_corpus_spans_many_counties_with_mostly_unregistered_units():
 
 
 def test_parallel_build_equals_sequential_build(tmp_path):
-    from policykg.build import build
+    from policykg.rdf.build import build
 
     generate_corpus(10, tmp_path / "src", seed=3)
     one = build([tmp_path / "src"], out=tmp_path / "one", workers=1)

@@ -1,4 +1,4 @@
-"""The Oxigraph engine reads answers from Oxigraph's TSV serialization (policykg.tsv_results):
+"""The Oxigraph engine reads answers from Oxigraph's TSV serialization (policykg.sparql.tsv):
 every term must come out as the same Term the pyoxigraph objects give, whatever it holds."""
 
 import pyoxigraph as ox
@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policykg.engines import OxigraphEngine, _from_oxigraph
-from policykg.results import XSD, Term
-from policykg.tsv_results import TsvFormatError, parse_term, parse_tsv
+from policykg.sparql.engines import OxigraphEngine, _from_oxigraph
+from policykg.sparql.results import XSD, Term
+from policykg.sparql.tsv import TsvFormatError, parse_term, parse_tsv
 
 # Any text but lone surrogates, which no RDF store holds.
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)

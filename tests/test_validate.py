@@ -3,7 +3,7 @@ broken one constraint component at a time."""
 
 import pytest
 
-from policykg.terms import XSD, Lit
+from policykg.rdf.terms import XSD, Lit
 
 PKG = "https://w3id.org/policykg/ns#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -13,11 +13,11 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 @pytest.fixture(scope="module")
 def triples(tmp_path_factory):
-    from policykg.mapping import PlanInput, concept_triples, plan_triples
-    from policykg.parse import parse_plan
-    from policykg.reconcile import reconcile
-    from policykg.registry import load_registry
-    from policykg.synthetic import generate_plan
+    from policykg.corpus.synthetic import generate_plan
+    from policykg.rdf.mapping import PlanInput, concept_triples, plan_triples
+    from policykg.rdf.reconcile import reconcile
+    from policykg.rdf.registry import load_registry
+    from policykg.text.parse import parse_plan
 
     text, plan = generate_plan(2, seed=0)
     path = tmp_path_factory.mktemp("doc") / plan.file_name
@@ -65,8 +65,8 @@ def breakages(triples):
 def pyshacl_conforms(triples):
     from rdflib import Graph
 
-    from policykg.terms import to_rdflib
-    from policykg.validate import validation_report
+    from policykg.rdf.shapes import validation_report
+    from policykg.rdf.terms import to_rdflib
 
     graph = Graph()
     for s, p, o in triples:
@@ -75,7 +75,7 @@ def pyshacl_conforms(triples):
 
 
 def test_good_graph_conforms_for_both(triples):
-    from policykg.validate import Shapes
+    from policykg.rdf.shapes import Shapes
 
     assert Shapes.load().violations(triples) == []
     assert pyshacl_conforms(triples)
@@ -83,7 +83,7 @@ def test_good_graph_conforms_for_both(triples):
 
 def test_each_broken_constraint_fails_in_both(triples):
     from policykg.errors import ValidationError
-    from policykg.validate import Shapes
+    from policykg.rdf.shapes import Shapes
 
     shapes = Shapes.load()
     checked = []
@@ -101,7 +101,7 @@ def test_each_broken_constraint_fails_in_both(triples):
 
 def test_unsupported_shapes_are_refused(tmp_path):
     from policykg.errors import ValidationError
-    from policykg.validate import SHAPES_FILE, Shapes
+    from policykg.rdf.shapes import SHAPES_FILE, Shapes
 
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(SHAPES_FILE.read_text(encoding="utf-8").replace(
@@ -111,9 +111,9 @@ def test_unsupported_shapes_are_refused(tmp_path):
 
 
 def test_a_build_stops_on_a_violation(tmp_path, monkeypatch):
-    import policykg.build as build_module
+    import policykg.rdf.build as build_module
+    from policykg.corpus.synthetic import generate_corpus
     from policykg.errors import ValidationError
-    from policykg.synthetic import generate_corpus
 
     generate_corpus(2, tmp_path / "src")
     real = build_module.plan_triples

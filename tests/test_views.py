@@ -7,9 +7,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from policykg import views
-from policykg.cli import cli
-from policykg.render import outside_references
+from policykg.cli.main import cli
+from policykg.views import pages as views
+from policykg.views.render import outside_references
 
 XSS_UNIT = "<img src=x onerror=alert(1)>"
 XSS_TEXT = "<img src=y onerror=alert(3)>"
@@ -99,8 +99,8 @@ def test_cli_help_has_example():
 
 
 def test_gaoqing_default_view_labels_do_not_overlap(gaoqing_graph):
-    from policykg import networks as nw
-    from policykg.render import page_data, text_width
+    from policykg.views import networks as nw
+    from policykg.views.render import page_data, text_width
 
     g = views.build_networks(nw.ViewData.fetch(gaoqing_graph))["co-responsibility"]
     data = page_data(g, views.page_specs(nw.ViewData.fetch(gaoqing_graph))["co-responsibility"])
@@ -163,9 +163,10 @@ def test_views_of_a_large_corpus_are_the_same_under_any_hash_seed(tmp_path):
     import sys
 
     from conftest import ROOT
-    from policykg.build import build
-    from policykg.render import LARGE_GRAPH
-    from policykg.synthetic import generate_corpus
+
+    from policykg.corpus.synthetic import generate_corpus
+    from policykg.rdf.build import build
+    from policykg.views.render import LARGE_GRAPH
 
     generate_corpus(60, tmp_path / "src", seed=0)
     build([tmp_path / "src"], out=tmp_path / "graph")

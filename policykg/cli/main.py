@@ -1,0 +1,231 @@
+"""The ``policykg`` command: a thin click layer over the library."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import PolicyKGError
+
+
+class _Group(click.Group):
+    """The one error handler: policykg's own errors become one ``error:`` line on stderr and the
+    error's exit status (2 for input the user can fix, 1 for a failed service or run)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except PolicyKGError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(err.exit_code)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="policykg")
+def cli() -> None:
+    """Knowledge graphs of Chinese government implementation plans.
+
+    Example: policykg build sources/ --out graph/
+    """
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, type=click.Path())
+@click.option("--out", default="graph", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write the graph files to.")
+@click.option("--format", "formats", default="turtle,trig", show_default=True,
+              help="Comma-separated formats to write: turtle, nt, jsonld, trig.")
+@click.option("--namespace", default=None,
+              help="Namespace for the data IRIs (default https://w3id.org/policykg/id/).")
+@click.option("--registry", "registry_dir", default=None, type=click.Path(file_okay=False),
+              help="Folder of unit registries (default ontology/registry/).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the files written.")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Processes building plans in parallel (default: one per core).")
+def build(sources, out, formats, namespace, registry_dir, quiet, workers):
+    """Parse plans into an RDF graph, validate it and write it to OUT.
+
+    SOURCES are .txt files or folders of them (default: sources/). Nothing is written
+    unless every document parses and the graph conforms to the SHACL shapes.
+
+    Example: policykg build sources/ --out graph/ --format turtle,nt,jsonld,trig
+    """
+    from ..rdf.build import build as run_build
+    from ..rdf.mapping import DEFAULT_NAMESPACE
+    from ..rdf.registry import DEFAULT_REGISTRY_DIR
+    from ..rdf.report import summary
+
+    result = run_build(
+        list(sources) or ["sources"],
+        progress=_progress,
+        out=out,
+        formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
+        namespace=namespace or DEFAULT_NAMESPACE,
+        registry_dir=registry_dir or DEFAULT_REGISTRY_DIR,
+        workers=workers,
+    )
+    if quiet:
+        for path in result.files:
+            click.echo(str(path))
+    else:
+        click.echo(summary(result))
+
+
+def _progress(items, total):
+    """A progress bar over many documents on a terminal; nothing otherwise."""
+    if total < 2 or not sys.stderr.isatty():
+        yield from items
+        return
+    with click.progressbar(items, length=total, label="building plans", file=sys.stderr) as bar:
+        yield from bar
+
+
+@cli.command()
+@click.argument("graph_file", default="graph/policykg.ttl", type=click.Path(dir_okay=False))
+def validate(graph_file):
+    """Check a built graph against the SHACL shapes in ontology/shapes.ttl.
+
+    Exits 0 when it conforms, 1 with the report when it does not.
+
+    Example: policykg validate graph/policykg.ttl
+    """
+    from pathlib import Path
+
+    from rdflib import Graph
+    from rdflib.util import guess_format
+
+    from ..rdf.shapes import validation_report
+
+    path = Path(graph_file)
+    if not path.exists():
+        raise PolicyKGError(f"{path}: no such file; run `policykg build` first")
+    try:
+        graph = Graph().parse(path, format=guess_format(str(path)) or "turtle")
+    except Exception as err:
+        raise PolicyKGError(f"{path}: cannot be read as RDF: {err}") from None
+    conforms, report = validation_report(graph)
+    if conforms:
+        click.echo(f"{path}: conforms ({len(graph)} triples)")
+    else:
+        click.echo(report)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(),
+              help="Folder (or file) of the built graph to read.")
+@click.option("--out", default="views", show_default=True, type=click.Path(file_okay=False),
+              help="Folder to write the pages to.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of labels and page text (hover always shows both names).")
+@click.option("--plan", default=None, metavar="SLUG",
+              help="Draw one plan of a corpus: its slug (as 'policykg query plans' lists), "
+                   "document number (文号), title or IRI.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Read the graph from this SPARQL endpoint instead of --graph.")
+def visualize(graph_dir, out, lang, plan, endpoint):
+    """Draw the network views: offline HTML pages, responsibility sheets, CSV/GraphML/GEXF.
+
+    Writes OUT/index.html (counts, most central units, body/annex discrepancies, links),
+    one page per network view, one responsibility sheet per unit under OUT/units/, and
+    the exports under OUT/data/. The pages load nothing from the network.
+
+    \b
+    Example:
+      policykg visualize --graph graph/ --out views/ --lang zh
+      policykg visualize --graph corpus-graph/ --plan synthetic-00087 --out views-00087/
+    """
+    from ..views.networks import load_graph
+    from ..views.pages import build_views
+
+    if endpoint and plan:
+        raise click.UsageError("--plan works on the local graph (--graph), not with --endpoint")
+    source = endpoint or load_graph([graph_dir], plan=plan)  # an endpoint URL, or the local graph
+    result = build_views(source, out, lang=lang)
+    c = result.counts
+    click.echo(f"{len(result.files)} files written to {result.out}/ "
+               f"({c['units']} units, {c['n_measures']} measures, {c['discrepancies']} discrepancies); "
+               f"open {result.out / 'index.html'}")
+
+
+@cli.command()
+@click.argument("count", type=click.IntRange(1))
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the documents to (created if missing).")
+@click.option("--seed", default=0, show_default=True, type=int,
+              help="Seed: the same seed gives the same bytes.")
+def generate(count, out, seed):
+    """Write COUNT synthetic implementation plans in the genre's text format.
+
+    Notice head, 指导思想, stages and goals, pilot tasks, work tasks and measures with their
+    responsibility annotations, safeguards, and an annexed task table, for counties across a
+    province, so a corpus build has many jurisdictions. For benchmarks and tests.
+
+    Example: policykg generate 100 --out /tmp/corpus --seed 7 && policykg build /tmp/corpus --out /tmp/kg
+    """
+    from ..corpus.synthetic import generate_corpus
+
+    plans = generate_corpus(count, out, seed=seed)
+    counties = len({plan.county for plan in plans})
+    click.echo(f"wrote {len(plans)} documents from {counties} counties to {out}")
+
+
+@cli.command()
+@click.option("--docs", default=100, show_default=True, type=click.IntRange(1),
+              help="Number of synthetic documents to generate and build.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the synthetic corpus.")
+@click.option("--query", "queries", multiple=True,
+              help="Catalog query to run (repeatable; default: every query without required parameters).")
+@click.option("--rdflib-max-triples", default=200_000, show_default=True, type=int,
+              help="Run the queries on rdflib only up to this many triples (it takes minutes beyond).")
+@click.option("--workers", type=click.IntRange(1), default=None, help="Build processes (default: one per core).")
+@click.option("--keep", type=click.Path(file_okay=False), default=None,
+              help="Keep the corpus and graph in this folder instead of a temporary one.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def bench(docs, seed, queries, rdflib_max_triples, workers, keep, as_json):
+    """Generate DOCS synthetic plans, build them and run the query catalog, side by side.
+
+    Reports the build's time and peak memory (a child process and its workers), and each
+    catalog query's time on rdflib's memory store, on policykg's Oxigraph engine and run
+    directly on pyoxigraph, with the targets they meet or miss.
+
+    Example: policykg bench --docs 1000 --json > bench.json
+    """
+    import json
+
+    from ..corpus.bench import bench as run_bench
+
+    figures = run_bench(docs, seed, list(queries) or None, rdflib_max_triples, workers, keep,
+                        progress=None if as_json else (lambda m: click.echo(m + " …", err=True)))
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
+        return
+    m, b = figures["machine"], figures["build"]
+    click.echo(f"{m['nproc']} cores, {m['cpu_model']}, load {m['load_average']}")
+    click.echo(f"{figures['docs']} documents, {figures['triples']} triples; generated in {figures['generate_seconds']} s")
+    click.echo(f"build: {b['seconds']} s, peak {b['peak_pss_mb']} MB (PSS of all processes), "
+               f"largest process {b['peak_rss_largest_process_mb']} MB RSS")
+    click.echo(f"load: {figures['load']}")
+    click.echo(f"{'query':28} {'rows':>7} {'rdflib s':>9} {'oxigraph s':>10} {'raw s':>8} {'overhead':>8} {'speedup':>8}")
+    for name, row in figures["queries"].items():
+        if "skipped" in row:
+            click.echo(f"{name:28} skipped: {row['skipped']}")
+            continue
+        rdf = "-" if row["rdflib_seconds"] is None else f"{row['rdflib_seconds']:.3f}"
+        speed = row.get("oxigraph_speedup_vs_rdflib")
+        click.echo(f"{name:28} {row['rows']:>7} {rdf:>9} {row['oxigraph_seconds']:>10.4f} "
+                   f"{row['raw_pyoxigraph_seconds']:>8.4f} {row['overhead_vs_raw']!s:>8} {speed if speed else '-'!s:>8}")
+    for target, value in figures["targets"].items():
+        click.echo(f"target {target}: {'met' if value['met'] else 'MISSED'} {value}")
+
+
+# SPARQL layer: query, queries, serve, push (policykg/query_cli.py)
+from .query import register as _register_query_commands  # noqa: E402
+
+_register_query_commands(cli)
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,242 @@
+"""Click commands of the SPARQL layer: ``query``, ``queries``, ``serve`` and ``push``.
+
+A thin layer over :mod:`policykg.engines`, :mod:`policykg.catalog`, :mod:`policykg.results`,
+:mod:`policykg.remote` and :mod:`policykg.server`; :func:`register` adds them to the CLI group.
+Heavy libraries are imported by those modules only when a command needs them.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+DEFAULT_GRAPH = "graph"
+
+
+
+def _graph_paths(graph: tuple[str, ...]) -> list[str]:
+    if graph:
+        return list(graph)
+    return [os.environ.get("POLICYKG_GRAPH", DEFAULT_GRAPH)]
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    from ..sparql.params import ParameterError
+
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--param takes NAME=VALUE, not {pair!r}")
+        values[key.strip()] = value
+    return values
+
+
+graph_option = click.option(
+    "--graph", "-g", "graph", multiple=True, metavar="PATH",
+    help="Graph file or directory (.ttl .nt .trig .nq); repeatable. Default: graph/ "
+         "(or $POLICYKG_GRAPH).",
+)
+
+
+@click.command("query")
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the query; repeatable.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              default="table", show_default=True, help="Output format (W3C SPARQL results "
+              "formats for csv, tsv and json).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Label language of unit names, for queries that offer the choice.")
+@click.option("-e", "--expr", "expr", metavar="SPARQL", help="Run this ad hoc query.")
+@click.option("--file", "query_file", type=click.Path(exists=True, dir_okay=False),
+              help="Run the query in this .rq file.")
+@graph_option
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
+              show_default=True, help="Embedded engine: pyoxigraph (fast) or rdflib.")
+@click.option("--plan", metavar="SLUG", help="Ask about this plan alone: its slug (as "
+              "'policykg query plans' lists), document number (文号), title or IRI; reads the "
+              "plans' named graphs.")
+@click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 query endpoint instead.")
+@click.option("--timeout", type=float, default=30.0, show_default=True,
+              help="Time limit in seconds.")
+
+def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan, endpoint, timeout):
+    """Run a named catalog query, or an ad hoc one, on the graph or an endpoint.
+
+    Queries typed by a user may not use SERVICE, FROM / FROM NAMED or updates on the
+    embedded engines: they would reach the network or the file system.
+
+    \b
+    Example:
+      policykg query lead-units
+      policykg query measures-of-unit --param unit=县公安局 --format csv
+      policykg query co-responsibility --lang en -p collectives=exclude
+      policykg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      policykg query responsibility --plan gaoqing-urban-rural-pilot-2022
+      policykg query lead-units --endpoint http://127.0.0.1:7878/query
+    """
+    from ..sparql.params import ParameterError, bind
+    from ..sparql.results import write
+
+    values = _parse_params(params)
+    chosen = [x for x in (name, expr, query_file) if x]
+    if len(chosen) != 1:
+        raise ParameterError(
+            "give exactly one of: a query NAME (see: policykg queries), -e 'SPARQL' or --file q.rq"
+        )
+    if name:
+        from ..sparql.catalog import load_catalog
+
+        entry = load_catalog().get(name)
+        if lang and entry.parameter("lang") is not None:
+            values.setdefault("lang", lang)
+        text, trusted, source = entry.bind(values), True, str(entry.path)
+    else:
+        if query_file:
+            with open(query_file, encoding="utf-8") as f:
+                text, source = f.read(), query_file
+        else:
+            text, source = expr, "-e"
+        if lang:
+            values.setdefault("lang", lang)
+        text, trusted = bind(text, values), False
+    if endpoint:
+        if plan:
+            raise ParameterError(
+                "--plan works on the local graph; on an endpoint, ask in GRAPH <plan IRI> { … }"
+            )
+        from ..sparql.remote import RemoteEngine
+
+        runner = RemoteEngine(endpoint)
+    else:
+        from ..sparql.engines import load_engine
+
+        runner = load_engine(_graph_paths(graph), engine, plan=plan)
+    result = runner.run(text, trusted=trusted, timeout=timeout, source=source)
+    click.echo(write(result, fmt), nl=False)
+    if name and entry.scope == "plan" and not plan:
+        _note_if_several_plans(runner, name, timeout)
+
+
+def _note_if_several_plans(runner, name: str, timeout: float) -> None:
+    """Rows of a question about one plan do not say which plan they come from: on a graph of
+    several plans, say so (on stderr) and how to ask about one."""
+    count = runner.run(
+        "SELECT (COUNT(DISTINCT ?plan) AS ?n) WHERE { ?plan a <https://w3id.org/policykg/ns#Plan> }",
+        trusted=True, timeout=timeout,
+    ).rows
+    plans = int(count[0][0].value) if count and count[0][0] is not None else 0
+    if plans > 1:
+        click.echo(
+            f"note: the graph holds {plans} plans and the rows of {name} do not say which plan "
+            "they come from; ask about one with --plan SLUG "
+            "(policykg query plans lists them)",
+            err=True,
+        )
+
+
+@click.command("queries")
+@click.argument("name", required=False)
+
+def queries_command(name):
+    """List the named queries of the catalog (queries/*.rq), or describe one.
+
+    \b
+    Example:
+      policykg queries
+      policykg queries measures-of-unit
+    """
+    from ..sparql.catalog import load_catalog
+    from ..sparql.results import display_width
+
+    catalog = load_catalog()
+    if name:
+        q = catalog.get(name)
+        click.echo(f"{q.name}: {q.title_zh} / {q.title_en}")
+        click.echo(f"  question: {q.question}")
+        for p in q.parameters:
+            extra = "required" if p.required else f"default {p.default}"
+            if p.choices:
+                extra += f"; one of {', '.join(p.choices)}"
+            click.echo(f"  --param {p.name}=…  ({extra}) {p.description}")
+        click.echo(f"  columns: {', '.join(q.columns)}")
+        if q.columns_note:
+            click.echo(f"    {q.columns_note}")
+        if q.scope == "plan":
+            click.echo("  scope: one plan; on a graph of several, add --plan SLUG")
+        click.echo(f"  file: {q.path}")
+        return
+    width = max(len(q.name) for q in catalog)
+    zh_width = max(display_width(q.title_zh) for q in catalog)
+    for q in catalog:
+        params = " ".join(f"{p.name}=" if p.required else f"[{p.name}]" for p in q.parameters)
+        pad = " " * (zh_width - display_width(q.title_zh))
+        click.echo(f"{q.name:<{width}}  {q.title_zh}{pad}  {q.title_en}" + (f"  ({params})" if params else ""))
+
+
+@click.command("serve")
+@graph_option
+@click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: a free one).")
+@click.option("--timeout", type=int, default=30, show_default=True,
+              help="Time limit of each query, in seconds.")
+
+def serve_command(graph, port, timeout):
+    """Serve the graph read-only with the Oxigraph SPARQL server on 127.0.0.1.
+
+    Loads the graph into a temporary Oxigraph store and runs `oxigraph serve-read-only`, with
+    its YASGUI query page. Updates are refused. Stop it with Ctrl-C.
+
+    \b
+    Example:
+      policykg serve --port 7878
+      policykg query responsibility --plan gaoqing-urban-rural-pilot-2022
+      policykg query lead-units --endpoint http://127.0.0.1:7878/query
+    """
+    from ..sparql.server import OxigraphServer
+
+    server = OxigraphServer.for_graph(_graph_paths(graph), port, timeout_s=timeout)
+    try:
+        server.start()
+        click.echo(f"SPARQL endpoint: {server.query_url}")
+        click.echo(f"YASGUI page:     {server.url}")
+        click.echo("read-only; press Ctrl-C to stop")
+        server.wait()
+    except KeyboardInterrupt:
+        click.echo("stopping", err=True)
+    finally:
+        server.stop()
+
+
+@click.command("push")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. http://host:7878/store")
+@click.option("--graph-iri", "--graph", "graph_iri", metavar="IRI",
+              help="Target named graph (default: the default graph).")
+@click.option("--from", "sources", multiple=True, metavar="PATH",
+              help="Graph file or directory to upload; repeatable. Default: graph/.")
+@click.option("--append", is_flag=True, help="Add to the target graph (POST) instead of "
+              "replacing it (PUT).")
+
+def push_command(endpoint, graph_iri, sources, append):
+    """Upload the graph to a SPARQL server with the Graph Store Protocol.
+
+    \b
+    Example:
+      policykg push --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/policykg/id/graph/gaoqing
+    """
+    from ..sparql.remote import push
+
+    n = push(_graph_paths(sources), endpoint, graph_iri, replace=not append)
+    target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
+    click.echo(f"uploaded {n} triples to {target} at {endpoint}")
+
+
+COMMANDS = (query_command, queries_command, serve_command, push_command)
+
+
+def register(group: click.Group) -> None:
+    """Add the SPARQL commands to the ``policykg`` command group."""
+    for command in COMMANDS:
+        group.add_command(command)

@@ -1,0 +1,318 @@
+"""The build: source files -> parsed plans -> reconciled -> RDF -> validated -> files.
+
+Each plan is parsed, reconciled, mapped to triples and checked against the SHACL shapes on
+its own, in worker processes when there are many (one per core); the parent merges the plans'
+graphs and writes them with pyoxigraph. Triples travel as sorted N-Triples lines, so the
+output is the same bytes on every run whatever the number of workers or the hash seed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..errors import DocumentError, PolicyKGError
+from ..text.parse import parse_plan
+from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_atomically
+from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, plan_iri, plan_triples
+from .reconcile import Discrepancy, reconcile
+from .registry import DEFAULT_REGISTRY_DIR, Registry, Unit, load_registry
+from .terms import nt_line
+
+GRAPH_NAME = "policykg"  # graph/policykg.ttl, graph/policykg.nt, …
+PARALLEL_FROM = 8  # documents; fewer are built in this process
+TURTLE_PREFIXES = {k: str(v) for k, v in PREFIXES.items() if k != "rdf"}
+
+
+@dataclass
+class UnitLoad:
+    unit: Unit
+    measures: int  # body measures naming it
+
+
+@dataclass
+class PlanOutcome:
+    """What the build keeps of one plan for its summary (not the parsed document)."""
+
+    path: str
+    iri: str
+    slug: str
+    title: str | None
+    doc_number: str | None
+    issuer: str | None
+    issued: date | None
+    jurisdiction: str  # name
+    jurisdiction_slug: str
+    counts: list[tuple[str, int]]
+    units: list[UnitLoad]
+    discrepancies: list[Discrepancy]
+    unregistered: list[Unit]
+    triples: int
+
+
+@dataclass
+class _PlanPart:
+    """One plan's graph as the workers hand it to the parent."""
+
+    outcome: PlanOutcome
+    key: tuple[str, str]
+    own: bytes  # Turtle of the triples whose subject is the plan or under its IRI
+    shared_turtle: bytes  # Turtle of the rest: nodes plans may share (units, the jurisdiction)
+    shared: list[str]  # the same as sorted N-Triples lines, for the union
+    shared_triples: list  # and as triples, for the cross-plan shape check
+
+
+@dataclass
+class BuildResult:
+    plans: list[PlanOutcome]
+    triples: int = 0
+    files: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    _turtle: list[bytes] = field(default_factory=list, repr=False)  # the union's Turtle, in pieces
+    _graph: object = field(default=None, repr=False)
+
+    @property
+    def graph(self):
+        """The union graph as an rdflib Graph, made when first asked for (slow for a corpus)."""
+        if self._graph is None:
+            from rdflib import Graph
+
+            from .mapping import bind_prefixes
+
+            graph = Graph()
+            bind_prefixes(graph)
+            graph.parse(data=b"".join(self._turtle).decode("utf-8"), format="turtle")
+            self._graph = graph
+        return self._graph
+
+    def unregistered_units(self) -> list[Unit]:
+        seen: dict[tuple[str, str], Unit] = {}
+        for plan in self.plans:
+            for unit in plan.unregistered:
+                seen.setdefault((unit.jurisdiction, unit.slug), unit)
+        return [seen[key] for key in sorted(seen)]
+
+
+def collect_sources(paths: list[str | Path]) -> list[Path]:
+    """The ``.txt`` files named by ``paths`` (files, or folders searched for ``*.txt``)."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise DocumentError(str(path), None, "no such file or folder")
+    if not files:
+        raise PolicyKGError(f"no source documents (*.txt) in {', '.join(map(str, paths))}")
+    return files
+
+
+def outcome_of(plan: PlanInput, iri: str, triples: int) -> PlanOutcome:
+    doc, place = plan.document, plan.jurisdiction
+    meta = doc.metadata
+    load: Counter = Counter()
+    units: dict[str, Unit] = {}
+    for m in doc.measures():
+        for u in m.units:
+            unit = place.resolve(u.name)
+            units.setdefault(unit.slug, unit)
+        for slug in {place.resolve(u.name).slug for u in m.units}:
+            load[slug] += 1
+    for pt in doc.pilot_tasks:
+        for u in pt.lead_units:
+            unit = place.resolve(u.name)
+            units.setdefault(unit.slug, unit)
+    names = [u.name for pt in doc.pilot_tasks for u in pt.lead_units]
+    names += [u.name for m in doc.measures() for u in m.units]
+    names += [u.name for row in doc.annex for u in (*row.lead_units, *row.units)]
+    names += [b.name for s in doc.safeguards for b in s.bodies]
+    names += [meta.issuer] if meta.issuer else []
+    unregistered = {}
+    for name in names:
+        unit = place.resolve(name)
+        if not unit.registered:
+            unregistered.setdefault(unit.slug, unit)
+    return PlanOutcome(
+        path=str(doc.path), iri=iri, slug=doc.slug, title=meta.title, doc_number=meta.doc_number,
+        issuer=meta.issuer, issued=meta.issued, jurisdiction=place.name, jurisdiction_slug=place.slug,
+        counts=[
+            ("principles", len(doc.principles)),
+            ("stages", len(doc.stages)),
+            ("goals", sum(len(s.goals) for s in doc.stages)),
+            ("pilot tasks", len(doc.pilot_tasks)),
+            ("work tasks", len(doc.work_tasks())),
+            ("measures", len(doc.measures())),
+            ("safeguards", len(doc.safeguards)),
+            ("annex rows", len(doc.annex)),
+            ("discrepancies", len(plan.reconciliation.discrepancies)),
+        ],
+        units=[UnitLoad(units[s], load[s]) for s in sorted(units, key=lambda s: (-load[s], units[s].name))],
+        discrepancies=plan.reconciliation.discrepancies,
+        unregistered=[unregistered[s] for s in sorted(unregistered)],
+        triples=triples,
+    )
+
+
+def _build_plan(path: Path, registry: Registry, namespace: str, shapes) -> _PlanPart:
+    """Parse, reconcile, map and check one plan."""
+    doc = parse_plan(path)
+    if not doc.metadata.title:  # the graph names every plan (shapes.ttl: dcterms:title)
+        raise DocumentError(
+            str(path), None,
+            "no plan title found: no line ending in 方案, 计划, 要点, 意见 or 办法 before the first "
+            "section, and no 《title》 in a notice title",
+        )
+    place = registry.for_name(doc.metadata.jurisdiction)
+    if doc.metadata.jurisdiction is None:
+        # No issuer to read it from: a registered jurisdiction the title names.
+        place = registry.named_in(doc.metadata.title) or place
+    plan = PlanInput(doc, place, reconcile(doc, place.resolve))
+    iri = plan_iri(plan, namespace)
+    triples = plan_triples(plan, namespace)
+    if shapes is not None:
+        shapes.check(triples + concept_triples(), where=str(path))
+    own_prefixes = (f"<{iri}>", f"<{iri}/")
+    own, shared = [], []
+    shared_triples = []
+    for triple, line in sorted({t: nt_line(t) for t in triples}.items(), key=lambda item: item[1]):
+        if line.startswith(own_prefixes):
+            own.append(line)
+        else:
+            shared.append(line)
+            shared_triples.append(triple)
+    outcome = outcome_of(plan, iri, len(own) + len(shared))
+    return _PlanPart(outcome, (place.slug, doc.slug), turtle_fragment(own, TURTLE_PREFIXES),
+                     turtle_fragment(shared, TURTLE_PREFIXES), shared, shared_triples)
+
+
+# Worker processes get the registry and shapes once, when they start (fork).
+_WORKER: dict = {}
+
+
+def _worker_init(registry, namespace, shapes) -> None:
+    _WORKER.update(registry=registry, namespace=namespace, shapes=shapes)
+
+
+def _worker_build(path: Path):
+    try:
+        return _build_plan(path, _WORKER["registry"], _WORKER["namespace"], _WORKER["shapes"])
+    except PolicyKGError as err:
+        return err
+
+
+def _plan_parts(paths: list[Path], registry, namespace, shapes, workers: int, progress):
+    if workers <= 1 or len(paths) < PARALLEL_FROM:
+        results = (_build_plan(p, registry, namespace, shapes) for p in paths)
+        yield from (progress(results, len(paths)) if progress else results)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with context.Pool(workers, initializer=_worker_init, initargs=(registry, namespace, shapes)) as pool:
+        results = pool.imap(_worker_build, paths, chunksize=4)  # in order: deterministic
+        for part in (progress(results, len(paths)) if progress else results):
+            if isinstance(part, BaseException):
+                pool.terminate()
+                raise part
+            yield part
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def build(
+    sources: list[str | Path],
+    out: str | Path | None = "graph",
+    formats: tuple[str, ...] = ("turtle", "trig"),
+    namespace: str = DEFAULT_NAMESPACE,
+    registry_dir: str | Path = DEFAULT_REGISTRY_DIR,
+    validate: bool = True,
+    progress=None,
+    workers: int | None = None,
+) -> BuildResult:
+    """Build the graph of ``sources`` and, unless ``out`` is None, write it there.
+
+    Nothing is written unless every document parses and the graph conforms to the shapes.
+    ``progress(iterable, total)`` wraps the per-plan loop (a progress bar); ``workers`` is
+    the number of processes (default: one per core available).
+    """
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise PolicyKGError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+
+    registry = load_registry(registry_dir)
+    paths = collect_sources(sources)
+    shapes = None
+    if validate:
+        from .shapes import Shapes
+
+        shapes = Shapes.load()
+    parts: list[_PlanPart] = []
+    origin: dict[tuple[str, str], str] = {}
+    for part in _plan_parts(paths, registry, namespace, shapes, workers or default_workers(), progress):
+        if part.key in origin:
+            raise DocumentError(
+                part.outcome.path, None,
+                f"would be written as the same plan ({part.key[0]}/{part.key[1]}) as {origin[part.key]}; "
+                "rename one file",
+            )
+        origin[part.key] = part.outcome.path
+        parts.append(part)
+    lap("plans")
+
+    # Nodes that several plans describe (a county's units, the county) are checked again on
+    # the union of what the plans say about them.
+    seen_in: Counter = Counter()
+    for part in parts:
+        seen_in.update({t[0] for t in part.shared_triples})
+    if shapes is not None:
+        shared_nodes = {node for node, n in seen_in.items() if n > 1}
+        if shared_nodes:
+            union = [t for part in parts for t in part.shared_triples] + concept_triples()
+            shapes.check(union, focus=shared_nodes, where="the union of the plans' graphs")
+    lap("shared-check")
+
+    header = prefix_header(TURTLE_PREFIXES)
+    concepts = turtle_fragment(sorted({nt_line(t) for t in concept_triples()}), TURTLE_PREFIXES)
+    shared_lines = sorted({line for part in parts for line in part.shared})
+    ordered = sorted(parts, key=lambda part: part.outcome.iri)
+    union = [header, concepts] + [part.own for part in ordered] + [turtle_fragment(shared_lines, TURTLE_PREFIXES)]
+    triples = len(concept_triples()) + sum(p.outcome.triples - len(p.shared) for p in parts) + len(shared_lines)
+    result = BuildResult([part.outcome for part in parts], triples, timings=timings, _turtle=union)
+    lap("merge")
+    if out is not None:
+        out = Path(out)
+        contents: dict = {}
+        for fmt in formats:
+            path = out / f"{GRAPH_NAME}{FORMATS[fmt]}"
+            if fmt == "turtle":
+                contents[path] = b"".join(union)
+            elif fmt == "trig":
+                contents[path] = b"".join([header, concepts] + [
+                    named_graph(part.outcome.iri, [part.own, part.shared_turtle]) for part in ordered])
+            elif fmt == "nt":
+                contents[path] = ntriples(b"".join(union))
+            else:
+                contents[path] = jsonld(result.graph)
+            lap(fmt)
+        write_atomically(contents)
+        lap("write")
+        result.files = sorted(contents)
+    return result

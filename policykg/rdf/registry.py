@@ -1,0 +1,166 @@
+"""The unit registry: curated canonical names, variants, English names and types of units.
+
+Registries are Turtle files under ``ontology/registry/``, one per jurisdiction. A name the
+registry lacks still resolves, to an unregistered unit with a pinyin slug, so nothing a
+document says is dropped; the build lists such units for a curator to add.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import vocab
+from ..errors import RegistryError
+from ..resources import REGISTRY_DIR
+from ..text.slugs import slugify
+
+PKG = str(vocab.PKG)
+DEFAULT_REGISTRY_DIR = REGISTRY_DIR
+
+# Level prefixes a document may put before a unit of its own jurisdiction: 县公安局 is
+# 高青县公安局 in a Gaoqing plan.
+LEVEL_SUFFIX = re.compile(r"(自治县|自治州|县|市|区|旗|州|省)$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    slug: str
+    name: str  # canonical Chinese name (skos:prefLabel)
+    english: str | None
+    unit_type: str  # local name of the pkg:UnitType concept, e.g. "CountyGovernmentDepartment"
+    jurisdiction: str  # jurisdiction slug
+    alt_names: tuple[str, ...] = ()
+    stands_for: str | None = None
+    part_of: str | None = None  # slug of the unit this one belongs to (org:subOrganizationOf)
+    registered: bool = True
+
+
+@dataclass
+class Jurisdiction:
+    slug: str
+    name: str  # e.g. 高青县
+    english: str | None
+    alt_names: tuple[str, ...] = ()
+    units: dict[str, Unit] = field(default_factory=dict)  # by slug
+    by_name: dict[str, Unit] = field(default_factory=dict)  # canonical and variant names
+    _resolved: dict[str, Unit] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def level(self) -> str:
+        m = LEVEL_SUFFIX.search(self.name)
+        return m.group(1) if m else ""
+
+    def resolve(self, name: str) -> Unit:
+        """The unit a document of this jurisdiction means by ``name``."""
+        unit = self._resolved.get(name)
+        if unit is None:
+            unit = self._resolved[name] = self._resolve(name)
+        return unit
+
+    def _resolve(self, name: str) -> Unit:
+        name = re.sub(r"\s+", "", name)
+        for candidate in self._spellings(name):
+            if candidate in self.by_name:
+                return self.by_name[candidate]
+        return Unit(
+            slug=slugify(name), name=name, english=None, unit_type="UnknownType",
+            jurisdiction=self.slug, registered=False,
+        )
+
+    def _spellings(self, name: str):
+        yield name
+        if self.name and name.startswith(self.name) and len(name) > len(self.name):
+            yield self.level + name[len(self.name):]  # 高青县公安局 -> 县公安局
+        if self.level and name.startswith(self.level):
+            yield self.name + name[len(self.level):]  # 县政府办公室 -> 高青县政府办公室
+        elif self.level and not name.startswith(("各", "市", "省", "中国", "国家")):
+            yield self.level + name  # 农业农村局 -> 县农业农村局
+
+
+@dataclass
+class Registry:
+    jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)  # by slug
+
+    def named_in(self, text: str | None) -> Jurisdiction | None:
+        """The registered jurisdiction whose name ``text`` mentions first, if any."""
+        hits = [(text.find(j.name), j.slug, j) for j in self.jurisdictions.values()
+                if text and j.name and j.name in text]
+        return min(hits)[2] if hits else None
+
+    def for_name(self, name: str | None) -> Jurisdiction:
+        """The jurisdiction called ``name`` (e.g. 高青县), or a new empty one for it."""
+        for jurisdiction in self.jurisdictions.values():
+            if name and (name == jurisdiction.name or name in jurisdiction.alt_names):
+                return jurisdiction
+        if not name:
+            return Jurisdiction(slug="unknown", name="", english=None)
+        return Jurisdiction(slug=slugify(name), name=name, english=None)
+
+
+def load_registry(directory: str | Path = DEFAULT_REGISTRY_DIR) -> Registry:
+    """Read every ``*.ttl`` registry file in ``directory``."""
+    from rdflib import RDF, RDFS, Graph, Namespace
+    from rdflib.namespace import DCTERMS, ORG, SKOS
+
+    pkg = Namespace(PKG)
+    registry = Registry()
+    files = sorted(Path(directory).glob("*.ttl"))
+    for path in files:
+        graph = Graph()
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as err:  # rdflib raises several parser exception types
+            raise RegistryError(f"{path}: not valid Turtle: {err}") from None
+
+        def one(subject, predicate, lang=None, required=True):
+            values = [
+                o for o in graph.objects(subject, predicate)
+                if lang is None or getattr(o, "language", None) == lang
+            ]
+            if not values:
+                if required:
+                    raise RegistryError(f"{path}: {subject} has no {predicate.n3(graph.namespace_manager)}")
+                return None
+            return str(sorted(values)[0])
+
+        places = {}
+        for subject in sorted(graph.subjects(RDF.type, DCTERMS.Jurisdiction)):
+            slug = one(subject, pkg.slug)
+            jurisdiction = registry.jurisdictions.get(slug) or Jurisdiction(
+                slug=slug, name=one(subject, SKOS.prefLabel, "zh"),
+                english=one(subject, RDFS.label, "en", required=False),
+                alt_names=tuple(sorted(str(o) for o in graph.objects(subject, SKOS.altLabel))),
+            )
+            registry.jurisdictions[slug] = jurisdiction
+            places[subject] = jurisdiction
+        slugs = {s: one(s, pkg.slug) for s in graph.subjects(RDF.type, pkg.Unit)}
+        for subject in sorted(graph.subjects(RDF.type, pkg.Unit)):
+            place = places.get(graph.value(subject, pkg.jurisdiction))
+            if place is None:
+                raise RegistryError(f"{path}: unit {subject} has no pkg:jurisdiction declared in the file")
+            unit_type = graph.value(subject, ORG.classification)
+            if unit_type is None or not str(unit_type).startswith(PKG):
+                raise RegistryError(f"{path}: unit {subject} has no org:classification from pkg:UnitTypes")
+            parent = graph.value(subject, ORG.subOrganizationOf)
+            unit = Unit(
+                slug=slugs[subject],
+                name=one(subject, SKOS.prefLabel, "zh"),
+                english=one(subject, RDFS.label, "en", required=False),
+                unit_type=str(unit_type)[len(PKG):],
+                jurisdiction=place.slug,
+                alt_names=tuple(sorted(str(o) for o in graph.objects(subject, SKOS.altLabel))),
+                stands_for=one(subject, pkg.standsFor, required=False),
+                part_of=slugs.get(parent) if parent is not None else None,
+            )
+            if unit.slug in place.units:
+                raise RegistryError(f"{path}: unit slug {unit.slug!r} is used twice in {place.name}")
+            place.units[unit.slug] = unit
+            for name in (unit.name, *unit.alt_names):
+                if name in place.by_name and place.by_name[name] is not unit:
+                    raise RegistryError(
+                        f"{path}: the name {name} belongs to both {place.by_name[name].slug} and {unit.slug}"
+                    )
+                place.by_name[name] = unit
+    return registry

@@ -1,0 +1,294 @@
+"""Validating graphs against the SHACL shapes in ``ontology/shapes.ttl``.
+
+Two validators read the same shapes file:
+
+- :func:`validation_report` runs pySHACL (the full SHACL recommendation) on an rdflib Graph;
+  ``policykg validate`` uses it on a built graph file.
+- :class:`Shapes` compiles the shapes once and checks plain triples (see :mod:`policykg.terms`)
+  in pure Python. It implements the SHACL Core constraint components the shapes file uses
+  (node shapes with ``sh:targetClass``, property shapes with a predicate path, and
+  ``sh:minCount maxCount datatype class in pattern minLength maxLength minInclusive
+  maxInclusive minExclusive maxExclusive lessThan lessThanOrEquals languageIn uniqueLang
+  hasValue nodeKind``) and refuses a shapes file that uses anything else, so it never passes
+  a graph by ignoring a constraint. The build uses it: pySHACL needs minutes for a million
+  triples, this checks each plan's graph in milliseconds. The test suite checks that both
+  validators agree on the built graph and on graphs broken one constraint at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..errors import ValidationError
+from ..resources import SHAPES_FILE
+from ..vocab import RDF, RDF_LANGSTRING, RDFS, SH, XSD
+from .terms import Lit, Term
+
+RDF_TYPE = RDF.type
+SUBCLASS = RDFS.subClassOf
+
+
+def validation_report(graph, shapes_file: str | Path = SHAPES_FILE) -> tuple[bool, str]:
+    """``(conforms, report text)`` for ``graph`` (an rdflib Graph), by pySHACL."""
+    import pyshacl  # slow to import; only `policykg validate` and the tests need it
+    from rdflib import Graph
+
+    shapes = Graph().parse(shapes_file, format="turtle")
+    conforms, _, text = pyshacl.validate(graph, shacl_graph=shapes, inference="none",
+                                         advanced=False, allow_warnings=True)
+    return bool(conforms), text
+
+
+
+# --------------------------------------------------------------------------- compiled shapes
+
+_PARAMETERS = {  # constraint component parameters the compiled validator implements
+    "minCount", "maxCount", "datatype", "class", "in", "pattern", "flags", "minLength", "maxLength",
+    "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "lessThan", "lessThanOrEquals",
+    "languageIn", "uniqueLang", "hasValue", "nodeKind",
+}
+_IGNORED = {"name", "description", "message", "order", "group", "severity", "deactivated", "path"}
+_NODE_KEYS = {"targetClass", "property"} | _IGNORED
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_LEXICAL = {
+    XSD + "integer": _INTEGER,
+    XSD + "decimal": _DECIMAL,
+    XSD + "boolean": re.compile(r"^(true|false|1|0)$"),
+    XSD + "date": re.compile(r"^-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(Z|[+-]\d\d:\d\d)?$"),
+    XSD + "gYear": re.compile(r"^-?\d{4,}(Z|[+-]\d\d:\d\d)?$"),
+}
+_NUMERIC = {XSD + "integer", XSD + "decimal"}
+
+
+@dataclass
+class PropertyShape:
+    shape: str  # the node shape it belongs to, for messages
+    path: str
+    constraints: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class NodeShape:
+    iri: str
+    target_classes: tuple[str, ...]
+    properties: list[PropertyShape]
+
+
+class Shapes:
+    """SHACL shapes compiled for checking plain triples. See the module docstring."""
+
+    def __init__(self, node_shapes: list[NodeShape]):
+        self.node_shapes = node_shapes
+
+    @classmethod
+    def load(cls, shapes_file: str | Path = SHAPES_FILE) -> "Shapes":
+        import pyoxigraph as ox
+
+        from .terms import Lit as _Lit
+
+        def term(t):
+            if isinstance(t, ox.Literal):
+                dt = t.datatype.value
+                return _Lit(t.value, None if dt.endswith(("#string", "#langString")) else dt, t.language)
+            return t.value if isinstance(t, ox.NamedNode) else f"_:{t.value}"
+
+        data: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for t in ox.parse(path=str(shapes_file), format=ox.RdfFormat.TURTLE):
+            data[term(t.subject)][term(t.predicate)].append(term(t.object))
+
+        def rdf_list(head):
+            items = []
+            while head != RDF.nil:
+                items.append(data[head][RDF.first][0])
+                head = data[head][RDF.rest][0]
+            return items
+
+        def local(p):
+            return p[len(str(SH)):] if p.startswith(str(SH)) else None
+
+        shapes = []
+        for subject in sorted(s for s, po in data.items() if SH + "NodeShape" in po.get(RDF_TYPE, ())):
+            po = data[subject]
+            for p in po:
+                if p != RDF_TYPE and local(p) not in _NODE_KEYS:
+                    raise ValidationError(f"{shapes_file}: {subject}: {p} is not supported by the compiled "
+                                          "validator; validate with pySHACL (policykg validate)")
+            properties = []
+            for node in po.get(SH + "property", []):
+                ppo = data[node]
+                paths = ppo.get(SH + "path", [])
+                if len(paths) != 1 or isinstance(paths[0], Lit) or paths[0].startswith("_:"):
+                    raise ValidationError(f"{shapes_file}: {subject}: only predicate paths are supported")
+                constraints: dict[str, object] = {}
+                for p, values in ppo.items():
+                    name = local(p)
+                    if p == RDF_TYPE or name in _IGNORED:
+                        continue
+                    if name not in _PARAMETERS:
+                        raise ValidationError(f"{shapes_file}: {subject}: {p} is not supported by the "
+                                              "compiled validator; validate with pySHACL (policykg validate)")
+                    value = values[0]
+                    if name in ("in", "languageIn"):
+                        value = rdf_list(value)
+                        if name == "languageIn":
+                            value = [v.value.lower() for v in value]
+                    elif name in ("minCount", "maxCount", "minLength", "maxLength"):
+                        value = int(value.value)
+                    elif name == "uniqueLang":
+                        value = value.value == "true"
+                    elif name == "pattern":
+                        flags = ppo.get(SH + "flags", [Lit("")])[0].value
+                        value = re.compile(value.value, re.I if "i" in flags else 0)
+                    constraints[name] = value
+                properties.append(PropertyShape(subject, paths[0], constraints))
+            targets = tuple(sorted(po.get(SH + "targetClass", [])))
+            shapes.append(NodeShape(subject, targets, properties))
+        return cls(shapes)
+
+    # ----------------------------------------------------------------------------- checking
+    def violations(self, triples, focus: set[str] | None = None, limit: int = 20) -> list[str]:
+        """Messages for the constraints ``triples`` break (at most ``limit``), empty if none.
+
+        ``focus``, if given, restricts the check to those focus nodes.
+        """
+        index: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o in triples:
+            values = index[s][p]
+            if o not in values:
+                values.append(o)
+        supers = _superclasses(index)
+        instances: dict[str, list[str]] = defaultdict(list)
+        for s, po in index.items():
+            for cls in po.get(RDF_TYPE, ()):
+                for c in supers.get(cls, (cls,)):
+                    instances[c].append(s)
+        out: list[str] = []
+        for shape in self.node_shapes:
+            nodes = sorted({n for c in shape.target_classes for n in instances.get(c, ())})
+            for node in nodes:
+                if focus is not None and node not in focus:
+                    continue
+                for prop in shape.properties:
+                    for problem in _check(prop, node, index, supers):
+                        out.append(f"{node}: {_short(prop.path)}: {problem} (shape {_short(shape.iri)})")
+                        if len(out) >= limit:
+                            return out
+        return out
+
+    def check(self, triples, focus: set[str] | None = None, where: str = "graph") -> None:
+        """Raise :class:`ValidationError` unless ``triples`` conform."""
+        found = self.violations(triples, focus)
+        if found:
+            raise ValidationError(f"{where} does not conform to {SHAPES_FILE.name}:\n  " + "\n  ".join(found))
+
+
+def _short(iri: str) -> str:
+    return re.split(r"[#/]", iri)[-1] if isinstance(iri, str) else str(iri)
+
+
+def _superclasses(index) -> dict[str, tuple[str, ...]]:
+    """Each class with its superclasses by rdfs:subClassOf in the data (SHACL's class semantics)."""
+    direct = {s: po[SUBCLASS] for s, po in index.items() if SUBCLASS in po}
+    if not direct:
+        return {}
+    out = {}
+    for cls in direct:
+        seen, todo = [cls], [cls]
+        while todo:
+            for parent in direct.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.append(parent)
+                    todo.append(parent)
+        out[cls] = tuple(seen)
+    return out
+
+
+def _is_instance(node, cls: str, index, supers) -> bool:
+    if isinstance(node, Lit):
+        return False
+    for t in index.get(node, {}).get(RDF_TYPE, ()):
+        if t == cls or cls in supers.get(t, ()):
+            return True
+    return False
+
+
+def _number(term):
+    if isinstance(term, Lit) and term.datatype in _NUMERIC and _LEXICAL[term.datatype].match(term.value):
+        try:
+            return Decimal(term.value)
+        except InvalidOperation:
+            return None
+    return None
+
+
+def _comparable(a, b):
+    """``(x, y)`` to compare with < and <=, or None when SHACL cannot compare them."""
+    na, nb = _number(a), _number(b)
+    if na is not None and nb is not None:
+        return na, nb
+    if isinstance(a, Lit) and isinstance(b, Lit) and a.datatype == b.datatype and not a.lang and not b.lang \
+            and a.datatype in (None, XSD + "string", XSD + "date", XSD + "gYear"):
+        return a.value, b.value
+    return None
+
+
+def _check(prop: PropertyShape, node: str, index, supers):
+    values = index.get(node, {}).get(prop.path, [])
+    c = prop.constraints
+    if "minCount" in c and len(values) < c["minCount"]:
+        yield f"fewer than {c['minCount']} values ({len(values)})"
+    if "maxCount" in c and len(values) > c["maxCount"]:
+        yield f"more than {c['maxCount']} values ({len(values)})"
+    if "hasValue" in c and c["hasValue"] not in values:
+        yield f"missing the value {c['hasValue']}"
+    for v in values:
+        if "datatype" in c:
+            dt = c["datatype"]
+            actual = (RDF_LANGSTRING if v.lang else (v.datatype or XSD + "string")) if isinstance(v, Lit) else None
+            if actual != dt or (dt in _LEXICAL and not _LEXICAL[dt].match(v.value)):
+                yield f"{v!r} is not a valid {_short(dt)}"
+        if "class" in c and not _is_instance(v, c["class"], index, supers):
+            yield f"{v!r} is not a {_short(c['class'])}"
+        if "in" in c and v not in c["in"]:
+            yield f"{v!r} is not one of the allowed values"
+        if "nodeKind" in c:
+            kind = "Literal" if isinstance(v, Lit) else ("BlankNode" if v.startswith("_:") else "IRI")
+            allowed = {"IRI": {"IRI"}, "Literal": {"Literal"}, "BlankNode": {"BlankNode"},
+                       "BlankNodeOrIRI": {"BlankNode", "IRI"}, "IRIOrLiteral": {"IRI", "Literal"},
+                       "BlankNodeOrLiteral": {"BlankNode", "Literal"}}[_short(c["nodeKind"])]
+            if kind not in allowed:
+                yield f"{v!r} is not of node kind {_short(c['nodeKind'])}"
+        text = v.value if isinstance(v, Lit) else (None if v.startswith("_:") else v)
+        if "pattern" in c and (text is None or not c["pattern"].search(text)):
+            yield f"{v!r} does not match {c['pattern'].pattern}"
+        if "minLength" in c and (text is None or len(text) < c["minLength"]):
+            yield f"{v!r} is shorter than {c['minLength']}"
+        if "maxLength" in c and (text is None or len(text) > c["maxLength"]):
+            yield f"{v!r} is longer than {c['maxLength']}"
+        for name, ok in (("minInclusive", lambda x, y: x <= y), ("maxInclusive", lambda x, y: y <= x),
+                         ("minExclusive", lambda x, y: x < y), ("maxExclusive", lambda x, y: y < x)):
+            if name in c:
+                pair = _comparable(c[name], v)
+                if pair is None or not ok(*pair):
+                    yield f"{v!r} breaks sh:{name} {c[name].value}"
+        if "languageIn" in c:
+            lang = v.lang.lower() if isinstance(v, Lit) and v.lang else None
+            if lang is None or not any(lang == r or lang.startswith(r + "-") or r == "*" for r in c["languageIn"]):
+                yield f"{v!r} is not in the languages {', '.join(c['languageIn'])}"
+        for name, ok in (("lessThan", lambda x, y: x < y), ("lessThanOrEquals", lambda x, y: x <= y)):
+            if name in c:
+                for w in index.get(node, {}).get(c[name], []):
+                    pair = _comparable(v, w)
+                    if pair is None or not ok(*pair):
+                        yield f"{v!r} is not sh:{name} {_short(c[name])} {w!r}"
+    if c.get("uniqueLang"):
+        langs = [v.lang.lower() for v in values if isinstance(v, Lit) and v.lang]
+        for lang in sorted({x for x in langs if langs.count(x) > 1}):
+            yield f"more than one value in language {lang!r}"
+

@@ -1,0 +1,391 @@
+"""SPARQL engines over the graph files: one ``run(query, params) -> Result`` API.
+
+- ``rdflib``: rdflib's in-memory ``Graph``; pure Python, the reference engine.
+- ``oxigraph``: a pyoxigraph in-memory ``Store``; parses and queries one to two orders of
+  magnitude faster, and imports in a few milliseconds, so the command line uses it by default.
+- a remote SPARQL 1.1 endpoint (see :mod:`policykg.remote`) has the same API.
+
+Every file's triples go into the default graph (quads of TriG / N-Quads files too), so both
+engines see the same data. Libraries are imported when an engine is made, not at import time.
+
+Queries typed by a user are checked by :func:`policykg.query_safety.check_query` before they
+run (``trusted=False``, the default); the named catalog queries are checked by the test suite.
+Each query runs under a time limit.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Callable
+
+from ..errors import GraphLoadError, PolicyKGError, QueryTimeoutError
+from .results import Result, Term
+from .tsv import TsvFormatError, parse_tsv
+
+ENGINES = ("oxigraph", "rdflib")
+DEFAULT_TIMEOUT = 30.0  # seconds
+
+# file extension -> (pyoxigraph RdfFormat name, rdflib format name, holds quads)
+GRAPH_FORMATS = {
+    ".ttl": ("TURTLE", "turtle", False),
+    ".nt": ("N_TRIPLES", "nt", False),
+    ".trig": ("TRIG", "trig", True),
+    ".nq": ("N_QUADS", "nquads", True),
+}
+
+
+def graph_files(paths, quads: bool = False) -> list[Path]:
+    """The graph files named by ``paths``: files as given, directories expanded (sorted).
+
+    In a directory, files of one name (policykg.ttl, policykg.trig) hold the same triples and
+    one is read: the Turtle, or with ``quads`` the one that keeps the plans' named graphs.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.suffix in GRAPH_FORMATS and f.is_file())
+            order = sorted(GRAPH_FORMATS, key=lambda ext: not GRAPH_FORMATS[ext][2]) if quads \
+                else list(GRAPH_FORMATS)
+            best = {}
+            for f in found:
+                if f.stem not in best or order.index(f.suffix) < order.index(best[f.stem].suffix):
+                    best[f.stem] = f
+            found = sorted(best.values())
+            if not found:
+                raise GraphLoadError(
+                    f"{p}/: no graph files ({', '.join(GRAPH_FORMATS)}); build the graph first "
+                    "(policykg build) or pass --graph FILE"
+                )
+            files += found
+        elif p.is_file():
+            if p.suffix not in GRAPH_FORMATS:
+                raise GraphLoadError(
+                    f"{p}: unknown graph format {p.suffix!r}; use one of {', '.join(GRAPH_FORMATS)}"
+                )
+            files.append(p)
+        else:
+            raise GraphLoadError(f"{p}: no such file or directory")
+    return files
+
+
+PLAN_NAMES_QUERY = """
+SELECT ?plan ?name WHERE {
+  GRAPH ?plan { ?plan <http://purl.org/dc/terms/identifier>|<http://purl.org/dc/terms/title> ?name }
+}"""
+
+
+def choose_plan(graph_names, wanted: str, names_of: dict | None = None) -> str:
+    """The named graph (a plan's IRI) that ``wanted`` names: the IRI itself, the plan's slug
+    (its file name without .txt), ``jurisdiction/slug``, or one of ``names_of[IRI]`` (its
+    document number, 文号, or its title)."""
+    names = sorted(set(graph_names))
+    wanted = wanted.strip().strip("<>")
+    found = [n for n in names if n == wanted or n.endswith("/" + wanted.strip("/"))]
+    if not found and names_of:
+        found = [n for n in names if wanted in names_of.get(n, ())]
+    if len(found) == 1:
+        return found[0]
+    if not names:
+        raise GraphLoadError("--plan: the graph has no named graphs; build it again (policykg.trig)")
+    if found:
+        raise GraphLoadError(
+            f"--plan {wanted!r} names {len(found)} plans: {', '.join(found)}; give the IRI or "
+            "jurisdiction/slug"
+        )
+    slugs = [n.rsplit("/", 1)[-1] for n in names]
+    shown = ", ".join(slugs[:10]) + (f" … ({len(slugs)} plans)" if len(slugs) > 10 else "")
+    raise GraphLoadError(f"--plan: no plan {wanted!r} in the graph; it has: {shown}")
+
+
+def _quad_files(paths) -> list[Path]:
+    files = graph_files(paths, quads=True)
+    for f in files:
+        if not GRAPH_FORMATS[f.suffix][2]:
+            raise GraphLoadError(
+                f"{f}: --plan needs the graph with one named graph per plan (.trig or .nq, "
+                "as policykg build writes)"
+            )
+    return files
+
+
+def run_with_time_limit(work: Callable[[], Result], timeout: float | None) -> Result:
+    """Run ``work`` in a daemon thread and give up after ``timeout`` seconds.
+
+    Both engines release control while they compute (pyoxigraph drops the GIL), so the caller
+    gets :class:`QueryTimeoutError` on time; the worker is then cancelled (see :func:`_cancel`).
+    """
+    if not timeout:
+        return work()
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as err:  # handed to the caller's thread
+            box["error"] = err
+
+    worker = threading.Thread(target=target, name="policykg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        _cancel(worker)
+        raise QueryTimeoutError(timeout)
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+class _Cancelled(BaseException):
+    """Raised inside an abandoned query thread to stop it."""
+
+
+def _cancel(worker: threading.Thread) -> None:
+    """Ask ``worker`` to stop: rdflib (pure Python) stops at once; pyoxigraph when it next
+    returns to Python, between solutions."""
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(worker.ident), ctypes.py_object(_Cancelled)
+    )
+
+
+class Engine:
+    """Base class: subclasses implement :meth:`_execute` for checked query text."""
+
+    name = "engine"
+
+    def run(self, query: str, params: dict[str, str] | None = None, *, trusted: bool = False,
+            timeout: float | None = DEFAULT_TIMEOUT, source: str = "query") -> Result:
+        """Run a SPARQL query; ``params`` bind ``$name`` variables to string literals.
+
+        ``trusted=False`` (the default) refuses SERVICE, FROM / FROM NAMED and updates before
+        the engine sees the query. ``source`` names the query in error messages.
+        """
+        if params:
+            from .params import bind
+
+            query = bind(query, params)
+        if not trusted:
+            from .safety import check_query
+
+            check_query(query, source)
+        return run_with_time_limit(lambda: self._execute(query, source), timeout)
+
+    def _execute(self, query: str, source: str) -> Result:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def __len__(self) -> int:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+# --------------------------------------------------------------------------- rdflib
+
+
+def _from_rdflib(term) -> Term | None:
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return Term.uri(str(term))
+    if isinstance(term, BNode):
+        return Term.bnode(str(term))
+    if isinstance(term, Literal):
+        return Term.literal(
+            str(term), str(term.datatype) if term.datatype else None, term.language
+        )
+    return Term.literal(str(term))  # pragma: no cover - quoted triples etc.
+
+
+class RdflibEngine(Engine):
+    name = "rdflib"
+
+    def __init__(self, graph=None):
+        from rdflib import Graph
+
+        self.graph = graph if graph is not None else Graph()
+
+    @classmethod
+    def from_files(cls, paths, plan: str | None = None) -> "RdflibEngine":
+        """The triples of ``paths``; with ``plan``, only that plan's named graph and the
+        default graph (the vocabulary)."""
+        from rdflib import Dataset, Graph
+
+        graph = Graph()
+        if plan is not None:
+            ds = Dataset()
+            for f in _quad_files(paths):
+                try:
+                    ds.parse(f, format=GRAPH_FORMATS[f.suffix][1])
+                except Exception as err:
+                    raise GraphLoadError(f"{f}: cannot read the graph: {err}") from None
+            default = ds.default_graph.identifier
+            names = [str(g.identifier) for g in ds.graphs() if g.identifier != default]
+            names_of: dict = {}
+            for row in ds.query(PLAN_NAMES_QUERY):
+                names_of.setdefault(str(row[0]), []).append(str(row[1]))
+            chosen = choose_plan(names, plan, names_of)
+            for s, p, o, g in ds.quads((None, None, None, None)):
+                if g is None or g == default or str(g) == chosen:
+                    graph.add((s, p, o))
+            return cls(graph)
+        for f in graph_files(paths):
+            _, fmt, quads = GRAPH_FORMATS[f.suffix]
+            try:
+                if quads:
+                    ds = Dataset()
+                    ds.parse(f, format=fmt)
+                    for s, p, o, _g in ds.quads((None, None, None, None)):
+                        graph.add((s, p, o))
+                else:
+                    graph.parse(f, format=fmt)
+            except Exception as err:  # rdflib raises many kinds of parse errors
+                raise GraphLoadError(f"{f}: cannot read the graph: {err}") from None
+        return cls(graph)
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def _execute(self, query: str, source: str) -> Result:
+        from pyparsing import ParseException
+
+        try:
+            res = self.graph.query(query)
+        except ParseException as err:
+            from .safety import QuerySyntaxError
+
+            raise QuerySyntaxError(str(err.msg), err.lineno, err.col, source) from None
+        if res.type == "ASK":
+            return Result(columns=[], boolean=bool(res.askAnswer), form="ask")
+        if res.type in ("CONSTRUCT", "DESCRIBE"):
+            rows = [tuple(_from_rdflib(t) for t in triple) for triple in res.graph]
+            rows.sort(key=lambda r: tuple((t.kind, t.value) for t in r))
+            return Result(["subject", "predicate", "object"], rows, form=res.type.lower())
+        columns = [str(v) for v in res.vars]
+        rows = [tuple(_from_rdflib(row[i]) for i in range(len(columns))) for row in res]
+        return Result(columns, rows)
+
+
+# --------------------------------------------------------------------------- Oxigraph
+
+
+def _from_oxigraph(term) -> Term | None:
+    """One pyoxigraph term as a :class:`Term` (answers come through :mod:`policykg.tsv_results`;
+    this serves CONSTRUCT triples, and the answers TSV cannot carry plainly)."""
+    if term is None:
+        return None
+    kind = type(term).__name__  # cheaper than isinstance checks against the pyoxigraph module
+    if kind == "NamedNode":
+        return Term.uri(term.value)
+    if kind == "Literal":
+        return Term.literal(term.value, term.datatype.value, term.language)
+    if kind == "BlankNode":
+        return Term.bnode(term.value)
+    return Term.literal(str(term))  # quoted triples
+
+
+def _oxigraph_syntax_error(err: SyntaxError, source: str):
+    """pyoxigraph says ``error at 2:11: expected ...``; keep line and column apart."""
+    from .safety import QuerySyntaxError
+
+    text = str(err)
+    line = col = None
+    if text.startswith("error at "):
+        where, _, rest = text[len("error at "):].partition(": ")
+        a, _, b = where.partition(":")
+        if a.isdigit() and b.split("-")[0].isdigit():
+            line, col, text = int(a), int(b.split("-")[0]), rest
+    return QuerySyntaxError(text, line, col, source)
+
+
+class OxigraphEngine(Engine):
+    name = "oxigraph"
+
+    def __init__(self, store=None, default_graph=None):
+        import pyoxigraph as ox
+
+        self.store = store if store is not None else ox.Store()
+        self.default_graph = default_graph  # None: the store's default graph
+
+    @classmethod
+    def from_files(cls, paths, plan: str | None = None) -> "OxigraphEngine":
+        """The triples of ``paths``; with ``plan``, queries see only that plan's named graph
+        and the default graph (the vocabulary)."""
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        if plan is not None:
+            for f in _quad_files(paths):
+                try:
+                    store.load(path=str(f), format=getattr(ox.RdfFormat, GRAPH_FORMATS[f.suffix][0]))
+                except (SyntaxError, OSError, ValueError) as err:
+                    raise GraphLoadError(f"{f}: cannot read the graph: {err}") from None
+            names_of: dict = {}
+            for solution in store.query(PLAN_NAMES_QUERY):
+                names_of.setdefault(solution["plan"].value, []).append(solution["name"].value)
+            graphs = (g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+            chosen = choose_plan(graphs, plan, names_of)
+            return cls(store, [ox.NamedNode(chosen), ox.DefaultGraph()])
+        for f in graph_files(paths):
+            fmt_name, _, quads = GRAPH_FORMATS[f.suffix]
+            fmt = getattr(ox.RdfFormat, fmt_name)
+            try:
+                if quads:  # flatten named graphs into the default graph, as rdflib does
+                    store.extend(
+                        ox.Quad(q.subject, q.predicate, q.object)
+                        for q in ox.parse(path=str(f), format=fmt)
+                    )
+                else:
+                    store.load(path=str(f), format=fmt)
+            except (SyntaxError, OSError, ValueError) as err:
+                raise GraphLoadError(f"{f}: cannot read the graph: {err}") from None
+        return cls(store)
+
+    def __len__(self) -> int:
+        if self.default_graph is None:
+            return len(self.store)
+        return sum(len(list(self.store.quads_for_pattern(None, None, None, g))) for g in self.default_graph)
+
+    def _execute(self, query: str, source: str) -> Result:
+        import pyoxigraph as ox
+
+        def run():
+            if self.default_graph is None:
+                return self.store.query(query)
+            return self.store.query(query, default_graph=self.default_graph)
+
+        try:
+            res = run()
+            if isinstance(res, ox.QueryBoolean):
+                return Result(columns=[], boolean=bool(res), form="ask")
+            if isinstance(res, ox.QueryTriples):
+                rows = [
+                    (_from_oxigraph(t.subject), _from_oxigraph(t.predicate), _from_oxigraph(t.object))
+                    for t in res
+                ]
+                rows.sort(key=lambda r: tuple((t.kind, t.value) for t in r))
+                return Result(["subject", "predicate", "object"], rows, form="construct")
+            columns = [v.value for v in res.variables]
+            try:  # see policykg.tsv_results: faster than reading pyoxigraph's term objects
+                rows = parse_tsv(res.serialize(format=ox.QueryResultsFormat.TSV), len(columns)) \
+                    if columns else [() for _ in res]
+            except TsvFormatError:  # a term TSV does not carry plainly (RDF-star): read objects
+                rows = [tuple(map(_from_oxigraph, solution)) for solution in run()]
+        except SyntaxError as err:
+            raise _oxigraph_syntax_error(err, source) from None
+        except OSError as err:
+            raise PolicyKGError(f"{source}: the query failed: {err}") from None
+        return Result(columns, rows)
+
+
+def load_engine(paths, engine: str = "oxigraph", plan: str | None = None) -> Engine:
+    """An engine of kind ``engine`` (``oxigraph`` or ``rdflib``) over the graph files ``paths``;
+    with ``plan`` (see :func:`choose_plan`), over that plan's named graph alone."""
+    if engine == "oxigraph":
+        return OxigraphEngine.from_files(paths, plan)
+    if engine == "rdflib":
+        return RdflibEngine.from_files(paths, plan)
+    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")

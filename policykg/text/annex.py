@@ -1,0 +1,125 @@
+"""The annexed task-division table (任务分工表).
+
+Rows are tab-separated under a header row that may repeat (once per printed page). An empty
+cell continues the cell above it, as a merged cell does. A row broken over several lines by
+layout is rejoined while it has fewer cells than the header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import DocumentError
+from .annotations import split_units
+from .decode import Line, SourceText
+from .lines import Paragraph
+from .model import ANNEX, AnnexRow, UnitMention
+
+# Which header names mean which column. The first matching name wins.
+COLUMNS = {
+    "pilot_task": ("试验任务", "重点任务", "主要任务", "任务"),
+    "lead": ("牵头单位", "牵头部门"),
+    "work_task": ("工作任务", "工作内容"),
+    "text": ("具体措施", "主要措施", "工作措施", "落实措施", "具体内容"),
+    "responsible": ("责任单位", "责任部门", "配合单位"),
+}
+REQUIRED = ("text", "responsible")
+
+
+@dataclass
+class _Header:
+    columns: dict[str, int]
+    width: int
+    line: int
+
+
+def _header(cells: list[str], line: int) -> _Header | None:
+    names = [c.strip() for c in cells]
+    columns: dict[str, int] = {}
+    for role, options in COLUMNS.items():
+        for option in options:
+            if option in names and names.index(option) not in columns.values():
+                columns[role] = names.index(option)
+                break
+    if all(role in columns for role in REQUIRED):
+        return _Header(columns, len(cells), line)
+    return None
+
+
+def parse_annex(source: SourceText, lines: list[Line]) -> list[AnnexRow]:
+    """Every data row of the annex table in ``lines`` (empty if there is no table)."""
+    rows: list[AnnexRow] = []
+    header: _Header | None = None
+    above: dict[str, tuple[str, list[UnitMention]]] = {}
+    pending: Paragraph | None = None
+
+    for line in lines:
+        raw = line.text.rstrip(" \u3000")
+        if not raw.strip():
+            continue
+        piece = Paragraph(raw, list(range(line.start, line.start + len(raw))), source, ANNEX)
+        continued = pending is not None
+        if continued:
+            piece = Paragraph(pending.text + piece.text, pending.offsets + piece.offsets, source, ANNEX)
+            pending = None
+        cells = piece.text.split("\t")
+        if not continued and len(cells) > 1 and (found := _header(cells, line.number)):
+            header = found
+            continue
+        if header is None:
+            if "\t" in raw:
+                raise DocumentError(source.path, line.number,
+                                    "table row before any header row (试验任务 … 责任单位)")
+            continue  # the annex's title lines
+        if len(cells) < header.width:
+            pending = piece  # a row broken over lines: read on
+            continue
+        if len(cells) > header.width:
+            raise DocumentError(
+                source.path, piece.line,
+                f"table row has {len(cells)} cells, the header on line {header.line} has {header.width}",
+            )
+        rows.append(_row(piece, cells, header, above, len(rows) + 1))
+    if pending is not None:
+        cells = pending.text.split("\t")
+        raise DocumentError(
+            source.path, pending.line,
+            f"table row has {len(cells)} cells, the header on line {header.line} has {header.width}",
+        )
+    return rows
+
+
+def _row(piece: Paragraph, cells: list[str], header: _Header, above: dict, number: int) -> AnnexRow:
+    starts, pos = [], 0
+    for cell in cells:
+        starts.append(pos)
+        pos += len(cell) + 1
+    values: dict[str, tuple[str, list[UnitMention]]] = {}
+    for role, index in header.columns.items():
+        cell = cells[index]
+        if cell.strip():
+            units = []
+            if role in ("lead", "responsible"):
+                units = split_units(piece, starts[index], starts[index] + len(cell))
+            values[role] = (cell.strip(), units)
+            above[role] = values[role]
+        elif role in above:
+            values[role] = above[role]
+        else:
+            raise DocumentError(
+                piece.source.path, piece.line,
+                f"empty {_name(header, role)} cell with no cell above it to continue",
+            )
+    return AnnexRow(
+        row=number,
+        pilot_task=values.get("pilot_task", ("", []))[0],
+        lead_units=values.get("lead", ("", []))[1],
+        work_task=values.get("work_task", ("", []))[0],
+        text=values["text"][0],
+        units=values["responsible"][1],
+        span=piece.span(),
+    )
+
+
+def _name(header: _Header, role: str) -> str:
+    return COLUMNS[role][0]

@@ -1,0 +1,219 @@
+"""Responsibility annotations and unit lists.
+
+The genre writes who does what in brackets after the sentence it concerns, in several styles:
+
+    （牵头单位：县公安局）                       labelled lead
+    （责任单位：县发展改革局、县科技局，各镇办）   labelled responsible
+    （牵头单位：X；责任单位：Y、Z，各区县政府）    both, separated by ；
+    （X牵头，Y、Z配合）  （X负责）  （X牵头，Y按职责分工负责）   inline verbs
+    （6月底完成，牵头考核单位：A、B）             a deadline beside the lead
+    （A、B、C等负责）                            national style; after the note
+                                                 列第一位者为牵头单位 the first unit leads
+    （0.5分）                                     points, kept with the annotation before it
+
+Brackets that say none of this (（试行）, （2020—2022年）) are ordinary text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import DocumentError
+from .lines import Paragraph
+from .model import UnitMention
+
+LABEL = re.compile(
+    r"^\s*(牵\s*头\s*(?:考\s*核\s*)?(?:单\s*位|部\s*门)|主\s*办\s*单\s*位|"
+    r"责\s*任\s*(?:单\s*位|部\s*门)|配\s*合\s*(?:单\s*位|部\s*门)|参\s*与\s*(?:单\s*位|部\s*门)|协\s*办\s*单\s*位)\s*[：:]"
+)
+LABEL_ANYWHERE = re.compile(r"(牵\s*头\s*(?:考\s*核\s*)?单\s*位|责\s*任\s*单\s*位)\s*[：:]")
+LEAD_VERB = re.compile(r"^(.+?)(?:牵头(?:负责|落实|实施)?)$")
+RESPONSIBLE_VERB = re.compile(
+    r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分别负责|共同负责|负责落实|具体负责|负责|配合|参与|协助|协同)$"
+)
+DEADLINE = re.compile(
+    r"^(?:\d{4}\s*年)?(?:\d{1,2}\s*月)?(?:底|前|上旬|中旬|下旬)?(?:底)?前?(?:完成|启动|出台|建成)$"
+    r"|^(?:长期坚持|持续推进|持续实施|年底前完成|\d{4}\s*年底前.*)$"
+)
+POINTS = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
+FIRST_LISTED_LEADS = re.compile(r"列第一位(?:者|的)?为牵头单位")
+LEADING_WORDS = re.compile(r"^(?:由|请)")
+UNIT_SEPARATORS = re.compile(r"[、，；,;]")
+# A piece of a unit list that names only an administrative level (市, 州, 各县) is part of a
+# name that itself contains 、, such as 各市、州、县人民政府.
+LEVEL_ONLY = re.compile(r"^各?(?:省|市|州|盟|县|区|旗|乡|镇|街道|自治区|自治州|自治县|直辖市|市辖区)$")
+MEMBERS = re.compile(r"^(.+?)及其成员单位$")
+
+
+@dataclass
+class Annotation:
+    start: int  # index of the opening bracket in the paragraph text
+    end: int  # index just past the closing bracket (or past a points bracket that follows)
+    leads: list[UnitMention] = field(default_factory=list)
+    units: list[UnitMention] = field(default_factory=list)  # responsible / cooperating units
+    deadline: str | None = None
+    points: str | None = None
+
+    @property
+    def all_units(self) -> list[UnitMention]:
+        return self.leads + [u for u in self.units if u.name not in {lead.name for lead in self.leads}]
+
+
+@dataclass
+class AnnotationReader:
+    """Reads annotations through one document, remembering the first-listed-leads note."""
+
+    first_listed_leads: bool = False
+
+    def find(self, par: Paragraph) -> list[Annotation]:
+        """Every responsibility annotation in ``par``, in order."""
+        found: list[Annotation] = []
+        for start, close in _brackets(par):
+            content = par.text[start + 1:close]
+            if POINTS.match(content):
+                if found and not par.text[found[-1].end:start].strip(" 　。；，"):
+                    found[-1].points = content.strip()
+                    found[-1].end = close + 1
+                continue
+            annotation = self._read(par, start, close)
+            if annotation is not None:
+                found.append(annotation)
+        return found
+
+    def _read(self, par: Paragraph, start: int, close: int) -> Annotation | None:
+        annotation = Annotation(start, close + 1)
+        content = par.text[start + 1:close]
+        if FIRST_LISTED_LEADS.search(content):
+            self.first_listed_leads = True
+        pos = start + 1
+        for segment in re.split("[；;]", content):
+            self._segment(par, pos, segment, annotation)
+            pos += len(segment) + 1
+        if not annotation.leads and not annotation.units:
+            if LABEL_ANYWHERE.search(content):
+                raise DocumentError(par.source.path, par.source.line_of(par.offsets[start]),
+                                    f"{LABEL_ANYWHERE.search(content).group(1)} annotation names no unit")
+            return None
+        return annotation
+
+    def _segment(self, par: Paragraph, pos: int, segment: str, annotation: Annotation) -> None:
+        label = LABEL.match(segment)
+        if label:
+            name = re.sub(r"\s", "", label.group(1))
+            units = split_units(par, pos + label.end(), pos + len(segment))
+            if name.startswith(("牵头", "主办")):
+                annotation.leads.extend(units)
+            else:
+                annotation.units.extend(units)
+            return
+        pending = None  # start of clauses not understood yet: they join the next unit list
+        offset = pos
+        for clause in re.split("[，,]", segment):
+            clause_start, offset = offset, offset + len(clause) + 1
+            text = clause.strip()
+            if not text:
+                continue
+            text_start = clause_start + len(clause) - len(clause.lstrip())
+            if LABEL.match(text):  # （6月底完成，牵头考核单位：A、B）: the label runs to the segment's end
+                self._segment(par, text_start, segment[text_start - pos:], annotation)
+                return
+            if FIRST_LISTED_LEADS.search(text) or text in ("下同", "以下同"):
+                pending = None
+                continue
+            if DEADLINE.match(text):
+                annotation.deadline = text
+                pending = None
+                continue
+            lead = LEAD_VERB.match(text)
+            responsible = None if lead else RESPONSIBLE_VERB.match(text)
+            if not (lead or responsible):
+                pending = text_start if pending is None else pending
+                continue
+            names = (lead or responsible).group(1)
+            begin = pending if pending is not None else text_start
+            units = self._units(par, begin, text_start + len(names))
+            pending = None
+            if lead:
+                annotation.leads.extend(units)
+                continue
+            if self.first_listed_leads and units and not annotation.leads:
+                annotation.leads.append(units[0])
+                units = units[1:]
+            annotation.units.extend(units)
+
+    @staticmethod
+    def _units(par: Paragraph, begin: int, end: int) -> list[UnitMention]:
+        units = split_units(par, begin, end)
+        return [
+            UnitMention(LEADING_WORDS.sub("", u.name), u.span) if LEADING_WORDS.match(u.name) else u
+            for u in units
+        ]
+
+
+def _brackets(par: Paragraph):
+    """``(open, close)`` index pairs of the outermost brackets in ``par``.
+
+    A bracket that opens a labelled annotation and never closes is an error naming its line;
+    other unclosed brackets are left as text.
+    """
+    text = par.text
+    depth, opened = 0, None
+    for i, ch in enumerate(text):
+        if ch in "（(":
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+            if depth == 0:
+                yield opened, i
+        elif ch == "。" and depth and LABEL_ANYWHERE.search(text[opened:i]):
+            break  # a sentence ended inside an annotation: it was never closed
+    if depth and LABEL_ANYWHERE.search(text[opened:]):
+        role = re.sub(r"\s", "", LABEL_ANYWHERE.search(text[opened:]).group(1))
+        raise DocumentError(par.source.path, par.source.line_of(par.offsets[opened]),
+                            f"{role} annotation is not closed")
+
+
+def name_pieces(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each name in a list written with 、 ， ； (and ASCII , ;).
+
+    Pieces naming only an administrative level join the next piece: 各市、州、县人民政府
+    is one name.
+    """
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    joins_next = False
+    for piece in UNIT_SEPARATORS.split(text):
+        if pieces and joins_next:
+            pieces[-1] = (pieces[-1][0], pos + len(piece))
+        else:
+            pieces.append((pos, pos + len(piece)))
+        joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", piece)))
+        pos += len(piece) + 1
+    return pieces
+
+
+def split_names(text: str) -> list[str]:
+    return [n for start, end in name_pieces(text) if (n := re.sub(r"\s", "", text[start:end]))]
+
+
+def split_units(par: Paragraph, start: int, end: int) -> list[UnitMention]:
+    """The unit mentions in ``par.text[start:end]`` (see :func:`name_pieces`).
+
+    ``X及其成员单位`` is two units: X and X成员单位.
+    """
+    mentions = []
+    for piece_start, piece_end in name_pieces(par.text[start:end]):
+        name = re.sub(r"\s", "", par.text[start + piece_start:start + piece_end])
+        if not name:
+            continue
+        span = par.span(start + piece_start, start + piece_end)
+        members = MEMBERS.match(name)
+        if members:
+            mentions.append(UnitMention(members.group(1), span))
+            mentions.append(UnitMention(members.group(1) + "成员单位", span))
+        else:
+            mentions.append(UnitMention(name, span))
+    return mentions

@@ -1,0 +1,146 @@
+"""Undoing layout artifacts: rejoining lines into the paragraphs the author wrote.
+
+Text copied out of PDFs and web pages breaks sentences, even annotations, with blank lines.
+A line continues into the next non-blank line unless it ends a sentence or the next line
+starts a new structural element (a numbered heading, a 落实措施 label, a table row). Each
+paragraph keeps, for every character, its offset in the decoded source text, so any slice of
+it maps back to an exact source span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .decode import Line, SourceText
+from .model import BODY, Span
+from .numerals import CIRCLED
+
+# Characters that may end a paragraph. A closing bracket ends one only when it closes an
+# annotation or a heading, which the caller decides; here it counts as an ending.
+SENTENCE_END = "。！？；：）)!?;:"
+
+# Lines that always start a new paragraph.
+CHINESE_NUMERAL = "一二三四五六七八九十"
+STRUCTURE_START = re.compile(
+    rf"""^(?:
+        [{CHINESE_NUMERAL}]+、                        # 一、 top-level heading
+      | [（(][{CHINESE_NUMERAL}]+[)）]                 # （一） second level
+      | \d{{1,3}}\s*[.．﹒、]                          # 1. 1． 1﹒ 1、
+      | [（(]\d{{1,3}}[)）]                            # （1）
+      | [{CIRCLED}]
+      | (?:落实措施|具体内容为|具体措施|主要措施)[：:]
+      | 附件
+    )""",
+    re.VERBOSE,
+)
+NUMBERED = re.compile(
+    rf"^(?:[{CHINESE_NUMERAL}]+、|[（(][{CHINESE_NUMERAL}]+[)）]|\d{{1,3}}\s*[.．﹒、]|[（(]\d{{1,3}}[)）]|附件)"
+)
+WHITESPACE = " \t\u3000\u00a0\ufeff"
+
+
+def is_bare_heading(text: str) -> bool:
+    """A numbered heading with no sentence in it, such as 一、指导思想: it never runs on."""
+    return bool(NUMBERED.match(text)) and len(text) <= 40 and not re.search("[，。；,;]", text)
+
+
+@dataclass
+class Paragraph:
+    text: str
+    offsets: list[int]  # source offset of each character of text
+    source: SourceText
+    part: str = BODY
+
+    @property
+    def line(self) -> int:
+        return self.source.line_of(self.offsets[0])
+
+    def span(self, start: int = 0, end: int | None = None) -> Span:
+        """The source span of ``text[start:end]`` (whitespace at its edges left out)."""
+        end = len(self.text) if end is None else end
+        while start < end and self.text[start] in WHITESPACE:
+            start += 1
+        while end > start and self.text[end - 1] in WHITESPACE:
+            end -= 1
+        if start >= end:
+            start, end = max(0, min(start, len(self.text) - 1)), max(1, min(start, len(self.text) - 1) + 1)
+        first, last = self.offsets[start], self.offsets[end - 1]
+        return Span(first, last + 1, self.source.line_of(first), self.source.line_of(last), self.part)
+
+    def slice(self, start: int, end: int | None = None) -> "Paragraph":
+        end = len(self.text) if end is None else end
+        return Paragraph(self.text[start:end], self.offsets[start:end], self.source, self.part)
+
+    def strip(self) -> "Paragraph":
+        start, end = 0, len(self.text)
+        while start < end and self.text[start] in WHITESPACE:
+            start += 1
+        while end > start and self.text[end - 1] in WHITESPACE:
+            end -= 1
+        return self.slice(start, end)
+
+
+def line_paragraph(source: SourceText, line: Line) -> Paragraph:
+    """One line as a paragraph, surrounding whitespace left out."""
+    return Paragraph(line.text, list(range(line.start, line.start + len(line.text))), source).strip()
+
+
+# Where one physical line holds several paragraphs: runs of ideographic spaces (the
+# indentation of the next paragraph), and headings run straight on after a sentence end.
+IDEOGRAPHIC_BREAK = re.compile("\u3000{2,}")
+RUN_IN_HEADING = re.compile(
+    rf"(?<=[。；！？：）])\s*(?=(?:[{CHINESE_NUMERAL}]+、|[（(][{CHINESE_NUMERAL}]+[)）]|\d{{1,3}}\s*[.．﹒](?!\d)|[（(]\d{{1,3}}[)）]|[{CIRCLED}]))"
+)
+
+
+def logical_lines(source: SourceText, lines: list[Line] | None = None) -> list[Line]:
+    """The lines of ``source`` with run-together paragraphs split apart (offsets kept)."""
+    result: list[Line] = []
+    for line in source.lines if lines is None else lines:
+        if "\t" in line.text:  # table rows keep their layout
+            result.append(line)
+            continue
+        cuts = {0, len(line.text)}
+        cuts.update(m.start() for m in IDEOGRAPHIC_BREAK.finditer(line.text) if m.start() > 0)
+        cuts.update(m.end() for m in RUN_IN_HEADING.finditer(line.text))
+        bounds = sorted(cuts)
+        for start, end in zip(bounds, bounds[1:]):
+            result.append(Line(line.number, line.start + start, line.text[start:end]))
+        if len(bounds) == 1:
+            result.append(line)
+    return result
+
+
+def continues(text: str) -> bool:
+    """Whether a line ending like ``text`` runs on into the next line."""
+    text = text.rstrip(WHITESPACE)
+    if not text:
+        return False
+    if text.count("（") + text.count("(") > text.count("）") + text.count(")"):
+        return True  # a bracket is still open: an annotation broken across lines
+    return text[-1] not in SENTENCE_END
+
+
+def paragraphs(source: SourceText, lines: list[Line]) -> list[Paragraph]:
+    """Join ``lines`` into paragraphs, rejoining sentences broken by layout."""
+    result: list[Paragraph] = []
+    current: Paragraph | None = None
+    for line in lines:
+        piece = line_paragraph(source, line)
+        if not piece.text:
+            continue
+        if (
+            current is not None
+            and continues(current.text)
+            and not is_bare_heading(current.text)
+            and not STRUCTURE_START.match(piece.text)
+        ):
+            current = Paragraph(
+                current.text + piece.text, current.offsets + piece.offsets, source
+            )
+            result[-1] = current
+        else:
+            current = piece
+            result.append(current)
+    return result

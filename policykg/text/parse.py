@@ -1,0 +1,541 @@
+"""Parsing a plan's text into the document model.
+
+The parser reads the genre, not one file: a notice head (文号, title, recipients, signature,
+date), numbered sections (一、…) recognised by what their titles say, numbered tasks under
+them with their responsibility annotations, and an annexed task-division table.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from ..errors import DocumentError
+from .annex import parse_annex
+from .annotations import AnnotationReader, split_names
+from .decode import Line, SourceText, read_source
+from .lines import CHINESE_NUMERAL, Paragraph, logical_lines, paragraphs
+from .model import (
+    Goal,
+    Measure,
+    Metadata,
+    PilotTask,
+    PlanDocument,
+    Principle,
+    Safeguard,
+    Stage,
+    UnitMention,
+    WorkTask,
+)
+from .numerals import CIRCLED, chinese_to_int
+from .slugs import slugify
+
+SECTION_HEADING = re.compile(rf"^([{CHINESE_NUMERAL}]+)、\s*(\S.{{0,30}})$")
+SUBHEADING = re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*(.*)$", re.S)
+STAGE = re.compile(
+    r"^(第.{1,3}阶段)?\s*[（(]?\s*(\d{4})\s*年?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?\s*[：:]?\s*(.*)$",
+    re.S,
+)
+MEASURE_LABEL = re.compile(r"^(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*")
+GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\s*")
+ANNEX_START = re.compile(r"^附件\s*\d*\s*$")
+ATTACHMENT_LIST = re.compile(r"^附件\s*\d*\s*[：:]")
+DOC_NUMBER = re.compile(r"\S+?[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号")
+DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+RELEASE_NOTE = re.compile(r"^[（(](此件[^)）]*)[)）]$")
+DB_HEADER = re.compile(r"(?:索引号|发布机构|发文字号|成文日期|主题分类)\s*[：:]")
+ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员会|厅|局|部|院|中心)$")
+NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要点|办法)$")
+NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
+JURISDICTION = re.compile(r"^(.+?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
+SELECTION_WORDS = ("入选", "确定为", "列为", "批准", "获批")
+BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
+BODY_NAME = re.compile(rf"[\u4e00-\u9fff]+?{BODY_SUFFIX}")
+LEADING_VERBS = re.compile(r"^(?:依托|建立|成立|设立|召开|通过|健全|完善|发挥|充分发挥|由|在)+")
+
+KNOWN_SECTIONS = ("指导思想", "基本原则", "工作原则", "总体要求", "工作目标", "试验目标", "主要目标",
+                  "发展目标", "主要任务", "重点任务", "试验措施", "工作措施", "保障措施", "组织保障")
+RUN_IN_SECTION = re.compile(rf"^[{CHINESE_NUMERAL}]+、\s*(?:{'|'.join(KNOWN_SECTIONS)})")
+MARKERS = (
+    ("chinese", re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*")),
+    ("number", re.compile(r"^(\d{1,3})\s*[.．﹒、](?!\d)\s*")),
+    ("paren", re.compile(r"^[（(](\d{1,3})[)）]\s*")),
+    ("circled", re.compile(f"^([{CIRCLED}])\\s*")),
+)
+
+SECTION_KINDS = (
+    ("ideology", ("指导思想",)),
+    ("principles", ("原则",)),
+    ("goals", ("目标",)),
+    ("safeguards", ("保障",)),
+    ("measures", ("措施", "任务")),
+)
+
+
+def parse_plan(path: str | Path) -> PlanDocument:
+    """Read one plan file and parse it."""
+    return parse_source(read_source(path))
+
+
+def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
+    """Parse decoded text (see :func:`policykg.sources.SourceText.from_text`)."""
+    lines = _split_run_in_sections(logical_lines(source))
+    headings = [
+        (i, m) for i, line in enumerate(lines)
+        if (m := SECTION_HEADING.match(line.text.strip())) and not _is_sentence(m.group(2))
+    ]
+    if not headings:
+        raise DocumentError(
+            source.path, 1,
+            "not an implementation plan: no numbered sections (一、指导思想, 二、… ) found",
+        )
+    first = headings[0][0]
+    annex_start = _annex_start(lines, first)
+    body_end = _tail_start(lines, first, annex_start)
+    headings = [(i, m) for i, m in headings if i < body_end]
+
+    metadata = _parse_head(source, lines[:first], lines[body_end:annex_start])
+    sections: dict[str, list[Line]] = {}
+    task_sections: list[list[Line]] = []
+    for k, (i, match) in enumerate(headings):
+        end = headings[k + 1][0] if k + 1 < len(headings) else body_end
+        kind = _section_kind(match.group(2))
+        if kind == "measures":
+            task_sections.append(lines[i + 1:end])
+        elif kind and kind not in sections:
+            sections[kind] = lines[i + 1:end]
+
+    ideology = sections.get("ideology")
+    pilot_tasks = _MeasureReader(source).read(task_sections)
+    annex_lines = ([line for line in source.lines if line.number >= lines[annex_start].number]
+                   if annex_start < len(lines) else [])
+    annex = parse_annex(source, annex_lines)
+    if not pilot_tasks:
+        raise DocumentError(
+            source.path, lines[headings[0][0]].number,
+            "not an implementation plan: no pilot tasks （一）… found under a 措施/任务 section",
+        )
+    principles = _parse_numbered(source, sections.get("principles", []), Principle)
+    stages = _parse_stages(source, sections.get("goals", []))
+    safeguards = _parse_numbered(source, sections.get("safeguards", []), Safeguard)
+    for what, items in (("principle", principles), ("stage", stages), ("safeguard", safeguards)):
+        _refuse_repeated_numbers(source, what, items)
+    return PlanDocument(
+        path=source.path,
+        slug=slug or slugify(Path(source.path).stem),
+        text=source.text,
+        metadata=metadata,
+        guiding_ideology="".join(p.text for p in paragraphs(source, ideology)) if ideology else None,
+        principles=principles,
+        stages=stages,
+        pilot_tasks=pilot_tasks,
+        safeguards=safeguards,
+        annex=annex,
+    )
+
+
+def _refuse_repeated_numbers(source: SourceText, what: str, items) -> None:
+    """Items of one list are named by their numbers; two with one number would merge."""
+    first: dict[int, int] = {}
+    for item in items:
+        if item.number in first:
+            raise DocumentError(source.path, item.span.line,
+                                f"{what} number {item.number} is used twice (first on line {first[item.number]})")
+        first[item.number] = item.span.line
+
+
+def _split_run_in_sections(lines: list[Line]) -> list[Line]:
+    """一、指导思想以习近平…: a known section title running straight into its text."""
+    result = []
+    for line in lines:
+        m = RUN_IN_SECTION.match(line.text)
+        if m and len(line.text) > m.end() + 1:
+            result.append(Line(line.number, line.start, line.text[:m.end()]))
+            result.append(Line(line.number, line.start + m.end(), line.text[m.end():]))
+        else:
+            result.append(line)
+    return result
+
+
+def _is_sentence(text: str) -> bool:
+    return bool(re.search("[，。；]", text))
+
+
+def _section_kind(title: str) -> str | None:
+    for kind, words in SECTION_KINDS:
+        if any(word in title for word in words):
+            return kind
+    return None
+
+
+def _annex_start(lines: list[Line], after: int) -> int:
+    """Index of the first line after the body: the attachment list or the annex itself."""
+    for i in range(after, len(lines)):
+        text = lines[i].text.strip().strip("*")
+        if ANNEX_START.match(text) or ATTACHMENT_LIST.match(text) or "\t" in lines[i].text:
+            return i
+    return len(lines)
+
+
+# --- the notice head -------------------------------------------------------------------
+
+
+def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Metadata:
+    """The notice head before the first section, and a signature and date after the body."""
+    meta = Metadata()
+    texts = [(line, line.text.strip().replace("**", "").strip()) for line in lines]
+    texts = [(line, text) for line, text in texts if text]
+    recipients_at = None
+    for k, (line, text) in enumerate(texts):
+        if meta.doc_number is None and (m := DOC_NUMBER.search(text)) and (
+            DOC_NUMBER.fullmatch(text) or DB_HEADER.search(text)
+        ):
+            meta.doc_number = re.sub(r"\s", "", m.group(0).split("：")[-1])
+        elif meta.release_note is None and (m := RELEASE_NOTE.match(text)):
+            meta.release_note = m.group(1)
+        elif recipients_at is None and text.endswith(("：", ":")) and not _is_title(text) and len(text) > 2:
+            meta.recipients = split_names(text.rstrip("：:"))
+            recipients_at = k
+
+    signed = _signature(source, texts) or _signature(source, [(l, l.text.strip()) for l in tail if l.text.strip()])
+    if signed:
+        meta.issuer, meta.issued = signed
+
+    notice_at = next((k for k, (_, text) in enumerate(texts) if "关于" in text and not DB_HEADER.search(text)), None)
+    if notice_at is not None:
+        start = notice_at
+        if start > 0 and ISSUER_SUFFIX.search(texts[start - 1][1]) and not _is_sentence(texts[start - 1][1]):
+            start -= 1  # the issuing body on its own line above 关于…
+        end = notice_at
+        while end < len(texts) - 1 and not NOTICE_END.search(texts[end][1]):
+            end += 1
+        meta.notice_title = "".join(text for _, text in texts[start:end + 1])
+        if meta.issuer is None and "关于" in meta.notice_title:
+            meta.issuer = meta.notice_title.split("关于", 1)[0] or None
+
+    quoted = re.search("《(.+?)》", meta.notice_title or "")
+    standalone = [k for k, (_, text) in enumerate(texts)
+                  if _is_title(text) and (notice_at is None or k > notice_at)]
+    if quoted:
+        meta.title = quoted.group(1)
+    elif meta.notice_title and _is_title(meta.notice_title):
+        meta.title = meta.notice_title
+    elif standalone:
+        meta.title = texts[standalone[0]][1]
+    if standalone:
+        preface = texts[standalone[-1] + 1:]
+    else:
+        preface = texts[(recipients_at if recipients_at is not None else len(texts)) + 1:]
+    sentences = [s + "。" for _, text in preface if not DATE_LINE.match(text) and not RELEASE_NOTE.match(text)
+                 for s in text.split("。") if s.strip()]
+    if sentences:
+        chosen = [s for s in sentences if any(w in s for w in SELECTION_WORDS)]
+        meta.context = (chosen or sentences)[0]
+    if meta.issuer:
+        if meta.issuer.startswith(NATIONAL_ISSUERS):
+            meta.jurisdiction = "全国"
+        elif m := JURISDICTION.match(meta.issuer):
+            meta.jurisdiction = m.group(1)
+    return meta
+
+
+def _signature(source: SourceText, texts) -> tuple[str | None, date] | None:
+    """``(issuer, date)`` from a date line and the body signing above it."""
+    for k, (line, text) in enumerate(texts):
+        if m := DATE_LINE.match(text):
+            try:
+                issued = date(*map(int, m.groups()))
+            except ValueError:
+                raise DocumentError(source.path, line.number, f"not a valid date: {text}") from None
+            above = texts[k - 1][1] if k > 0 else ""
+            issuer = above if above and ISSUER_SUFFIX.search(above) and not _is_sentence(above) else None
+            return issuer, issued
+    return None
+
+
+def _tail_start(lines: list[Line], first: int, end: int) -> int:
+    """Where a closing signature and date begin, if the body ends with them; else ``end``."""
+    for i in range(end - 1, first, -1):
+        text = lines[i].text.strip()
+        if not text:
+            continue
+        if DATE_LINE.match(text):
+            above = lines[i - 1].text.strip()
+            return i - 1 if ISSUER_SUFFIX.search(above) and not _is_sentence(above) else i
+        return end
+    return end
+
+
+def _is_title(text: str) -> bool:
+    return (
+        len(text) <= 60
+        and not _is_sentence(text)
+        and text.endswith(("方案", "计划", "要点", "意见", "办法"))
+    )
+
+
+# --- principles and safeguards ---------------------------------------------------------
+
+
+def _parse_numbered(source: SourceText, lines: list[Line], kind):
+    items = []
+    for par in paragraphs(source, lines):
+        m = SUBHEADING.match(par.text)
+        if not m:
+            if items:  # a further paragraph of the item above
+                items[-1].text += par.text
+            continue
+        number = chinese_to_int(m.group(1))
+        rest = par.slice(m.start(2))
+        title, _, text = rest.text.partition("。")
+        if kind is Safeguard:
+            items.append(Safeguard(number, title, text, _named_bodies(rest), par.span()))
+        else:
+            items.append(Principle(number, title, text, par.span()))
+    return items
+
+
+def _named_bodies(par: Paragraph) -> list[UnitMention]:
+    """Coordinating bodies a safeguard names: leading groups, their offices, joint conferences."""
+    found: list[UnitMention] = []
+    for clause in re.finditer(r"[^，。；：“”、]+", par.text):
+        for m in BODY_NAME.finditer(clause.group(0)):
+            name = m.group(0)
+            verbs = LEADING_VERBS.match(name)
+            skip = verbs.end() if verbs else 0
+            name = name[skip:]
+            if len(name) > len(re.sub(BODY_SUFFIX, "", name)) and len(name) >= 6:
+                start = clause.start() + m.start() + skip
+                if name not in {b.name for b in found}:
+                    found.append(UnitMention(name, par.span(start, start + len(name))))
+    return found
+
+
+# --- stages and goals --------------------------------------------------------------------
+
+
+def _parse_stages(source: SourceText, lines: list[Line]) -> list[Stage]:
+    stages: list[Stage] = []
+    for par in paragraphs(source, lines):
+        head = SUBHEADING.match(par.text)
+        stage = STAGE.match(head.group(2)) if head else None
+        if stage:
+            name, start, end, rest = stage.groups()
+            number = chinese_to_int(head.group(1))
+            if int(end) < int(start):
+                raise DocumentError(source.path, par.line, f"stage ends ({end}) before it starts ({start})")
+            stages.append(Stage(number, name or f"第{head.group(1)}阶段", int(start), int(end),
+                                rest.strip(), [], par.span()))
+            continue
+        if not stages:
+            continue
+        label = GOALS_LABEL.match(par.text)
+        if label:
+            stages[-1].goals.extend(_goals(par.slice(label.end()), len(stages[-1].goals)))
+        elif stages[-1].goals:
+            stages[-1].goals.extend(_goals(par, len(stages[-1].goals)))
+        else:
+            stages[-1].summary += par.text
+    return stages
+
+
+def _goals(par: Paragraph, already: int) -> list[Goal]:
+    goals = []
+    for m in re.finditer(r"[^。；]+[。；]?", par.text):
+        text = m.group(0).strip()
+        if text.strip("。；"):
+            goals.append(Goal(already + len(goals) + 1, text, par.span(m.start(), m.end())))
+    return goals
+
+
+# --- pilot tasks, work tasks and measures ------------------------------------------------
+
+
+def marker(text: str) -> tuple[str, int, int] | None:
+    """``(style, value, end)`` of the list marker ``text`` starts with, if any."""
+    for style, pattern in MARKERS:
+        m = pattern.match(text)
+        if m:
+            raw = m.group(1)
+            value = (CIRCLED.index(raw) + 1 if style == "circled"
+                     else chinese_to_int(raw) if style == "chinese" else int(raw))
+            return (style, value, m.end()) if value >= 1 else None  # lists count from 1
+    return None
+
+
+class _MeasureReader:
+    """Reads pilot tasks （一）, their numbered work tasks and the measures under them.
+
+    Work tasks may be numbered 1. 1． 1﹒ 1、 （1） or ①, mixed within one list, running on
+    across pilot tasks or starting again at 1. A marker that starts again at 1 inside a work
+    task opens a sub-list (the ①–⑤ items of one work task), whose items are measure text.
+    """
+
+    def __init__(self, source: SourceText):
+        self.source = source
+        self.annotations = AnnotationReader()
+        self.pilot_tasks: list[PilotTask] = []
+        self.pending: Paragraph | None = None  # measure text not yet closed by an annotation
+        self.sub_list: tuple[str, int] | None = None  # (style, next value) of an open sub-list
+        self.last_work_task = 0
+        self.work_task_style: str | None = None
+
+    def read(self, sections: list[list[Line]]) -> list[PilotTask]:
+        for index, lines in enumerate(sections, start=1):
+            for par in paragraphs(self.source, lines):
+                self._paragraph(par, index)
+            self._flush()
+        self._unique_keys()
+        return self.pilot_tasks
+
+    def _paragraph(self, par: Paragraph, section: int) -> None:
+        found = marker(par.text)
+        style = found[0] if found else None
+        if style == "chinese":
+            self._flush()
+            self._pilot_task(par, found)
+        elif style in ("number", "paren", "circled") and self._is_work_task(found):
+            self._flush()
+            self._work_task(par, found)
+        else:
+            if found and self.sub_list is None:
+                self.sub_list = (found[0], found[1] + 1)
+            elif found and self.sub_list:
+                self.sub_list = (self.sub_list[0], found[1] + 1)
+            self._text(par)
+
+    def _is_work_task(self, found: tuple[str, int, int]) -> bool:
+        style, value, _ = found
+        if not self.pilot_tasks:
+            return True
+        current = self.pilot_tasks[-1]
+        if not current.work_tasks:
+            return True  # the first numbered item under a pilot task
+        if self.sub_list and style == self.sub_list[0] and value == self.sub_list[1]:
+            return False
+        if value == self.last_work_task + 1:
+            return True
+        if value == 1 and style != self.work_task_style:
+            return False  # a sub-list starts
+        return not (self.sub_list and value == self.sub_list[1] and style != self.work_task_style)
+
+    def _pilot_task(self, par: Paragraph, found) -> None:
+        annotations = self.annotations.find(par)
+        leads = [u for a in annotations for u in (a.leads or a.units)]
+        title = _without(par.text, annotations, found[2]).strip().rstrip("。.")
+        _require_title(self.source, par, "pilot task", title)
+        self.pilot_tasks.append(PilotTask(found[1], title, leads, [], par.span()))
+        self.sub_list = None
+
+    def _work_task(self, par: Paragraph, found) -> None:
+        if not self.pilot_tasks:
+            raise DocumentError(self.source.path, par.line, "numbered work task before any pilot task （一）…")
+        number = found[1]
+        pilot_task = self.pilot_tasks[-1]
+        for wt in pilot_task.work_tasks:
+            if wt.number == number:
+                raise DocumentError(
+                    self.source.path, par.line,
+                    f"work task number {number} is used twice (first on line {wt.span.line})",
+                )
+        label = MEASURE_LABEL.search(par.text)
+        annotations = [a for a in self.annotations.find(par) if a.units or a.leads]
+        if label:
+            heading, rest = par.slice(0, label.start()), par.slice(label.start())
+        elif annotations:
+            # 1. 推进某某工作。具体内容……（A、B等负责）: the first sentence is the title, the
+            # whole item is the measure.
+            first_stop = par.text.find("。", found[2])
+            cut = min(first_stop + 1 if first_stop >= 0 else len(par.text), annotations[0].start)
+            heading = par.slice(0, cut)
+            # The title alone is the measure when the annotation follows it directly.
+            rest = par.slice(cut) if par.text[cut:annotations[0].start].strip(" 　。") else par
+        else:
+            heading, rest = par, None
+        title = heading.text[found[2]:].strip().rstrip("。.")
+        _require_title(self.source, par, f"work task {number}", title)
+        pilot_task.work_tasks.append(WorkTask(number, title, [], heading.span()))
+        self.last_work_task = number
+        self.work_task_style = found[0]
+        self.sub_list = None
+        if rest is not None:
+            if rest is par:
+                rest = par.slice(found[2])
+            self._text(rest)
+
+    def _text(self, par: Paragraph) -> None:
+        self.pending = par if self.pending is None else Paragraph(
+            self.pending.text + par.text, self.pending.offsets + par.offsets, self.source
+        )
+        done = 0
+        for annotation in self.annotations.find(self.pending):
+            self._add_measure(self.pending.slice(done, annotation.start), annotation,
+                              self.pending.span(done, annotation.end))
+            done = annotation.end
+        rest = self.pending.text[done:]
+        self.pending = self.pending.slice(done) if rest.strip(" 　。；，") else None
+
+    def _flush(self) -> None:
+        if self.pending is not None and self.pending.text.strip("。；， 　"):
+            self._add_measure(self.pending, None, self.pending.span())
+        self.pending = None
+
+    def _add_measure(self, text: Paragraph, annotation, span) -> None:
+        if not self.pilot_tasks or not self.pilot_tasks[-1].work_tasks:
+            if annotation is None or not self.pilot_tasks:
+                raise DocumentError(self.source.path, span.line, "measure text before any numbered work task")
+            # A pilot task whose text carries its own annotation, with no work tasks under it.
+            self.pilot_tasks[-1].lead_units.extend(annotation.leads)
+            return
+        work_task = self.pilot_tasks[-1].work_tasks[-1]
+        body = text.strip()
+        while body.text and body.text[0] in "。；，,;":  # the stop after the previous measure's annotation
+            body = body.slice(1).strip()
+        if label := MEASURE_LABEL.match(body.text):
+            body = body.slice(label.end())
+        if (found := marker(body.text)) and found[0] in ("circled", "paren"):
+            body = body.slice(found[2])
+        if not body.text.strip(" 　。；，,;"):  # a measure is its text: none, no measure
+            if annotation is None:
+                return  # a bare 落实措施： label
+            raise DocumentError(self.source.path, span.line,
+                                "responsibility annotation with no measure text before it")
+        units = annotation.all_units if annotation else []
+        measure = Measure(
+            work_task.key, len(work_task.measures) + 1, body.text.strip(" 　"), units, span,
+            leads=list(annotation.leads) if annotation else [],
+            deadline=annotation.deadline if annotation else None,
+            points=annotation.points if annotation else None,
+        )
+        work_task.measures.append(measure)
+
+    def _unique_keys(self) -> None:
+        """Keys for IRIs: the document's numbers, qualified where numbering starts again."""
+        # Where pilot task numbers repeat, every pilot task is keyed by its position: keying
+        # only the repeated ones so would collide with the numbers kept (1, 2, 1 → 1, 2, 3).
+        pilot_numbers = [pt.number for pt in self.pilot_tasks]
+        restarts = len(set(pilot_numbers)) < len(pilot_numbers)
+        for k, pt in enumerate(self.pilot_tasks, start=1):
+            pt.key = str(k) if restarts else str(pt.number)
+        work_numbers = [wt.number for pt in self.pilot_tasks for wt in pt.work_tasks]
+        restarts = len(work_numbers) != len(set(work_numbers))
+        for pt in self.pilot_tasks:
+            for wt in pt.work_tasks:
+                wt.key = f"{pt.key}-{wt.number}" if restarts else str(wt.number)
+                for m in wt.measures:
+                    m.work_task = wt.key
+
+
+def _require_title(source: SourceText, par: Paragraph, what: str, title: str) -> None:
+    if not title.strip(" 　，。；："):
+        raise DocumentError(source.path, par.line, f"{what} has no title: {par.text[:40]}")
+
+
+def _without(text: str, annotations: list, start: int) -> str:
+    parts, pos = [], start
+    for a in annotations:
+        parts.append(text[pos:a.start])
+        pos = a.end
+    parts.append(text[pos:])
+    return "".join(parts)

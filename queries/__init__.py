@@ -1,0 +1,1 @@
+"""The SPARQL query catalog, as package data (read through policykg.resources)."""
