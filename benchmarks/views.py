@@ -113,8 +113,8 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from policykg.views.networks import load_graph
-    from policykg.views.render import write_page
     from policykg.views.pages import build_views
+    from policykg.views.render import write_page
 
     out = Path(tempfile.mkdtemp(prefix="policykg-bench-"))
     rows = []

@@ -58,3 +58,43 @@ def test_written_files_have_the_usual_mode(tmp_path):
         os.umask(old)
     for path in tmp_path.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path  # not mkstemp's private 0600
+
+
+def test_every_command_takes_dash_h():
+    for name in sorted(cli.commands):
+        result = CliRunner().invoke(cli, [name, "-h"])
+        assert result.exit_code == 0 and "Usage:" in result.output, name
+    assert "Usage:" in CliRunner().invoke(cli, ["-h"]).output
+
+
+def test_a_missing_registry_folder_is_an_input_error(tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(GAOQING), "--registry", str(tmp_path / "no-such"),
+                                      "--out", str(tmp_path / "g")])
+    assert result.exit_code == 2 and "no such registry folder" in result.output
+    assert not (tmp_path / "g").exists()
+
+
+def test_a_dead_endpoint_fails_every_command_the_same_way(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/query"
+    runs = {
+        "query": ["query", "lead-units", "--endpoint", url, "--timeout", "5"],
+        "visualize": ["visualize", "--endpoint", url, "--out", str(tmp_path / "v")],
+    }
+    codes = {}
+    for name, args in runs.items():
+        result = CliRunner().invoke(cli, args)
+        assert "cannot reach the SPARQL endpoint" in result.output, name
+        codes[name] = result.exit_code
+    assert codes == {"query": 1, "visualize": 1}
+
+
+def test_graph_option_has_one_name_and_push_names_its_target_apart():
+    for name in ("query", "serve", "push", "visualize"):
+        opts = {o for p in cli.commands[name].params for o in p.opts}
+        assert {"-g", "--graph"} <= opts, name
+    push_opts = {o for p in cli.commands["push"].params for o in p.opts}
+    assert "--graph-iri" in push_opts and "--from" not in push_opts

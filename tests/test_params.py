@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policykg.errors import ParameterError
 from policykg.sparql.engines import OxigraphEngine
 from policykg.sparql.params import bind, dollar_variables, sparql_string, strip_comments
 
@@ -32,7 +33,7 @@ def test_any_string_round_trips(value):
 
 def test_language_tag_must_be_a_tag():
     assert sparql_string("a", "zh") == '"a"@zh'
-    with pytest.raises(Exception):
+    with pytest.raises(ParameterError):
         sparql_string("a", 'zh" . }')
 
 

@@ -94,7 +94,7 @@ def test_cli_visualize_missing_graph(tmp_path):
 
 def test_cli_help_has_example():
     result = CliRunner().invoke(cli, ["visualize", "--help"])
-    assert "Example:" in result.output and "policykg visualize --graph graph/" in result.output
+    assert "Example:" in result.output and "policykg visualize -g graph/" in result.output
     assert "--plan" in result.output
 
 
@@ -166,7 +166,7 @@ def test_views_of_a_large_corpus_are_the_same_under_any_hash_seed(tmp_path):
 
     from policykg.corpus.synthetic import generate_corpus
     from policykg.rdf.build import build
-    from policykg.views.render import LARGE_GRAPH
+    from policykg.views.layout import LARGE_GRAPH
 
     generate_corpus(60, tmp_path / "src", seed=0)
     build([tmp_path / "src"], out=tmp_path / "graph")

@@ -7,7 +7,8 @@ import sys
 import click
 
 from .. import __version__
-from ..errors import PolicyKGError
+from ..errors import GraphLoadError, PolicyKGError
+from .options import CONTEXT_SETTINGS, graph_option, graph_paths
 
 
 class _Group(click.Group):
@@ -22,7 +23,7 @@ class _Group(click.Group):
             sys.exit(err.exit_code)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="policykg")
 def cli() -> None:
     """Knowledge graphs of Chinese government implementation plans.
@@ -100,11 +101,11 @@ def validate(graph_file):
 
     path = Path(graph_file)
     if not path.exists():
-        raise PolicyKGError(f"{path}: no such file; run `policykg build` first")
+        raise GraphLoadError(f"{path}: no such file; run `policykg build` first")
     try:
         graph = Graph().parse(path, format=guess_format(str(path)) or "turtle")
     except Exception as err:
-        raise PolicyKGError(f"{path}: cannot be read as RDF: {err}") from None
+        raise GraphLoadError(f"{path}: cannot be read as RDF: {err}") from None
     conforms, report = validation_report(graph)
     if conforms:
         click.echo(f"{path}: conforms ({len(graph)} triples)")
@@ -114,8 +115,7 @@ def validate(graph_file):
 
 
 @cli.command()
-@click.option("--graph", "graph_dir", default="graph", show_default=True, type=click.Path(),
-              help="Folder (or file) of the built graph to read.")
+@graph_option
 @click.option("--out", default="views", show_default=True, type=click.Path(file_okay=False),
               help="Folder to write the pages to.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -125,7 +125,7 @@ def validate(graph_file):
                    "document number (文号), title or IRI.")
 @click.option("--endpoint", default=None, metavar="URL",
               help="Read the graph from this SPARQL endpoint instead of --graph.")
-def visualize(graph_dir, out, lang, plan, endpoint):
+def visualize(graph, out, lang, plan, endpoint):
     """Draw the network views: offline HTML pages, responsibility sheets, CSV/GraphML/GEXF.
 
     Writes OUT/index.html (counts, most central units, body/annex discrepancies, links),
@@ -134,15 +134,15 @@ def visualize(graph_dir, out, lang, plan, endpoint):
 
     \b
     Example:
-      policykg visualize --graph graph/ --out views/ --lang zh
-      policykg visualize --graph corpus-graph/ --plan synthetic-00087 --out views-00087/
+      policykg visualize -g graph/ --out views/ --lang zh
+      policykg visualize -g corpus-graph/ --plan synthetic-00087 --out views-00087/
     """
     from ..views.networks import load_graph
     from ..views.pages import build_views
 
     if endpoint and plan:
         raise click.UsageError("--plan works on the local graph (--graph), not with --endpoint")
-    source = endpoint or load_graph([graph_dir], plan=plan)  # an endpoint URL, or the local graph
+    source = endpoint or load_graph(graph_paths(graph), plan=plan)  # an endpoint URL, or the local graph
     result = build_views(source, out, lang=lang)
     c = result.counts
     click.echo(f"{len(result.files)} files written to {result.out}/ "

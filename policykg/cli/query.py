@@ -1,24 +1,18 @@
 """Click commands of the SPARQL layer: ``query``, ``queries``, ``serve`` and ``push``.
 
-A thin layer over :mod:`policykg.engines`, :mod:`policykg.catalog`, :mod:`policykg.results`,
-:mod:`policykg.remote` and :mod:`policykg.server`; :func:`register` adds them to the CLI group.
+A thin layer over :mod:`policykg.sparql.engines`, :mod:`~policykg.sparql.catalog`, :mod:`~policykg.sparql.results`,
+:mod:`~policykg.sparql.remote` and :mod:`~policykg.sparql.server`; :func:`register` adds them to the CLI group.
 Heavy libraries are imported by those modules only when a command needs them.
 """
 
 from __future__ import annotations
 
-import os
-
 import click
 
-DEFAULT_GRAPH = "graph"
+from .options import CONTEXT_SETTINGS, graph_option, graph_paths
 
-
-
-def _graph_paths(graph: tuple[str, ...]) -> list[str]:
-    if graph:
-        return list(graph)
-    return [os.environ.get("POLICYKG_GRAPH", DEFAULT_GRAPH)]
+# Queries the views are drawn from: internal, listed by `policykg queries --all`.
+VIEW_PREFIX = "view-"
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -33,14 +27,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-graph_option = click.option(
-    "--graph", "-g", "graph", multiple=True, metavar="PATH",
-    help="Graph file or directory (.ttl .nt .trig .nq); repeatable. Default: graph/ "
-         "(or $POLICYKG_GRAPH).",
-)
-
-
-@click.command("query")
+@click.command("query", context_settings=CONTEXT_SETTINGS)
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of the query; repeatable.")
@@ -113,7 +100,7 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan
     else:
         from ..sparql.engines import load_engine
 
-        runner = load_engine(_graph_paths(graph), engine, plan=plan)
+        runner = load_engine(graph_paths(graph), engine, plan=plan)
     result = runner.run(text, trusted=trusted, timeout=timeout, source=source)
     click.echo(write(result, fmt), nl=False)
     if name and entry.scope == "plan" and not plan:
@@ -137,16 +124,18 @@ def _note_if_several_plans(runner, name: str, timeout: float) -> None:
         )
 
 
-@click.command("queries")
+@click.command("queries", context_settings=CONTEXT_SETTINGS)
 @click.argument("name", required=False)
-
-def queries_command(name):
-    """List the named queries of the catalog (queries/*.rq), or describe one.
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list the view-* queries the network views are drawn from.")
+def queries_command(name, show_all):
+    """List the questions of the query catalog (queries/*.rq), or describe one.
 
     \b
     Example:
       policykg queries
       policykg queries measures-of-unit
+      policykg queries --all
     """
     from ..sparql.catalog import load_catalog
     from ..sparql.results import display_width
@@ -168,15 +157,16 @@ def queries_command(name):
             click.echo("  scope: one plan; on a graph of several, add --plan SLUG")
         click.echo(f"  file: {q.path}")
         return
-    width = max(len(q.name) for q in catalog)
-    zh_width = max(display_width(q.title_zh) for q in catalog)
-    for q in catalog:
+    shown = [q for q in catalog if show_all or not q.name.startswith(VIEW_PREFIX)]
+    width = max(len(q.name) for q in shown)
+    zh_width = max(display_width(q.title_zh) for q in shown)
+    for q in shown:
         params = " ".join(f"{p.name}=" if p.required else f"[{p.name}]" for p in q.parameters)
         pad = " " * (zh_width - display_width(q.title_zh))
         click.echo(f"{q.name:<{width}}  {q.title_zh}{pad}  {q.title_en}" + (f"  ({params})" if params else ""))
 
 
-@click.command("serve")
+@click.command("serve", context_settings=CONTEXT_SETTINGS)
 @graph_option
 @click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: a free one).")
 @click.option("--timeout", type=int, default=30, show_default=True,
@@ -191,12 +181,11 @@ def serve_command(graph, port, timeout):
     \b
     Example:
       policykg serve --port 7878
-      policykg query responsibility --plan gaoqing-urban-rural-pilot-2022
-      policykg query lead-units --endpoint http://127.0.0.1:7878/query
+      policykg serve -g corpus-graph/ --timeout 60
     """
     from ..sparql.server import OxigraphServer
 
-    server = OxigraphServer.for_graph(_graph_paths(graph), port, timeout_s=timeout)
+    server = OxigraphServer.for_graph(graph_paths(graph), port, timeout_s=timeout)
     try:
         server.start()
         click.echo(f"SPARQL endpoint: {server.query_url}")
@@ -209,26 +198,26 @@ def serve_command(graph, port, timeout):
         server.stop()
 
 
-@click.command("push")
+@click.command("push", context_settings=CONTEXT_SETTINGS)
 @click.option("--endpoint", required=True, metavar="URL",
               help="Graph Store Protocol endpoint, e.g. http://host:7878/store")
-@click.option("--graph-iri", "--graph", "graph_iri", metavar="IRI",
-              help="Target named graph (default: the default graph).")
-@click.option("--from", "sources", multiple=True, metavar="PATH",
-              help="Graph file or directory to upload; repeatable. Default: graph/.")
+@click.option("--graph-iri", "graph_iri", metavar="IRI",
+              help="Target named graph on the server (default: its default graph).")
+@graph_option
 @click.option("--append", is_flag=True, help="Add to the target graph (POST) instead of "
               "replacing it (PUT).")
 
-def push_command(endpoint, graph_iri, sources, append):
+def push_command(endpoint, graph_iri, graph, append):
     """Upload the graph to a SPARQL server with the Graph Store Protocol.
 
     \b
     Example:
-      policykg push --endpoint http://127.0.0.1:7878/store --graph https://w3id.org/policykg/id/graph/gaoqing
+      policykg push --endpoint http://127.0.0.1:7878/store --graph-iri https://w3id.org/policykg/id/graph/gaoqing
+      policykg push -g corpus-graph/ --endpoint http://127.0.0.1:7878/store --append
     """
     from ..sparql.remote import push
 
-    n = push(_graph_paths(sources), endpoint, graph_iri, replace=not append)
+    n = push(graph_paths(graph), endpoint, graph_iri, replace=not append)
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     click.echo(f"uploaded {n} triples to {target} at {endpoint}")
 

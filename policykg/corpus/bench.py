@@ -161,11 +161,11 @@ def run_queries(graph_file: Path, names: list[str] | None, rdflib_max_triples: i
         row: dict = {}
         ours = raws = values = None
         for _ in range(repeat):  # interleaved, best of each
-            t, result = _best(lambda: oxigraph.run(text, trusted=True, timeout=None), 1)
+            t, result = _best(lambda text=text: oxigraph.run(text, trusted=True, timeout=None), 1)
             ours = t if ours is None else min(ours, t)
-            t, _ = _best(lambda: raw(text), 1)
+            t, _ = _best(lambda text=text: raw(text), 1)
             raws = t if raws is None else min(raws, t)
-            t, _ = _best(lambda: raw_values(text), 1)
+            t, _ = _best(lambda text=text: raw_values(text), 1)
             values = t if values is None else min(values, t)
         row["rows"] = len(result.rows)
         row["oxigraph_seconds"] = round(ours, 4)
@@ -176,7 +176,7 @@ def run_queries(graph_file: Path, names: list[str] | None, rdflib_max_triples: i
         row["raw_pyoxigraph_values_seconds"] = round(values, 4)
         row["overhead_vs_raw_values"] = round(ours / values, 2) if values > 0 else None
         if rdflib_engine is not None:
-            t, rdf_result = _best(lambda: rdflib_engine.run(text, trusted=True, timeout=None), 1)
+            t, rdf_result = _best(lambda text=text: rdflib_engine.run(text, trusted=True, timeout=None), 1)
             row["rdflib_seconds"] = round(t, 3)
             row["oxigraph_speedup_vs_rdflib"] = round(t / ours, 1) if ours > 0 else None
             row["same_rows_as_rdflib"] = sorted(map(str, rdf_result.rows)) == sorted(map(str, result.rows))

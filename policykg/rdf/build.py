@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import DocumentError, PolicyKGError
 from ..text.parse import parse_plan
 from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_atomically
-from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, plan_iri, plan_triples
+from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
 from .registry import DEFAULT_REGISTRY_DIR, Registry, Unit, load_registry
 from .terms import nt_line
@@ -290,11 +290,12 @@ def build(
     lap("shared-check")
 
     header = prefix_header(TURTLE_PREFIXES)
-    concepts = turtle_fragment(sorted({nt_line(t) for t in concept_triples()}), TURTLE_PREFIXES)
+    described = header_triples(namespace)
+    concepts = turtle_fragment(sorted({nt_line(t) for t in described + concept_triples()}), TURTLE_PREFIXES)
     shared_lines = sorted({line for part in parts for line in part.shared})
     ordered = sorted(parts, key=lambda part: part.outcome.iri)
     union = [header, concepts] + [part.own for part in ordered] + [turtle_fragment(shared_lines, TURTLE_PREFIXES)]
-    triples = len(concept_triples()) + sum(p.outcome.triples - len(p.shared) for p in parts) + len(shared_lines)
+    triples = len(described) + len(concept_triples()) + sum(p.outcome.triples - len(p.shared) for p in parts) + len(shared_lines)
     result = BuildResult([part.outcome for part in parts], triples, timings=timings, _turtle=union)
     lap("merge")
     if out is not None:

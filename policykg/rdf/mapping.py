@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..resources import ONTOLOGY_FILE
 from ..text.model import ANNEX, BODY, PlanDocument, Span, UnitMention
-from ..vocab import DCTERMS, ORG, PKG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
+from ..vocab import DCTERMS, ONTOLOGY_IRI, ORG, OWL, PKG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
 from .reconcile import Reconciliation
 from .registry import Jurisdiction, Unit
 from .terms import Lit, Triple, en, lit, to_rdflib, zh
@@ -101,6 +101,23 @@ def _rdflib_graph(graph, triples) -> None:
         add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))
 
 
+def header_triples(namespace: str = DEFAULT_NAMESPACE) -> list[Triple]:
+    """The graph file's own description: an ``owl:Ontology`` that imports the policykg ontology,
+    so OWL tools (Protégé) open the data with the vocabulary's declarations."""
+    graph = dataset_iri(namespace)
+    return [
+        (graph, RDF.type, OWL.Ontology),
+        (graph, OWL.imports, ONTOLOGY_IRI),
+        (graph, RDFS.label, en("policykg knowledge graph of implementation plans")),
+        (graph, RDFS.label, zh("政策实施方案知识图谱")),
+    ]
+
+
+def dataset_iri(namespace: str = DEFAULT_NAMESPACE) -> str:
+    """The IRI of the graph as a whole: the data namespace without its last separator."""
+    return namespace[:-1] if namespace.endswith(("/", "#")) else namespace
+
+
 def to_graph(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE):
     """The union graph of ``plans`` and the controlled values they use, as an rdflib Graph
     (for small corpora: the build itself does not need rdflib)."""
@@ -108,6 +125,7 @@ def to_graph(plans: list[PlanInput], namespace: str = DEFAULT_NAMESPACE):
 
     graph = Graph()
     bind_prefixes(graph)
+    _rdflib_graph(graph, header_triples(namespace))
     _rdflib_graph(graph, concept_triples())
     for plan in plans:
         _rdflib_graph(graph, plan_triples(plan, namespace))

@@ -105,6 +105,8 @@ def load_registry(directory: str | Path = DEFAULT_REGISTRY_DIR) -> Registry:
     from rdflib.namespace import DCTERMS, ORG, SKOS
 
     pkg = Namespace(PKG)
+    if not Path(directory).is_dir():
+        raise RegistryError(f"{directory}: no such registry folder (a folder of unit registries, *.ttl)")
     registry = Registry()
     files = sorted(Path(directory).glob("*.ttl"))
     for path in files:
@@ -114,7 +116,7 @@ def load_registry(directory: str | Path = DEFAULT_REGISTRY_DIR) -> Registry:
         except Exception as err:  # rdflib raises several parser exception types
             raise RegistryError(f"{path}: not valid Turtle: {err}") from None
 
-        def one(subject, predicate, lang=None, required=True):
+        def one(subject, predicate, lang=None, required=True, graph=graph, path=path):
             values = [
                 o for o in graph.objects(subject, predicate)
                 if lang is None or getattr(o, "language", None) == lang

@@ -4,7 +4,7 @@ Two validators read the same shapes file:
 
 - :func:`validation_report` runs pySHACL (the full SHACL recommendation) on an rdflib Graph;
   ``policykg validate`` uses it on a built graph file.
-- :class:`Shapes` compiles the shapes once and checks plain triples (see :mod:`policykg.terms`)
+- :class:`Shapes` compiles the shapes once and checks plain triples (see :mod:`policykg.rdf.terms`)
   in pure Python. It implements the SHACL Core constraint components the shapes file uses
   (node shapes with ``sh:targetClass``, property shapes with a predicate path, and
   ``sh:minCount maxCount datatype class in pattern minLength maxLength minInclusive

@@ -1,1 +1,1 @@
-"""x"""
+"""Asking the graph: engines, the query catalog, parameters, the safety check, results, endpoints, the server."""

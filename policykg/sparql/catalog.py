@@ -14,7 +14,7 @@ A header is the block of ``#`` comment lines at the top of the file::
 numbers and do not name the plan, so on a graph of several plans it is run with ``--plan``.
 ``param NAME`` without ``= DEFAULT`` is required; ``(a|b)`` lists the allowed values. A line
 starting with ``#`` and more spaces continues the entry above it. In the query, parameters are
-``$name`` variables, bound by :func:`policykg.params.bind` to escaped literals.
+``$name`` variables, bound by :func:`policykg.sparql.params.bind` to escaped literals.
 """
 
 from __future__ import annotations

@@ -3,12 +3,12 @@
 - ``rdflib``: rdflib's in-memory ``Graph``; pure Python, the reference engine.
 - ``oxigraph``: a pyoxigraph in-memory ``Store``; parses and queries one to two orders of
   magnitude faster, and imports in a few milliseconds, so the command line uses it by default.
-- a remote SPARQL 1.1 endpoint (see :mod:`policykg.remote`) has the same API.
+- a remote SPARQL 1.1 endpoint (see :mod:`policykg.sparql.remote`) has the same API.
 
 Every file's triples go into the default graph (quads of TriG / N-Quads files too), so both
 engines see the same data. Libraries are imported when an engine is made, not at import time.
 
-Queries typed by a user are checked by :func:`policykg.query_safety.check_query` before they
+Queries typed by a user are checked by :func:`policykg.sparql.safety.check_query` before they
 run (``trusted=False``, the default); the named catalog queries are checked by the test suite.
 Each query runs under a time limit.
 """
@@ -273,7 +273,7 @@ class RdflibEngine(Engine):
 
 
 def _from_oxigraph(term) -> Term | None:
-    """One pyoxigraph term as a :class:`Term` (answers come through :mod:`policykg.tsv_results`;
+    """One pyoxigraph term as a :class:`Term` (answers come through :mod:`policykg.sparql.tsv`;
     this serves CONSTRUCT triples, and the answers TSV cannot carry plainly)."""
     if term is None:
         return None

@@ -1,4 +1,4 @@
-"""Read SPARQL 1.1 TSV results (as Oxigraph writes them) into :class:`~policykg.results.Term` rows.
+"""Read SPARQL 1.1 TSV results (as Oxigraph writes them) into :class:`~policykg.sparql.results.Term` rows.
 
 Why: pyoxigraph hands each solution's terms to Python as objects, and turning those into
 engine-neutral Terms costs a Python call per distinct term on top. Letting Oxigraph serialize the

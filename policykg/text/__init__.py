@@ -1,1 +1,1 @@
-"""x"""
+"""Reading documents: decoding, rejoining lines, headings, annotations, the annex table, the document model."""

@@ -79,7 +79,7 @@ def parse_plan(path: str | Path) -> PlanDocument:
 
 
 def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
-    """Parse decoded text (see :func:`policykg.sources.SourceText.from_text`)."""
+    """Parse decoded text (see :func:`policykg.text.decode.SourceText.from_text`)."""
     lines = _split_run_in_sections(logical_lines(source))
     headings = [
         (i, m) for i, line in enumerate(lines)
@@ -187,7 +187,7 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
     texts = [(line, line.text.strip().replace("**", "").strip()) for line in lines]
     texts = [(line, text) for line, text in texts if text]
     recipients_at = None
-    for k, (line, text) in enumerate(texts):
+    for k, (_line, text) in enumerate(texts):
         if meta.doc_number is None and (m := DOC_NUMBER.search(text)) and (
             DOC_NUMBER.fullmatch(text) or DB_HEADER.search(text)
         ):

@@ -54,7 +54,7 @@ Source = Union["Engine", str]
 # --------------------------------------------------------------------------- running queries
 
 def load_graph(paths: Iterable[str | Path], plan: str | None = None) -> "Engine":
-    """An in-process query engine over RDF files and folders of them (see :mod:`policykg.engines`);
+    """An in-process query engine over RDF files and folders of them (see :mod:`policykg.sparql.engines`);
     with ``plan`` (slug or IRI), over that plan's named graph alone."""
     from ..sparql.engines import load_engine
 
@@ -89,7 +89,7 @@ def _value(term) -> object:
 def run_select(name: str, source: Source, *, query_dir: str | Path | None = None) -> list[Row]:
     """Rows of the named SELECT query as dicts of plain Python values (IRIs as strings).
 
-    ``source`` is a query engine (:func:`load_graph`, or any :class:`policykg.engines.Engine`)
+    ``source`` is a query engine (:func:`load_graph`, or any :class:`policykg.sparql.engines.Engine`)
     or the URL of a SPARQL endpoint: views read the graph only through these queries.
     """
     text = query_text(name, query_dir)
@@ -509,7 +509,7 @@ def add_unit_metrics(g: nx.Graph, metrics: Mapping[str, dict] | None = None) -> 
                 zh, en = METRIC_LABELS[key]
                 rows.append((zh, en, a[key]))
         a["info"] = rows
-    for u, v, d in g.edges(data=True):
+    for _u, _v, d in g.edges(data=True):
         if d.get("kind") == "shared":
             d["info"] = [("共担措施数", "shared measures", d["weight"])]
         elif d.get("kind") == "responsible":

@@ -1,8 +1,8 @@
 """The views folder: network pages, an index, one responsibility sheet (责任清单) per unit, exports.
 
 :func:`build_views` reads the graph through the ``view-*`` SPARQL queries (local graph or
-endpoint), builds the networks of :mod:`policykg.networks`, draws them with
-:mod:`policykg.render` and writes plain, script-free HTML for the index and the sheets. Every
+endpoint), builds the networks of :mod:`policykg.views.networks`, draws them with
+:mod:`policykg.views.render` and writes plain, script-free HTML for the index and the sheets. Every
 file is UTF-8 and byte-identical across runs on the same graph.
 """
 
