@@ -35,7 +35,7 @@ CASES = {
     "not a plan": (lambda text: "Dear colleagues,\n\nplease find the minutes attached.\n", 1,
                    "not an implementation plan"),
     "plan without tasks": (lambda text: "一、指导思想\n\n以此为指导。\n\n二、基本原则\n\n坚持原则。\n", 1,
-                           "no pilot tasks"),
+                           "no tasks found"),
     "annotation never closes": (
         lambda text: replace_line(text, 77, lambda l: l.replace("各镇办）", "各镇办")), 77,
         "责任单位 annotation is not closed"),

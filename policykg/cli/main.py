@@ -151,6 +151,26 @@ def visualize(graph, out, lang, plan, endpoint):
 
 
 @cli.command()
+@click.argument("folder", default="corpus/real", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate(folder, as_json):
+    """Score the reader on real documents against units read by hand.
+
+    FOLDER holds documents named NN_….txt and expected-units.json (one entry per annotation,
+    in document order, with its lead and responsible units). Prints, per document, whether it
+    was read or why it was refused, the things found carrying units against the annotations,
+    and unit recall and precision.
+
+    Example: policykg evaluate corpus/real
+    """
+    from ..corpus.evaluate import as_json as scores_json
+    from ..corpus.evaluate import evaluate_corpus, table
+
+    scores = evaluate_corpus(folder)
+    click.echo(scores_json(scores) if as_json else table(scores))
+
+
+@cli.command()
 @click.argument("count", type=click.IntRange(1))
 @click.option("--out", required=True, type=click.Path(file_okay=False),
               help="Folder to write the documents to (created if missing).")

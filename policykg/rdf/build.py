@@ -158,15 +158,20 @@ def outcome_of(plan: PlanInput, iri: str, triples: int) -> PlanOutcome:
     )
 
 
+def require_title(doc) -> None:
+    """The graph names every plan (shapes.ttl: dcterms:title): a plan without one is refused."""
+    if not doc.metadata.title:
+        raise DocumentError(
+            doc.path, None,
+            "no plan title found: no line ending in 方案, 计划, 要点, 意见 or 办法 before the first "
+            "section, no 《title》 in a notice title and no 关于… title in the text",
+        )
+
+
 def _build_plan(path: Path, registry: Registry, namespace: str, shapes) -> _PlanPart:
     """Parse, reconcile, map and check one plan."""
     doc = parse_plan(path)
-    if not doc.metadata.title:  # the graph names every plan (shapes.ttl: dcterms:title)
-        raise DocumentError(
-            str(path), None,
-            "no plan title found: no line ending in 方案, 计划, 要点, 意见 or 办法 before the first "
-            "section, and no 《title》 in a notice title",
-        )
+    require_title(doc)
     place = registry.for_name(doc.metadata.jurisdiction)
     if doc.metadata.jurisdiction is None:
         # No issuer to read it from: a registered jurisdiction the title names.

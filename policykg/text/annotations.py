@@ -39,7 +39,13 @@ DEADLINE = re.compile(
 POINTS = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
 FIRST_LISTED_LEADS = re.compile(r"列第一位(?:者|的)?为牵头单位")
 LEADING_WORDS = re.compile(r"^(?:由|请)")
-UNIT_SEPARATORS = re.compile(r"[、，；,;]")
+UNIT_SEPARATORS = re.compile(r"[、，；,;]|及(?!其)")
+# Words that say how a unit takes part, not what it is called: 省教育厅按职责分工(配合),
+# 体育总局等国务院相关部门, 邮政局等部门和企业.
+ROLE_TAIL = re.compile(r"(?:按照?职责分工|按照?职责|分别|具体|共同)$")
+ETC_TAIL = re.compile(
+    r"等(?:国务院|中央|省|市|县|区)?(?:相关|有关|其他)?(?:部门|单位|企业|机构)?(?:[和及](?:部门|单位|企业|机构))?$"
+)
 # A piece of a unit list that names only an administrative level (市, 州, 各县) is part of a
 # name that itself contains 、, such as 各市、州、县人民政府.
 LEVEL_ONLY = re.compile(r"^各?(?:省|市|州|盟|县|区|旗|乡|镇|街道|自治区|自治州|自治县|直辖市|市辖区)$")
@@ -195,6 +201,14 @@ def name_pieces(text: str) -> list[tuple[int, int]]:
     return pieces
 
 
+def _without_role_words(name: str) -> str:
+    while True:
+        bare = ETC_TAIL.sub("", ROLE_TAIL.sub("", name)) if len(name) > 2 else name
+        if bare == name or not bare:
+            return name if not bare else bare
+        name = bare
+
+
 def split_names(text: str) -> list[str]:
     return [n for start, end in name_pieces(text) if (n := re.sub(r"\s", "", text[start:end]))]
 
@@ -206,7 +220,7 @@ def split_units(par: Paragraph, start: int, end: int) -> list[UnitMention]:
     """
     mentions = []
     for piece_start, piece_end in name_pieces(par.text[start:end]):
-        name = re.sub(r"\s", "", par.text[start + piece_start:start + piece_end])
+        name = _without_role_words(re.sub(r"\s", "", par.text[start + piece_start:start + piece_end]))
         if not name:
             continue
         span = par.span(start + piece_start, start + piece_end)

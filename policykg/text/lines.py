@@ -94,6 +94,12 @@ RUN_IN_HEADING = re.compile(
 )
 
 
+# 一、持续提升投资建设便利度（一）优化…: a section title runs straight into its first subheading.
+TITLE_THEN_SUBHEADING = re.compile(
+    rf"(?:^|(?<=[。；！？）]))\s*[{CHINESE_NUMERAL}]+、[^。，；：（()）]{{2,30}}(?=[（(][{CHINESE_NUMERAL}]+[)）])"
+)
+
+
 def logical_lines(source: SourceText, lines: list[Line] | None = None) -> list[Line]:
     """The lines of ``source`` with run-together paragraphs split apart (offsets kept)."""
     result: list[Line] = []
@@ -104,6 +110,7 @@ def logical_lines(source: SourceText, lines: list[Line] | None = None) -> list[L
         cuts = {0, len(line.text)}
         cuts.update(m.start() for m in IDEOGRAPHIC_BREAK.finditer(line.text) if m.start() > 0)
         cuts.update(m.end() for m in RUN_IN_HEADING.finditer(line.text))
+        cuts.update(m.end() for m in TITLE_THEN_SUBHEADING.finditer(line.text))
         bounds = sorted(cuts)
         for start, end in zip(bounds, bounds[1:]):
             result.append(Line(line.number, line.start + start, line.text[start:end]))

@@ -8,6 +8,7 @@ them with their responsibility annotations, and an annexed task-division table.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .model import (
     PlanDocument,
     Principle,
     Safeguard,
+    Span,
     Stage,
     UnitMention,
     WorkTask,
@@ -97,14 +99,17 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
 
     metadata = _parse_head(source, lines[:first], lines[body_end:annex_start])
     sections: dict[str, list[Line]] = {}
-    task_sections: list[list[Line]] = []
+    task_sections: list[_TaskSection] = []
     for k, (i, match) in enumerate(headings):
         end = headings[k + 1][0] if k + 1 < len(headings) else body_end
         kind = _section_kind(match.group(2))
-        if kind == "measures":
-            task_sections.append(lines[i + 1:end])
+        body = lines[i + 1:end]
+        # A section is read for tasks when its title says so, or when it assigns units to work,
+        # whatever it is called (一、支持工业互联网平台建设, 三、保障措施 with annotations).
+        if kind == "measures" or (kind not in ("ideology", "principles") and _assigns_units(source, body)):
+            task_sections.append(_TaskSection(lines[i], match, body))
         elif kind and kind not in sections:
-            sections[kind] = lines[i + 1:end]
+            sections[kind] = body
 
     ideology = sections.get("ideology")
     pilot_tasks = _MeasureReader(source).read(task_sections)
@@ -114,7 +119,8 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     if not pilot_tasks:
         raise DocumentError(
             source.path, lines[headings[0][0]].number,
-            "not an implementation plan: no pilot tasks （一）… found under a 措施/任务 section",
+            "not an implementation plan: no tasks found: no section titled 措施/任务 and no "
+            "responsibility annotation (（责任单位：…）, （X牵头，Y配合）, …) under any numbered section",
         )
     principles = _parse_numbered(source, sections.get("principles", []), Principle)
     stages = _parse_stages(source, sections.get("goals", []))
@@ -133,6 +139,23 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
         safeguards=safeguards,
         annex=annex,
     )
+
+
+@dataclass
+class _TaskSection:
+    """A numbered section (一、…) read for tasks: its heading line and match, and its lines."""
+
+    heading: Line
+    match: re.Match
+    lines: list[Line]
+
+
+def _assigns_units(source: SourceText, lines: list[Line]) -> bool:
+    reader = AnnotationReader()
+    try:
+        return any(a.units or a.leads for par in paragraphs(source, lines) for a in reader.find(par))
+    except DocumentError:
+        return True  # a broken annotation: reading the section for tasks reports it with its line
 
 
 def _refuse_repeated_numbers(source: SourceText, what: str, items) -> None:
@@ -202,7 +225,8 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
     if signed:
         meta.issuer, meta.issued = signed
 
-    notice_at = next((k for k, (_, text) in enumerate(texts) if "关于" in text and not DB_HEADER.search(text)), None)
+    notice_at = next((k for k, (_, text) in enumerate(texts)
+                      if "关于" in re.sub("《[^》]*》", "", text) and not DB_HEADER.search(text)), None)
     if notice_at is not None:
         start = notice_at
         if start > 0 and ISSUER_SUFFIX.search(texts[start - 1][1]) and not _is_sentence(texts[start - 1][1]):
@@ -223,6 +247,8 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
         meta.title = meta.notice_title
     elif standalone:
         meta.title = texts[standalone[0]][1]
+    if meta.title is None:
+        meta.notice_title, meta.title = _title_from_notice(meta.notice_title, texts) or (meta.notice_title, None)
     if standalone:
         preface = texts[standalone[-1] + 1:]
     else:
@@ -238,6 +264,31 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
         elif m := JURISDICTION.match(meta.issuer):
             meta.jurisdiction = m.group(1)
     return meta
+
+
+NOTICE_TITLE = re.compile(
+    r"[^\s，。；：:、“”《》]{0,40}关于[^，。；：:\s]{2,100}?"
+    r"(?:的通知|实施方案|工作方案|行动方案|行动计划|实施意见|指导意见|若干措施|若干意见|意见|办法|要点)"
+)
+
+
+PRINTING_NOTICE = re.compile(r"[^\s，。；：:、“”《》]{0,40}关于印发([^，。；：:\s]{2,100}?)的通知")
+
+
+def _title_from_notice(notice: str | None, texts) -> tuple[str, str] | None:
+    """``(notice title, plan title)`` where no line is a title: the text names itself in a
+    关于… clause (a notice that runs on into its text, or a PKULaw head). A notice that
+    印发 a plan gives the plan's title; any other 关于… document is its own title."""
+    candidates = ([notice] if notice else []) + [t for _, t in texts]
+    for pattern in (PRINTING_NOTICE, NOTICE_TITLE):
+        for text in candidates:
+            for m in pattern.finditer(text):
+                if text[:m.start()].count("《") > text[:m.start()].count("》"):
+                    continue  # a document the text cites, not its own title
+                found = m.group(0)
+                printed = PRINTING_NOTICE.fullmatch(found)
+                return found, printed.group(1) if printed else found
+    return None
 
 
 def _signature(source: SourceText, texts) -> tuple[str | None, date] | None:
@@ -381,9 +432,15 @@ class _MeasureReader:
         self.last_work_task = 0
         self.work_task_style: str | None = None
 
-    def read(self, sections: list[list[Line]]) -> list[PilotTask]:
-        for index, lines in enumerate(sections, start=1):
-            for par in paragraphs(self.source, lines):
+    def read(self, sections: list[_TaskSection]) -> list[PilotTask]:
+        for index, section in enumerate(sections, start=1):
+            pars = list(paragraphs(self.source, section.lines))
+            if not any((found := marker(par.text)) and found[0] == "chinese" for par in pars):
+                # No （一） under this section: the section itself is the task its items belong to
+                # (一、支持工业互联网平台建设 → 1﹒…, or a flat list 一、…十二、 of measures).
+                self._flush()
+                self._section_task(section)
+            for par in pars:
                 self._paragraph(par, index)
             self._flush()
         self._unique_keys()
@@ -422,11 +479,39 @@ class _MeasureReader:
 
     def _pilot_task(self, par: Paragraph, found) -> None:
         annotations = self.annotations.find(par)
+        first_stop = par.text.find("。", found[2])
+        if annotations and 0 <= first_stop < annotations[0].start - 1:
+            # （一）加快某某。text…（牵头单位：X；责任单位：Y）: the first sentence is the title,
+            # the rest a measure of the task's own, with every unit its annotation names.
+            title = par.text[found[2]:first_stop].strip()
+            _require_title(self.source, par, "pilot task", title)
+            self.pilot_tasks.append(PilotTask(found[1], title, [], [], par.slice(0, first_stop + 1).span()))
+            self.sub_list = None
+            self._implicit_work_task()
+            self._text(par.slice(first_stop + 1))
+            return
         leads = [u for a in annotations for u in (a.leads or a.units)]
         title = _without(par.text, annotations, found[2]).strip().rstrip("。.")
         _require_title(self.source, par, "pilot task", title)
         self.pilot_tasks.append(PilotTask(found[1], title, leads, [], par.span()))
         self.sub_list = None
+
+    def _section_task(self, section: _TaskSection) -> None:
+        number = chinese_to_int(section.match.group(1))
+        title = section.match.group(2).strip().rstrip("。.")
+        line = section.heading
+        span = Span(line.start, line.start + len(line.text), line.number, line.number)
+        self.pilot_tasks.append(PilotTask(number, title, [], [], span))
+        self.sub_list = None
+        self.last_work_task = 0
+
+    def _implicit_work_task(self) -> WorkTask:
+        """The single work item of a task whose own text carries the annotation."""
+        pilot_task = self.pilot_tasks[-1]
+        work_task = WorkTask(1, pilot_task.title, [], pilot_task.span)
+        pilot_task.work_tasks.append(work_task)
+        self.last_work_task = 1
+        return work_task
 
     def _work_task(self, par: Paragraph, found) -> None:
         if not self.pilot_tasks:
@@ -482,12 +567,16 @@ class _MeasureReader:
         self.pending = None
 
     def _add_measure(self, text: Paragraph, annotation, span) -> None:
-        if not self.pilot_tasks or not self.pilot_tasks[-1].work_tasks:
-            if annotation is None or not self.pilot_tasks:
-                raise DocumentError(self.source.path, span.line, "measure text before any numbered work task")
-            # A pilot task whose text carries its own annotation, with no work tasks under it.
-            self.pilot_tasks[-1].lead_units.extend(annotation.leads)
-            return
+        if not self.pilot_tasks:
+            raise DocumentError(self.source.path, span.line, "measure text before any numbered task")
+        if not self.pilot_tasks[-1].work_tasks:
+            if annotation is None:
+                return  # text of a task before its first numbered item
+            if not annotation.units and text.text.strip(" 　。；，,;") == "":
+                # （一）某某任务（牵头单位：X）: the annotation names who leads the task
+                self.pilot_tasks[-1].lead_units.extend(annotation.leads)
+                return
+            self._implicit_work_task()
         work_task = self.pilot_tasks[-1].work_tasks[-1]
         body = text.strip()
         while body.text and body.text[0] in "。；，,;":  # the stop after the previous measure's annotation
