@@ -202,11 +202,12 @@ def name_pieces(text: str) -> list[tuple[int, int]]:
 
 
 def _without_role_words(name: str) -> str:
-    while True:
-        bare = ETC_TAIL.sub("", ROLE_TAIL.sub("", name)) if len(name) > 2 else name
-        if bare == name or not bare:
-            return name if not bare else bare
+    while len(name) > 2:
+        bare = ETC_TAIL.sub("", ROLE_TAIL.sub("", name))
+        if not bare or bare == name:
+            break
         name = bare
+    return name
 
 
 def split_names(text: str) -> list[str]:
