@@ -60,8 +60,9 @@ def assignments(doc) -> list[Assignment]:
     """Every place of ``doc`` (a PlanDocument) that names units, in document order."""
     found: list[Assignment] = []
     for pt in doc.pilot_tasks:
-        if pt.lead_units:
-            found.append(Assignment(pt.span.line, [u.name for u in pt.lead_units], [], "pilot task"))
+        if pt.lead_units or pt.responsible_units:
+            found.append(Assignment(pt.span.line, [u.name for u in pt.lead_units],
+                                    [u.name for u in pt.responsible_units], "pilot task"))
     for m in doc.measures():
         if m.units:
             leads = [u.name for u in m.leads]

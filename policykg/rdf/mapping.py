@@ -288,6 +288,8 @@ class _PlanMapper:
             self.span(node, pt.span)
             for mention in pt.lead_units:
                 self.add(node, PKG.leadUnit, self.assignment(node, "lead", "body", mention))
+            for mention in pt.responsible_units:  # qualified only: pkg:responsibleUnit is a measure's
+                self.assignment(node, "responsible", "body", mention)
             for wt in pt.work_tasks:
                 w = self.iri("work-task", wt.key)
                 self.add(w, RDF.type, PKG.WorkTask)

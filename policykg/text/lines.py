@@ -90,13 +90,15 @@ def line_paragraph(source: SourceText, line: Line) -> Paragraph:
 # indentation of the next paragraph), and headings run straight on after a sentence end.
 IDEOGRAPHIC_BREAK = re.compile("\u3000{2,}")
 RUN_IN_HEADING = re.compile(
-    rf"(?<=[。；！？：）])\s*(?=(?:[{CHINESE_NUMERAL}]+、|[（(][{CHINESE_NUMERAL}]+[)）]|\d{{1,3}}\s*[.．﹒](?!\d)|[（(]\d{{1,3}}[)）]|[{CIRCLED}]))"
+    rf"(?<=[。；！？：）])\s*(?=(?:[{CHINESE_NUMERAL}]+、|[（(][{CHINESE_NUMERAL}]+[)）]|\d{{1,3}}\s*[.．﹒](?!\d)|[（(]\d{{1,3}}[)）]|[{CIRCLED}]"""
+    # …负责）3．2020年底前…: an item opening with a year, not a decimal number
+    rf"""|\d{{1,3}}\s*[.．﹒](?=\d{{4}}年)))"""
 )
 
 
 # 一、持续提升投资建设便利度（一）优化…: a section title runs straight into its first subheading.
 TITLE_THEN_SUBHEADING = re.compile(
-    rf"(?:^|(?<=[。；！？）]))\s*[{CHINESE_NUMERAL}]+、[^。，；：（()）]{{2,30}}(?=[（(][{CHINESE_NUMERAL}]+[)）])"
+    rf"(?:^|(?<=[。；！？）]))\s*[{CHINESE_NUMERAL}]+、[^。；：（()）]{{2,40}}(?=[（(][{CHINESE_NUMERAL}]+[)）])"
 )
 
 

@@ -106,6 +106,8 @@ class PilotTask:
     work_tasks: list[WorkTask]
     span: Span
     key: str = ""  # unique in the document: the number, or section.number where numbering restarts
+    # the other units the task's own annotation names: （X牵头，Y、Z按职责分工负责） on a task
+    responsible_units: list[UnitMention] = field(default_factory=list)
 
     def __post_init__(self):
         self.key = self.key or str(self.number)

@@ -33,13 +33,15 @@ from .model import (
 from .numerals import CIRCLED, chinese_to_int
 from .slugs import slugify
 
-SECTION_HEADING = re.compile(rf"^([{CHINESE_NUMERAL}]+)、\s*(\S.{{0,30}})$")
+SECTION_HEADING = re.compile(rf"^([{CHINESE_NUMERAL}]+)、\s*(\S.{{0,40}})$")
 SUBHEADING = re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*(.*)$", re.S)
 STAGE = re.compile(
     r"^(第.{1,3}阶段)?\s*[（(]?\s*(\d{4})\s*年?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?\s*[：:]?\s*(.*)$",
     re.S,
 )
 MEASURE_LABEL = re.compile(r"^(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*")
+# 具体措施： closing a paragraph: the numbered items that follow are the measures it announces.
+LABEL_AT_END = re.compile(r"(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*$")
 GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\s*")
 ANNEX_START = re.compile(r"^附件\s*\d*\s*$")
 ATTACHMENT_LIST = re.compile(r"^附件\s*\d*\s*[：:]")
@@ -61,7 +63,8 @@ KNOWN_SECTIONS = ("指导思想", "基本原则", "工作原则", "总体要求"
 RUN_IN_SECTION = re.compile(rf"^[{CHINESE_NUMERAL}]+、\s*(?:{'|'.join(KNOWN_SECTIONS)})")
 MARKERS = (
     ("chinese", re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*")),
-    ("number", re.compile(r"^(\d{1,3})\s*[.．﹒、](?!\d)\s*")),
+    # 1. but not 1.5; 3．2020年底前… is item 3
+    ("number", re.compile(r"^(\d{1,3})\s*[.．﹒、](?:(?!\d)|(?=\d{4}年))\s*")),
     ("paren", re.compile(r"^[（(](\d{1,3})[)）]\s*")),
     ("circled", re.compile(f"^([{CIRCLED}])\\s*")),
 )
@@ -85,7 +88,7 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     lines = _split_run_in_sections(logical_lines(source))
     headings = [
         (i, m) for i, line in enumerate(lines)
-        if (m := SECTION_HEADING.match(line.text.strip())) and not _is_sentence(m.group(2))
+        if (m := SECTION_HEADING.match(line.text.strip())) and not re.search("[。；]", m.group(2))
     ]
     if not headings:
         raise DocumentError(
@@ -450,13 +453,14 @@ class _MeasureReader:
         found = marker(par.text)
         style = found[0] if found else None
         if style == "chinese":
+            self.sub_list = None
             self._flush()
             self._pilot_task(par, found)
         elif style in ("number", "paren", "circled") and self._is_work_task(found):
             self._flush()
             self._work_task(par, found)
         else:
-            if found and self.sub_list is None:
+            if found and (self.sub_list is None or self.sub_list[0] == "label"):
                 self.sub_list = (found[0], found[1] + 1)
             elif found and self.sub_list:
                 self.sub_list = (self.sub_list[0], found[1] + 1)
@@ -464,6 +468,8 @@ class _MeasureReader:
 
     def _is_work_task(self, found: tuple[str, int, int]) -> bool:
         style, value, _ = found
+        if self.sub_list and self.sub_list[0] == "label" and value == 1:
+            return False  # the first item the label announces
         if not self.pilot_tasks:
             return True
         current = self.pilot_tasks[-1]
@@ -491,10 +497,14 @@ class _MeasureReader:
             self._text(par.slice(first_stop + 1))
             return
         leads = [u for a in annotations for u in (a.leads or a.units)]
-        title = _without(par.text, annotations, found[2]).strip().rstrip("。.")
+        others = [u for a in annotations if a.leads for u in a.all_units[len(a.leads):]]
+        title = _without(par.text, annotations, found[2]).strip()
+        label = LABEL_AT_END.search(title)
+        title = title[:label.start()].strip() if label else title
+        title = title.rstrip("。.")
         _require_title(self.source, par, "pilot task", title)
-        self.pilot_tasks.append(PilotTask(found[1], title, leads, [], par.span()))
-        self.sub_list = None
+        self.pilot_tasks.append(PilotTask(found[1], title, leads, [], par.span(), responsible_units=others))
+        self.sub_list = ("label", 1) if label else None
 
     def _section_task(self, section: _TaskSection) -> None:
         number = chinese_to_int(section.match.group(1))
@@ -560,6 +570,8 @@ class _MeasureReader:
             done = annotation.end
         rest = self.pending.text[done:]
         self.pending = self.pending.slice(done) if rest.strip(" 　。；，") else None
+        if self.pending is not None and LABEL_AT_END.search(self.pending.text):
+            self.sub_list = ("label", 1)
 
     def _flush(self) -> None:
         if self.pending is not None and self.pending.text.strip("。；， 　"):
@@ -581,9 +593,12 @@ class _MeasureReader:
         body = text.strip()
         while body.text and body.text[0] in "。；，,;":  # the stop after the previous measure's annotation
             body = body.slice(1).strip()
+        labelled = False
         if label := MEASURE_LABEL.match(body.text):
-            body = body.slice(label.end())
-        if (found := marker(body.text)) and found[0] in ("circled", "paren"):
+            body, labelled = body.slice(label.end()), True
+        found = marker(body.text)
+        if found and (labelled or found[0] in ("circled", "paren")
+                      or (self.sub_list and found[0] == self.sub_list[0])):
             body = body.slice(found[2])
         if not body.text.strip(" 　。；，,;"):  # a measure is its text: none, no measure
             if annotation is None:
