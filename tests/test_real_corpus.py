@@ -19,7 +19,7 @@ from policykg.text.lines import line_paragraph
 CORPUS = ROOT / "corpus" / "real"
 
 # Documents whose every annotation the reader must carry, with recall ≥ 95 % and precision ≥ 90 %.
-MEETS_THE_BAR = ("01", "02", "04", "05", "21", "22", "23")
+MEETS_THE_BAR = ("01", "02", "03", "04", "05", "06", "21", "22", "23")
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +94,21 @@ def test_a_task_with_its_own_annotation_and_announced_measures():
     assert measures[0].text.startswith("编制公布中央层面设定的行政许可事项清单")
     assert measures[1].text.startswith("2021年6月底前建立健全行政许可设定审查机制")
     assert len(measures) == 2
+
+
+def test_an_annex_list_of_assessed_items_with_deadlines_and_points():
+    # 03 (Baotou): the annex 考评指标 is a numbered list, not a table; item 1 ends
+    # （5月底取得明显成效并持续推进，牵头考核单位：市审批服务局）, item 19 ends
+    # （0.5分）（5月底取得阶段性成效并持续推进，牵头考核单位：市审批服务局）; items run 1．to 90．
+    from policykg.text.parse import parse_plan
+
+    doc = parse_plan(next(CORPUS.glob("03_*")))
+    measures = doc.measures()
+    assert len(measures) == 90
+    first = measures[0]
+    assert first.deadline == "5月底取得明显成效并持续推进"
+    assert [u.name for u in first.leads] == ["市审批服务局"] and first.points is None
+    item19 = next(m for m in measures if m.span.line == 59)
+    assert (item19.deadline, item19.points) == ("5月底取得阶段性成效并持续推进", "0.5分")
+    assert "分）" not in item19.text and "牵头考核单位" not in item19.text
+    assert doc.annex == []  # a list of items is not a task-division table

@@ -163,7 +163,7 @@ def require_title(doc) -> None:
     if not doc.metadata.title:
         raise DocumentError(
             doc.path, None,
-            "no plan title found: no line ending in 方案, 计划, 要点, 意见 or 办法 before the first "
+            "no plan title found: no line ending in 方案, 计划, 要点, 意见, 办法, 措施, 细则 or 分工 before the first "
             "section, no 《title》 in a notice title and no 关于… title in the text",
         )
 

@@ -32,9 +32,12 @@ LEAD_VERB = re.compile(r"^(.+?)(?:牵头(?:负责|落实|实施)?)$")
 RESPONSIBLE_VERB = re.compile(
     r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分别负责|共同负责|负责落实|具体负责|负责|配合|参与|协助|协同)$"
 )
+# When, not who: a clause opening with a date (6月底完成, 5月底取得阶段性成效并持续推进, 2021年底前…,
+# 11月取得明显成效) or an open-ended schedule (持续推进, 按进度推进, 长期坚持).
 DEADLINE = re.compile(
-    r"^(?:\d{4}\s*年)?(?:\d{1,2}\s*月)?(?:底|前|上旬|中旬|下旬)?(?:底)?前?(?:完成|启动|出台|建成)$"
-    r"|^(?:长期坚持|持续推进|持续实施|年底前完成|\d{4}\s*年底前.*)$"
+    r"^(?:(?:\d{4}\s*年)?\d{1,2}\s*月份?(?:底|上旬|中旬|下旬)?前?|\d{4}\s*年(?:底|内)?前?|年底前|年内)"
+    r"[^、，；]*?(?:完成|启动|出台|建成|成效|推进|实施|见效|到位)$"
+    r"|^(?:长期坚持|持续(?:推进|实施|优化|开展)|按进度推进|\d{4}\s*年底前.*)$"
 )
 POINTS = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
 FIRST_LISTED_LEADS = re.compile(r"列第一位(?:者|的)?为牵头单位")
@@ -75,16 +78,23 @@ class AnnotationReader:
     def find(self, par: Paragraph) -> list[Annotation]:
         """Every responsibility annotation in ``par``, in order."""
         found: list[Annotation] = []
+        points: tuple[int, int, str] | None = None  # a （0.5分） bracket waiting for the annotation after it
         for start, close in _brackets(par):
             content = par.text[start + 1:close]
             if POINTS.match(content):
                 if found and not par.text[found[-1].end:start].strip(" 　。；，"):
                     found[-1].points = content.strip()
                     found[-1].end = close + 1
+                else:
+                    points = (start, close + 1, content.strip())
                 continue
             annotation = self._read(par, start, close)
             if annotation is not None:
+                if points and not par.text[points[1]:start].strip(" 　"):
+                    # （0.5分）（6月底完成，牵头考核单位：市卫健委）: the points belong to it
+                    annotation.start, annotation.points = points[0], points[2]
                 found.append(annotation)
+            points = None
         return found
 
     def _read(self, par: Paragraph, start: int, close: int) -> Annotation | None:

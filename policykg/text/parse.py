@@ -50,6 +50,9 @@ DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 RELEASE_NOTE = re.compile(r"^[（(](此件[^)）]*)[)）]$")
 DB_HEADER = re.compile(r"(?:索引号|发布机构|发文字号|成文日期|主题分类)\s*[：:]")
 ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员会|厅|局|部|院|中心)$")
+# what the genre's documents are called: 实施方案, 行动计划, 工作要点, 实施意见, 考评办法, 若干措施,
+# 实施细则, 任务分工
+TITLE_ENDINGS = ("方案", "计划", "要点", "意见", "办法", "措施", "细则", "分工")
 NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要点|办法)$")
 NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
 JURISDICTION = re.compile(r"^(.+?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
@@ -86,10 +89,7 @@ def parse_plan(path: str | Path) -> PlanDocument:
 def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     """Parse decoded text (see :func:`policykg.text.decode.SourceText.from_text`)."""
     lines = _split_run_in_sections(logical_lines(source))
-    headings = [
-        (i, m) for i, line in enumerate(lines)
-        if (m := SECTION_HEADING.match(line.text.strip())) and not re.search("[。；]", m.group(2))
-    ]
+    headings = _section_headings(lines)
     if not headings:
         raise DocumentError(
             source.path, 1,
@@ -102,22 +102,18 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
 
     metadata = _parse_head(source, lines[:first], lines[body_end:annex_start])
     sections: dict[str, list[Line]] = {}
-    task_sections: list[_TaskSection] = []
-    for k, (i, match) in enumerate(headings):
-        end = headings[k + 1][0] if k + 1 < len(headings) else body_end
-        kind = _section_kind(match.group(2))
-        body = lines[i + 1:end]
-        # A section is read for tasks when its title says so, or when it assigns units to work,
-        # whatever it is called (一、支持工业互联网平台建设, 三、保障措施 with annotations).
-        if kind == "measures" or (kind not in ("ideology", "principles") and _assigns_units(source, body)):
-            task_sections.append(_TaskSection(lines[i], match, body))
-        elif kind and kind not in sections:
-            sections[kind] = body
+    task_sections = _task_sections(source, lines, headings, body_end, sections)
+    annex_lines = ([line for line in source.lines if line.number >= lines[annex_start].number]
+                   if annex_start < len(lines) else [])
+    if annex_lines and not any("\t" in line.text for line in annex_lines):
+        # An annex that is a numbered list, not a table (考评指标: 一、… 1．…（6月底完成，牵头考核单位：…）),
+        # is read for tasks as the body is.
+        rest = lines[annex_start:]
+        task_sections += _task_sections(source, rest, _section_headings(rest), len(rest), {})
+        annex_lines = []
 
     ideology = sections.get("ideology")
     pilot_tasks = _MeasureReader(source).read(task_sections)
-    annex_lines = ([line for line in source.lines if line.number >= lines[annex_start].number]
-                   if annex_start < len(lines) else [])
     annex = parse_annex(source, annex_lines)
     if not pilot_tasks:
         raise DocumentError(
@@ -142,6 +138,31 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
         safeguards=safeguards,
         annex=annex,
     )
+
+
+def _section_headings(lines: list[Line]) -> list[tuple[int, re.Match]]:
+    """Index and match of every 一、… heading line (a title, not a sentence)."""
+    return [
+        (i, m) for i, line in enumerate(lines)
+        if (m := SECTION_HEADING.match(line.text.strip())) and not re.search("[。；]", m.group(2))
+    ]
+
+
+def _task_sections(source: SourceText, lines: list[Line], headings, end: int,
+                   sections: dict[str, list[Line]]) -> list[_TaskSection]:
+    """The sections read for tasks; the others' lines go to ``sections`` by kind (first of each)."""
+    found = []
+    for k, (i, match) in enumerate(headings):
+        stop = headings[k + 1][0] if k + 1 < len(headings) else end
+        kind = _section_kind(match.group(2))
+        body = lines[i + 1:stop]
+        # A section is read for tasks when its title says so, or when it assigns units to work,
+        # whatever it is called (一、支持工业互联网平台建设, 三、保障措施 with annotations).
+        if kind == "measures" or (kind not in ("ideology", "principles") and _assigns_units(source, body)):
+            found.append(_TaskSection(lines[i], match, body))
+        elif kind and kind not in sections:
+            sections[kind] = body
+    return found
 
 
 @dataclass
@@ -325,7 +346,7 @@ def _is_title(text: str) -> bool:
     return (
         len(text) <= 60
         and not _is_sentence(text)
-        and text.endswith(("方案", "计划", "要点", "意见", "办法"))
+        and text.endswith(TITLE_ENDINGS)
     )
 
 
