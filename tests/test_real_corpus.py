@@ -112,3 +112,18 @@ def test_an_annex_list_of_assessed_items_with_deadlines_and_points():
     assert (item19.deadline, item19.points) == ("5月底取得阶段性成效并持续推进", "0.5分")
     assert "分）" not in item19.text and "牵头考核单位" not in item19.text
     assert doc.annex == []  # a list of items is not a task-division table
+
+
+def test_a_provincial_department_is_the_same_unit_in_every_document_of_its_province(tmp_path):
+    # 01 and 02 are both issued in Anhui (安徽省人民政府办公厅; 安徽省推进“三地一区”建设领导小组…办公室)
+    # and both name 省经济和信息化厅 and 省商务厅; 06 is Hubei's (湖北省农业农村厅).
+    from policykg.rdf.build import build
+
+    result = build([next(CORPUS.glob(f"{k}_*")) for k in ("01", "02", "06")], out=None)
+    assert [p.jurisdiction for p in result.plans] == ["安徽省", "安徽省", "湖北省"]
+    graph = result.graph
+    query = """PREFIX pkg: <https://w3id.org/policykg/ns#>
+        SELECT DISTINCT ?u WHERE { ?a pkg:assignedUnit ?u ; pkg:statedName "省商务厅"@zh }"""
+    units = {str(row[0]) for row in graph.query(query)}
+    assert len(units) == 1, units  # one unit, not one per document
+    assert next(iter(units)).endswith("/an-hui-sheng/an-hui-sheng-shang-wu-ting")

@@ -64,6 +64,9 @@ class Jurisdiction:
         for candidate in self._spellings(name):
             if candidate in self.by_name:
                 return self.by_name[candidate]
+        if self.level and name.startswith(self.level) and not name.startswith(self.name):
+            # 省商务厅 in an Anhui document is 安徽省商务厅, whichever way a document spells it
+            name = self.name + name[len(self.level):]
         return Unit(
             slug=slugify(name), name=name, english=None, unit_type="UnknownType",
             jurisdiction=self.slug, registered=False,

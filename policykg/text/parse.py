@@ -56,6 +56,8 @@ TITLE_ENDINGS = ("方案", "计划", "要点", "意见", "办法", "措施", "�
 NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要点|办法)$")
 NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
 JURISDICTION = re.compile(r"^(.+?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
+# 湖北省农业农村厅, 安徽省推进…领导小组办公室: a department or body of the place its name opens with
+PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{1,7}?(?:自治区|省|市))(?=[\u4e00-\u9fff“])")
 SELECTION_WORDS = ("入选", "确定为", "列为", "批准", "获批")
 BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
 BODY_NAME = re.compile(rf"[\u4e00-\u9fff]+?{BODY_SUFFIX}")
@@ -285,7 +287,7 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
     if meta.issuer:
         if meta.issuer.startswith(NATIONAL_ISSUERS):
             meta.jurisdiction = "全国"
-        elif m := JURISDICTION.match(meta.issuer):
+        elif m := JURISDICTION.match(meta.issuer) or PLACE_PREFIX.match(meta.issuer):
             meta.jurisdiction = m.group(1)
     return meta
 
