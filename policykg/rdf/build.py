@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..errors import DocumentError, PolicyKGError
+from ..errors import DocumentError, DocumentsError, PolicyKGError
+from ..text.gaps import Passage, unread
 from ..text.parse import parse_plan
 from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_atomically
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
@@ -52,6 +53,8 @@ class PlanOutcome:
     discrepancies: list[Discrepancy]
     unregistered: list[Unit]
     triples: int
+    assignment_like: int = 0  # bracketed passages naming a role (牵头, 负责, 责任单位, …)
+    unread: list[Passage] = field(default_factory=list)  # those in which the reader found no unit
 
 
 @dataclass
@@ -71,6 +74,7 @@ class BuildResult:
     plans: list[PlanOutcome]
     triples: int = 0
     files: list[Path] = field(default_factory=list)
+    failures: list[DocumentError] = field(default_factory=list)  # documents left out (keep_going)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     _turtle: list[bytes] = field(default_factory=list, repr=False)  # the union's Turtle, in pieces
     _graph: object = field(default=None, repr=False)
@@ -137,6 +141,7 @@ def outcome_of(plan: PlanInput, iri: str, triples: int) -> PlanOutcome:
         unit = place.resolve(name)
         if not unit.registered:
             unregistered.setdefault(unit.slug, unit)
+    assignment_like, missed = unread(doc)
     return PlanOutcome(
         path=str(doc.path), iri=iri, slug=doc.slug, title=meta.title, doc_number=meta.doc_number,
         issuer=meta.issuer, issued=meta.issued, jurisdiction=place.name, jurisdiction_slug=place.slug,
@@ -155,6 +160,8 @@ def outcome_of(plan: PlanInput, iri: str, triples: int) -> PlanOutcome:
         discrepancies=plan.reconciliation.discrepancies,
         unregistered=[unregistered[s] for s in sorted(unregistered)],
         triples=triples,
+        assignment_like=assignment_like,
+        unread=missed,
     )
 
 
@@ -204,15 +211,21 @@ def _worker_init(registry, namespace, shapes) -> None:
 
 
 def _worker_build(path: Path):
+    return _built_or_refused(path, _WORKER["registry"], _WORKER["namespace"], _WORKER["shapes"])
+
+
+def _built_or_refused(path: Path, registry, namespace, shapes):
+    """The plan's part, or the DocumentError refusing it (so a corpus reports every refusal)."""
     try:
-        return _build_plan(path, _WORKER["registry"], _WORKER["namespace"], _WORKER["shapes"])
-    except PolicyKGError as err:
+        return _build_plan(path, registry, namespace, shapes)
+    except DocumentError as err:
         return err
 
 
 def _plan_parts(paths: list[Path], registry, namespace, shapes, workers: int, progress):
+    """Each document's part or refusal, in order; other errors stop the build."""
     if workers <= 1 or len(paths) < PARALLEL_FROM:
-        results = (_build_plan(p, registry, namespace, shapes) for p in paths)
+        results = (_built_or_refused(p, registry, namespace, shapes) for p in paths)
         yield from (progress(results, len(paths)) if progress else results)
         return
     import multiprocessing
@@ -221,7 +234,7 @@ def _plan_parts(paths: list[Path], registry, namespace, shapes, workers: int, pr
     with context.Pool(workers, initializer=_worker_init, initargs=(registry, namespace, shapes)) as pool:
         results = pool.imap(_worker_build, paths, chunksize=4)  # in order: deterministic
         for part in (progress(results, len(paths)) if progress else results):
-            if isinstance(part, BaseException):
+            if isinstance(part, BaseException) and not isinstance(part, DocumentError):
                 pool.terminate()
                 raise part
             yield part
@@ -243,10 +256,13 @@ def build(
     validate: bool = True,
     progress=None,
     workers: int | None = None,
+    keep_going: bool = False,
 ) -> BuildResult:
     """Build the graph of ``sources`` and, unless ``out`` is None, write it there.
 
-    Nothing is written unless every document parses and the graph conforms to the shapes.
+    Nothing is written unless every document parses and the graph conforms to the shapes; every
+    document refused is reported (DocumentsError). With ``keep_going``, the graph of the readable
+    documents is built and written, and ``failures`` lists the others.
     ``progress(iterable, total)`` wraps the per-plan loop (a progress bar); ``workers`` is
     the number of processes (default: one per core available).
     """
@@ -270,8 +286,12 @@ def build(
 
         shapes = Shapes.load()
     parts: list[_PlanPart] = []
+    failures: list[DocumentError] = []
     origin: dict[tuple[str, str], str] = {}
     for part in _plan_parts(paths, registry, namespace, shapes, workers or default_workers(), progress):
+        if isinstance(part, DocumentError):
+            failures.append(part)
+            continue
         if part.key in origin:
             raise DocumentError(
                 part.outcome.path, None,
@@ -280,6 +300,8 @@ def build(
             )
         origin[part.key] = part.outcome.path
         parts.append(part)
+    if failures and (not keep_going or not parts):
+        raise failures[0] if len(failures) == 1 else DocumentsError(failures, len(paths))
     lap("plans")
 
     # Nodes that several plans describe (a county's units, the county) are checked again on
@@ -301,7 +323,8 @@ def build(
     ordered = sorted(parts, key=lambda part: part.outcome.iri)
     union = [header, concepts] + [part.own for part in ordered] + [turtle_fragment(shared_lines, TURTLE_PREFIXES)]
     triples = len(described) + len(concept_triples()) + sum(p.outcome.triples - len(p.shared) for p in parts) + len(shared_lines)
-    result = BuildResult([part.outcome for part in parts], triples, timings=timings, _turtle=union)
+    result = BuildResult([part.outcome for part in parts], triples, failures=failures, timings=timings,
+                         _turtle=union)
     lap("merge")
     if out is not None:
         out = Path(out)
