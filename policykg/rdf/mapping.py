@@ -278,13 +278,26 @@ class _PlanMapper:
                     self.add(g, PKG.namesPilotTask, self.iri("pilot-task", pt))
                 self.span(g, goal.span)
 
+    def heading(self, node: str, task) -> None:
+        self.add(node, PKG.headingLevel, lit(task.level) if task.level else None)
+        self.add(node, PKG.numberPath, lit(task.path) if task.path else None)
+
     def tasks(self) -> None:
+        for t in self.doc.tasks:
+            node = self.iri("task", t.key)
+            self.add(node, RDF.type, PKG.Task)
+            self.add(node, PKG.number, lit(t.number))
+            self.add(node, PKG.title, zh(t.title))
+            self.heading(node, t)
+            self.add(node, DCTERMS.isPartOf, self.plan)
+            self.span(node, t.span)
         for pt in self.doc.pilot_tasks:
             node = self.iri("pilot-task", pt.key)
             self.add(node, RDF.type, PKG.PilotTask)
             self.add(node, PKG.number, lit(pt.number))
             self.add(node, PKG.title, zh(pt.title))
-            self.add(node, DCTERMS.isPartOf, self.plan)
+            self.heading(node, pt)
+            self.add(node, DCTERMS.isPartOf, self.iri("task", pt.parent) if pt.parent else self.plan)
             self.span(node, pt.span)
             for mention in pt.lead_units:
                 self.add(node, PKG.leadUnit, self.assignment(node, "lead", "body", mention))
@@ -295,6 +308,7 @@ class _PlanMapper:
                 self.add(w, RDF.type, PKG.WorkTask)
                 self.add(w, PKG.number, lit(wt.number))
                 self.add(w, PKG.title, zh(wt.title))
+                self.heading(w, wt)
                 self.add(w, DCTERMS.isPartOf, node)
                 self.span(w, wt.span)
                 for m in wt.measures:

@@ -64,9 +64,10 @@ class Jurisdiction:
         for candidate in self._spellings(name):
             if candidate in self.by_name:
                 return self.by_name[candidate]
-        if self.level and name.startswith(self.level) and not name.startswith(self.name):
-            # 省商务厅 in an Anhui document is 安徽省商务厅, whichever way a document spells it
-            name = self.name + name[len(self.level):]
+        if self.level and self.name and name.startswith(self.name) and len(name) > len(self.name):
+            # 安徽省商务厅 in an Anhui document is the 省商务厅 its other documents name: one unit,
+            # named as the registries name a place's own units (县公安局)
+            name = self.level + name[len(self.name):]
         return Unit(
             slug=slugify(name), name=name, english=None, unit_type="UnknownType",
             jurisdiction=self.slug, registered=False,

@@ -87,12 +87,36 @@ class Measure:
 
 
 @dataclass
+class Task:
+    """A numbered heading that groups tasks: 一、支持工业互联网平台建设 above its （一）…（三）.
+
+    Pilot tasks and work tasks are the two named levels of the genre (试验任务 and its 工作任务); a
+    document with a further level above them has these. ``level`` is the heading's depth in the
+    document (一、 is 1) and ``path`` the numbers of the headings down to it, as "1.2.3".
+    """
+
+    number: int
+    title: str
+    span: Span
+    level: int = 1
+    path: str = ""
+    key: str = ""  # unique in the document
+
+    def __post_init__(self):
+        self.path = self.path or str(self.number)
+        self.key = self.key or self.path
+
+
+@dataclass
 class WorkTask:
     number: int
     title: str
     measures: list[Measure]
     span: Span
     key: str = ""  # unique in the document: the number, or pilot-task.number where numbering restarts
+    level: int = 0  # depth of its heading in the document (一、 is 1); 0: not known
+    path: str = ""  # the numbers of its headings, as "3.1.2"
+    implicit: bool = False  # no heading of its own: the text of a pilot task that carries an annotation
 
     def __post_init__(self):
         self.key = self.key or str(self.number)
@@ -108,6 +132,9 @@ class PilotTask:
     key: str = ""  # unique in the document: the number, or section.number where numbering restarts
     # the other units the task's own annotation names: （X牵头，Y、Z按职责分工负责） on a task
     responsible_units: list[UnitMention] = field(default_factory=list)
+    level: int = 0  # depth of its heading in the document (一、 is 1); 0: not known
+    path: str = ""  # the numbers of its headings, as "3.1"
+    parent: str | None = None  # key of the Task it belongs to, if the document has that level
 
     def __post_init__(self):
         self.key = self.key or str(self.number)
@@ -147,6 +174,7 @@ class PlanDocument:
     pilot_tasks: list[PilotTask]
     safeguards: list[Safeguard]
     annex: list[AnnexRow]
+    tasks: list[Task] = field(default_factory=list)  # headings above the pilot tasks, where there are any
 
     def work_tasks(self) -> list[WorkTask]:
         return [wt for pt in self.pilot_tasks for wt in pt.work_tasks]

@@ -27,6 +27,7 @@ from .model import (
     Safeguard,
     Span,
     Stage,
+    Task,
     UnitMention,
     WorkTask,
 )
@@ -115,7 +116,8 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
         annex_lines = []
 
     ideology = sections.get("ideology")
-    pilot_tasks = _MeasureReader(source).read(task_sections)
+    reader = _MeasureReader(source)
+    pilot_tasks = reader.read(task_sections)
     annex = parse_annex(source, annex_lines)
     if not pilot_tasks:
         raise DocumentError(
@@ -137,6 +139,7 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
         principles=principles,
         stages=stages,
         pilot_tasks=pilot_tasks,
+        tasks=reader.tasks,
         safeguards=safeguards,
         annex=annex,
     )
@@ -457,20 +460,44 @@ class _MeasureReader:
         self.sub_list: tuple[str, int] | None = None  # (style, next value) of an open sub-list
         self.last_work_task = 0
         self.work_task_style: str | None = None
+        self.tasks: list[Task] = []  # sections above pilot tasks
+        self.groups: dict[int, Task] = {}  # id of a pilot task: the section task it belongs to
 
     def read(self, sections: list[_TaskSection]) -> list[PilotTask]:
         for index, section in enumerate(sections, start=1):
             pars = list(paragraphs(self.source, section.lines))
+            first = len(self.pilot_tasks)
+            number = chinese_to_int(section.match.group(1))
+            group = None
             if not any((found := marker(par.text)) and found[0] == "chinese" for par in pars):
                 # No （一） under this section: the section itself is the task its items belong to
                 # (一、支持工业互联网平台建设 → 1﹒…, or a flat list 一、…十二、 of measures).
                 self._flush()
                 self._section_task(section)
+            elif _section_kind(section.match.group(2)) != "measures":
+                # 一、支持工业互联网平台建设 above its （一）…: a task of its own. A section that only
+                # says its items are the tasks (三、主要任务) is not one.
+                group = Task(number, section.match.group(2).strip().rstrip("。."), _line_span(section.heading))
+                self.tasks.append(group)
             for par in pars:
                 self._paragraph(par, index)
             self._flush()
+            self._place(self.pilot_tasks[first:], number, group)
         self._unique_keys()
         return self.pilot_tasks
+
+    def _place(self, pilot_tasks: list[PilotTask], section: int, group: Task | None) -> None:
+        """Heading levels and number paths of the tasks one section holds."""
+        for pt in pilot_tasks:
+            if pt.level != 1:  # not the section itself (_section_task)
+                pt.level, pt.path = 2, f"{section}.{pt.number}"
+            if group is not None:
+                self.groups[id(pt)] = group
+            for wt in pt.work_tasks:
+                if wt.implicit:  # the task's own text: the same heading
+                    wt.level, wt.path = pt.level, pt.path
+                else:
+                    wt.level, wt.path = pt.level + 1, f"{pt.path}.{wt.number}"
 
     def _paragraph(self, par: Paragraph, section: int) -> None:
         found = marker(par.text)
@@ -532,16 +559,15 @@ class _MeasureReader:
     def _section_task(self, section: _TaskSection) -> None:
         number = chinese_to_int(section.match.group(1))
         title = section.match.group(2).strip().rstrip("。.")
-        line = section.heading
-        span = Span(line.start, line.start + len(line.text), line.number, line.number)
-        self.pilot_tasks.append(PilotTask(number, title, [], [], span))
+        self.pilot_tasks.append(PilotTask(number, title, [], [], _line_span(section.heading), level=1,
+                                          path=str(number)))
         self.sub_list = None
         self.last_work_task = 0
 
     def _implicit_work_task(self) -> WorkTask:
         """The single work item of a task whose own text carries the annotation."""
         pilot_task = self.pilot_tasks[-1]
-        work_task = WorkTask(1, pilot_task.title, [], pilot_task.span)
+        work_task = WorkTask(1, pilot_task.title, [], pilot_task.span, implicit=True)
         pilot_task.work_tasks.append(work_task)
         self.last_work_task = 1
         return work_task
@@ -645,6 +671,12 @@ class _MeasureReader:
         restarts = len(set(pilot_numbers)) < len(pilot_numbers)
         for k, pt in enumerate(self.pilot_tasks, start=1):
             pt.key = str(k) if restarts else str(pt.number)
+        task_numbers = [t.number for t in self.tasks]
+        restarts = len(set(task_numbers)) < len(task_numbers)
+        for k, task in enumerate(self.tasks, start=1):
+            task.key = str(k) if restarts else str(task.number)
+        for pt in self.pilot_tasks:
+            pt.parent = self.groups[id(pt)].key if id(pt) in self.groups else None
         work_numbers = [wt.number for pt in self.pilot_tasks for wt in pt.work_tasks]
         restarts = len(work_numbers) != len(set(work_numbers))
         for pt in self.pilot_tasks:
@@ -652,6 +684,10 @@ class _MeasureReader:
                 wt.key = f"{pt.key}-{wt.number}" if restarts else str(wt.number)
                 for m in wt.measures:
                     m.work_task = wt.key
+
+
+def _line_span(line: Line) -> Span:
+    return Span(line.start, line.start + len(line.text), line.number, line.number)
 
 
 def _require_title(source: SourceText, par: Paragraph, what: str, title: str) -> None:
