@@ -278,39 +278,29 @@ class _PlanMapper:
                     self.add(g, PKG.namesPilotTask, self.iri("pilot-task", pt))
                 self.span(g, goal.span)
 
-    def heading(self, node: str, task) -> None:
+    def task(self, node: str, cls, task, parent: str) -> None:
+        """A task of any level: class, number, title, heading level and path, what it is part of."""
+        self.add(node, RDF.type, cls)
+        self.add(node, PKG.number, lit(task.number))
+        self.add(node, PKG.title, zh(task.title))
         self.add(node, PKG.headingLevel, lit(task.level) if task.level else None)
         self.add(node, PKG.numberPath, lit(task.path) if task.path else None)
+        self.add(node, DCTERMS.isPartOf, parent)
+        self.span(node, task.span)
 
     def tasks(self) -> None:
         for t in self.doc.tasks:
-            node = self.iri("task", t.key)
-            self.add(node, RDF.type, PKG.Task)
-            self.add(node, PKG.number, lit(t.number))
-            self.add(node, PKG.title, zh(t.title))
-            self.heading(node, t)
-            self.add(node, DCTERMS.isPartOf, self.plan)
-            self.span(node, t.span)
+            self.task(self.iri("task", t.key), PKG.Task, t, self.plan)
         for pt in self.doc.pilot_tasks:
             node = self.iri("pilot-task", pt.key)
-            self.add(node, RDF.type, PKG.PilotTask)
-            self.add(node, PKG.number, lit(pt.number))
-            self.add(node, PKG.title, zh(pt.title))
-            self.heading(node, pt)
-            self.add(node, DCTERMS.isPartOf, self.iri("task", pt.parent) if pt.parent else self.plan)
-            self.span(node, pt.span)
+            self.task(node, PKG.PilotTask, pt, self.iri("task", pt.parent) if pt.parent else self.plan)
             for mention in pt.lead_units:
                 self.add(node, PKG.leadUnit, self.assignment(node, "lead", "body", mention))
             for mention in pt.responsible_units:  # qualified only: pkg:responsibleUnit is a measure's
                 self.assignment(node, "responsible", "body", mention)
             for wt in pt.work_tasks:
                 w = self.iri("work-task", wt.key)
-                self.add(w, RDF.type, PKG.WorkTask)
-                self.add(w, PKG.number, lit(wt.number))
-                self.add(w, PKG.title, zh(wt.title))
-                self.heading(w, wt)
-                self.add(w, DCTERMS.isPartOf, node)
-                self.span(w, wt.span)
+                self.task(w, PKG.WorkTask, wt, node)
                 for m in wt.measures:
                     mi = self.iri("measure", m.id)
                     self.add(mi, RDF.type, PKG.Measure)
