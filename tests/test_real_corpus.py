@@ -74,6 +74,17 @@ def _annotation(text: str):
      ["省农业农村厅", "省财政厅", "各市、州、县人民政府"]),
     # 05 (Chongqing): labelled lead and responsible, separated by ；
     ("发展农村电商。（牵头单位：市商务委；责任单位：市经济信息委、各区县政府）", ["市商务委"], ["市经济信息委", "各区县政府"]),
+    # 40 (Enyang district): 牵头责任单位 leads; 各镇（街道） is one name, brackets and all
+    ("做好防灾。（牵头责任单位：区应急局；责任单位：各镇（街道），区级相关部门）", ["区应急局"],
+     ["各镇（街道）", "区级相关部门"]),
+    # 45 (Jilin city): 责任部门 as the label
+    ("支持购房。（责任部门：市住房和城乡建设局、中国人民银行吉林市分行、国家金融监督管理总局吉林监管分局）", [],
+     ["市住房和城乡建设局", "中国人民银行吉林市分行", "国家金融监督管理总局吉林监管分局"]),
+    # 55 (State Council): 负责部门 names units, 适用范围 does not
+    ("试点。（负责部门：人力资源社会保障部、住房城乡建设部、商务部；适用范围：所有自贸试验区，以下除标注适用于"
+     "特定自贸试验区的措施外，适用范围均为所有自贸试验区）", [], ["人力资源社会保障部", "住房城乡建设部", "商务部"]),
+    # 07 (State Council): the note in the same bracket, after 。
+    ("支持就业。（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）", ["人力资源社会保障部"], ["财政部"]),
 ])
 def test_real_annotation_styles(text, leads, units):
     assert _annotation(text) == (leads, units)
@@ -181,3 +192,16 @@ def test_catalog_questions_answer_on_a_document_with_a_deeper_hierarchy(fangguan
     measures = {r["measure"] for r in run("responsibility")}
     assert len(measures) >= 72
     assert run("plans")[0]["pilot_tasks"] == "25"  # （一）…（二十五）
+
+
+def test_other_names_in_brackets_and_groups_with_brackets_inside():
+    # The styles issue 11 quotes from documents kept for acceptance (not in this corpus):
+    # 区委宣传部（区文明办、区政府新闻办） is one unit with two other names; 各市、县〔市、区〕政府 and
+    # 各对口协同发展区县（自治县，以下简称区县）政府 are one unit each; 〔…具体负责〕 is an annotation.
+    source = SourceText.from_text("example.txt", "加强宣传。（牵头单位：区委宣传部（区文明办、区政府新闻办）；"
+                                  "责任单位：各市、县〔市、区〕政府，各对口协同发展区县（自治县，以下简称区县）政府）"
+                                  "做好保障。〔市民政局和有关区县政府具体负责〕")
+    first, second = AnnotationReader().find(line_paragraph(source, source.lines[0]))
+    assert [(u.name, u.aliases) for u in first.leads] == [("区委宣传部", ("区文明办", "区政府新闻办"))]
+    assert [u.name for u in first.units] == ["各市、县〔市、区〕政府", "各对口协同发展区县（自治县，以下简称区县）政府"]
+    assert [u.name for u in second.units] == ["市民政局", "有关区县政府"]

@@ -179,6 +179,8 @@ class _PlanMapper:
     def assignment(self, owner: str, role: str, source: str, mention: UnitMention,
                    entry: str | None = None) -> str:
         unit = self.unit(mention.name)
+        for alias in mention.aliases:  # 区委宣传部（区文明办、区政府新闻办）: its other names
+            self.add(unit, SKOS.altLabel, zh(alias))
         node = self.iri_under(owner, "assignment", source, self.place.resolve(mention.name).slug)
         if node in self.claims:  # one unit named twice for one task in one part: its first mention
             return unit

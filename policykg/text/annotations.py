@@ -23,14 +23,24 @@ from ..errors import DocumentError
 from .lines import Paragraph
 from .model import UnitMention
 
-LABEL = re.compile(
-    r"^\s*(牵\s*头\s*(?:考\s*核\s*)?(?:单\s*位|部\s*门)|主\s*办\s*单\s*位|"
-    r"责\s*任\s*(?:单\s*位|部\s*门)|配\s*合\s*(?:单\s*位|部\s*门)|参\s*与\s*(?:单\s*位|部\s*门)|协\s*办\s*单\s*位)\s*[：:]"
-)
+# 牵头单位, 牵头考核单位, 牵头责任单位, 主办单位 (leads); 责任单位, 责任部门, 负责部门, 配合单位,
+# 配合部门, 参与单位, 协办单位, 推进单位, 实施单位 (responsible)
+ROLE_LABEL = (r"(?:牵\s*头\s*(?:考\s*核\s*|责\s*任\s*)?|主\s*办\s*|责\s*任\s*|负\s*责\s*|配\s*合\s*|参\s*与\s*|"
+              r"协\s*办\s*|推\s*进\s*|实\s*施\s*)(?:单\s*位|部\s*门)")
+LABEL = re.compile(rf"^\s*({ROLE_LABEL})\s*[：:]")
 LABEL_ANYWHERE = re.compile(r"(牵\s*头\s*(?:考\s*核\s*)?单\s*位|责\s*任\s*单\s*位)\s*[：:]")
+# （牵头单位：X；完成时限：2023年底） and （负责部门：X；适用范围：Y）: labels that name no unit
+DEADLINE_LABEL = re.compile(r"^\s*(?:完成时限|完成时间|时间节点|时限要求|时限)\s*[：:]\s*")
+OTHER_LABEL = re.compile(r"^\s*(?:适用范围|实施范围|考核方式|备注)\s*[：:]")
+# Where one bracket holds several statements: ；, 。 (…等负责。列第一位者为牵头单位), or a ， before
+# the next label (（牵头单位：X，配合单位：Y）)
+SEGMENT_BREAK = re.compile(
+    rf"[；;。]|[，,](?=\s*(?:{ROLE_LABEL}|完成时限|完成时间|时间节点|时限要求|时限|适用范围)\s*[：:])"
+)
+OPENING, CLOSING = "（(〔[", "）)〕]"
 LEAD_VERB = re.compile(r"^(.+?)(?:牵头(?:负责|落实|实施)?)$")
 RESPONSIBLE_VERB = re.compile(
-    r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分别负责|共同负责|负责落实|具体负责|负责|配合|参与|协助|协同)$"
+    r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分工负责|分别负责|共同负责|负责落实|具体负责|负责|配合|参与|协助|协同)$"
 )
 # When, not who: a clause opening with a date (6月底完成, 5月底取得阶段性成效并持续推进, 2021年底前…,
 # 11月取得明显成效) or an open-ended schedule (持续推进, 按进度推进, 长期坚持).
@@ -42,7 +52,8 @@ DEADLINE = re.compile(
 POINTS = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
 FIRST_LISTED_LEADS = re.compile(r"列第一位(?:者|的)?为牵头单位")
 LEADING_WORDS = re.compile(r"^(?:由|请)")
-UNIT_SEPARATORS = re.compile(r"[、，；,;]|及(?!其)")
+# 和 separates units only before a group (市民政局和有关区县政府): it is inside many names (住房和城乡建设部)
+UNIT_SEPARATORS = re.compile(r"[、，；,;]|及(?!其)|和(?=有关|相关|各)")
 # Words that say how a unit takes part, not what it is called: 省教育厅按职责分工(配合),
 # 体育总局等国务院相关部门, 邮政局等部门和企业.
 ROLE_TAIL = re.compile(r"(?:按照?职责分工|按照?职责|分别|具体|共同)$")
@@ -53,6 +64,10 @@ ETC_TAIL = re.compile(
 # name that itself contains 、, such as 各市、州、县人民政府.
 LEVEL_ONLY = re.compile(r"^各?(?:省|市|州|盟|县|区|旗|乡|镇|街道|自治区|自治州|自治县|直辖市|市辖区)$")
 MEMBERS = re.compile(r"^(.+?)及其成员单位$")
+# 区委宣传部（区文明办、区政府新闻办）: a unit followed by its other names in brackets. Each other
+# name must read as a unit's (各镇（街道）and 区县（自治县，以下简称区县）政府 are one name each).
+TRAILING_NAMES = re.compile(r"^(.{2,}?)[（(]([^（()）]+)[)）]$")
+UNIT_ENDING = re.compile(r"(?:办|室|局|委|部|厅|院|会|中心|公司|政府|处|组|队|所|站|社|馆|行|团|署|办公室)$")
 
 
 @dataclass
@@ -102,10 +117,8 @@ class AnnotationReader:
         content = par.text[start + 1:close]
         if FIRST_LISTED_LEADS.search(content):
             self.first_listed_leads = True
-        pos = start + 1
-        for segment in re.split("[；;]", content):
-            self._segment(par, pos, segment, annotation)
-            pos += len(segment) + 1
+        for seg_start, seg_end in top_level_pieces(content, SEGMENT_BREAK):
+            self._segment(par, start + 1 + seg_start, content[seg_start:seg_end], annotation)
         if not annotation.leads and not annotation.units:
             if LABEL_ANYWHERE.search(content):
                 raise DocumentError(par.source.path, par.source.line_of(par.offsets[start]),
@@ -114,19 +127,24 @@ class AnnotationReader:
         return annotation
 
     def _segment(self, par: Paragraph, pos: int, segment: str, annotation: Annotation) -> None:
+        if deadline := DEADLINE_LABEL.match(segment):
+            annotation.deadline = segment[deadline.end():].strip() or None
+            return
+        if OTHER_LABEL.match(segment):
+            return
         label = LABEL.match(segment)
         if label:
             name = re.sub(r"\s", "", label.group(1))
             units = split_units(par, pos + label.end(), pos + len(segment))
-            if name.startswith(("牵头", "主办")):
+            if name.startswith(("牵头", "主办")):  # 牵头单位, 牵头考核单位, 牵头责任单位
                 annotation.leads.extend(units)
             else:
                 annotation.units.extend(units)
             return
         pending = None  # start of clauses not understood yet: they join the next unit list
-        offset = pos
-        for clause in re.split("[，,]", segment):
-            clause_start, offset = offset, offset + len(clause) + 1
+        for piece_start, piece_end in top_level_pieces(segment, CLAUSE_BREAK):
+            clause = segment[piece_start:piece_end]
+            clause_start = pos + piece_start
             text = clause.strip()
             if not text:
                 continue
@@ -167,6 +185,28 @@ class AnnotationReader:
         ]
 
 
+CLAUSE_BREAK = re.compile("[，,]")
+
+
+def top_level_pieces(text: str, separator: re.Pattern) -> list[tuple[int, int]]:
+    """``(start, end)`` of the pieces of ``text`` between separators outside nested brackets:
+    各对口协同发展区县（自治县，以下简称区县）政府 and 各市、县〔市、区〕政府 stay whole."""
+    pieces, start, depth, pos = [], 0, 0, 0
+    while pos < len(text):
+        ch = text[pos]
+        if ch in OPENING:
+            depth += 1
+        elif ch in CLOSING and depth:
+            depth -= 1
+        elif depth == 0 and (m := separator.match(text, pos)):
+            pieces.append((start, pos))
+            start = pos = m.end()
+            continue
+        pos += 1
+    pieces.append((start, len(text)))
+    return pieces
+
+
 def _brackets(par: Paragraph):
     """``(open, close)`` index pairs of the outermost brackets in ``par``.
 
@@ -176,11 +216,11 @@ def _brackets(par: Paragraph):
     text = par.text
     depth, opened = 0, None
     for i, ch in enumerate(text):
-        if ch in "（(":
+        if ch in "（(〔":
             if depth == 0:
                 opened = i
             depth += 1
-        elif ch in "）)" and depth:
+        elif ch in "）)〕" and depth:
             depth -= 1
             if depth == 0:
                 yield opened, i
@@ -199,15 +239,13 @@ def name_pieces(text: str) -> list[tuple[int, int]]:
     is one name.
     """
     pieces: list[tuple[int, int]] = []
-    pos = 0
     joins_next = False
-    for piece in UNIT_SEPARATORS.split(text):
+    for start, end in top_level_pieces(text, UNIT_SEPARATORS):
         if pieces and joins_next:
-            pieces[-1] = (pieces[-1][0], pos + len(piece))
+            pieces[-1] = (pieces[-1][0], end)
         else:
-            pieces.append((pos, pos + len(piece)))
-        joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", piece)))
-        pos += len(piece) + 1
+            pieces.append((start, end))
+        joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", text[start:end])))
     return pieces
 
 
@@ -236,6 +274,11 @@ def split_units(par: Paragraph, start: int, end: int) -> list[UnitMention]:
             continue
         span = par.span(start + piece_start, start + piece_end)
         members = MEMBERS.match(name)
+        if (other := TRAILING_NAMES.match(name)) and UNIT_ENDING.search(other.group(1)):
+            aliases = [a for a in re.split("[、，,]", other.group(2)) if a]
+            if aliases and all(len(a) >= 3 and UNIT_ENDING.search(a) for a in aliases):
+                mentions.append(UnitMention(other.group(1), span, tuple(aliases)))
+                continue
         if members:
             mentions.append(UnitMention(members.group(1), span))
             mentions.append(UnitMention(members.group(1) + "成员单位", span))

@@ -29,6 +29,7 @@ class UnitMention:
 
     name: str
     span: Span
+    aliases: tuple[str, ...] = ()  # other names the document gives in brackets: 区委宣传部（区文明办）
 
 
 @dataclass
