@@ -149,7 +149,7 @@ def _section_headings(lines: list[Line]) -> list[tuple[int, re.Match]]:
     """Index and match of every 一、… heading line (a title, not a sentence)."""
     return [
         (i, m) for i, line in enumerate(lines)
-        if (m := SECTION_HEADING.match(line.text.strip())) and not re.search("[。；]", m.group(2))
+        if (m := SECTION_HEADING.match(line.text.strip())) and not re.search("[。；]", m.group(2).rstrip("。"))
     ]
 
 
@@ -197,11 +197,16 @@ def _refuse_repeated_numbers(source: SourceText, what: str, items) -> None:
         first[item.number] = item.span.line
 
 
+# 一、优化国有土地供应。合理确定…: a numbered title sentence running into its text
+RUN_IN_TITLE = re.compile(rf"^[{CHINESE_NUMERAL}]+、[^。；：:（(]{{2,40}}。(?=.)")
+
+
 def _split_run_in_sections(lines: list[Line]) -> list[Line]:
-    """一、指导思想以习近平…: a known section title running straight into its text."""
+    """一、指导思想以习近平…, 一、优化国有土地供应。合理确定…: a section title running straight into
+    its text."""
     result = []
     for line in lines:
-        m = RUN_IN_SECTION.match(line.text)
+        m = RUN_IN_SECTION.match(line.text) or RUN_IN_TITLE.match(line.text)
         if m and len(line.text) > m.end() + 1:
             result.append(Line(line.number, line.start, line.text[:m.end()]))
             result.append(Line(line.number, line.start + m.end(), line.text[m.end():]))
