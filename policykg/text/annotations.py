@@ -56,7 +56,23 @@ LEADING_WORDS = re.compile(r"^(?:由|请)")
 UNIT_SEPARATORS = re.compile(r"[、，；,;]|及(?!其)|和(?=有关|相关|各)")
 # Words that say how a unit takes part, not what it is called: 省教育厅按职责分工(配合),
 # 体育总局等国务院相关部门, 邮政局等部门和企业.
-ROLE_TAIL = re.compile(r"(?:按照?职责分工|按照?职责|分别|具体|共同)$")
+ROLE_TAIL = re.compile(r"(?:按照?职责分工|按照?职责|分别|具体|共同)(?:负责|配合|落实|参与)?$")
+# （…，以下简称有关部门和单位）: a short name for the list, not a unit
+SHORT_NAME = re.compile(r"^(?:以下简称|以下统称|下称)")
+# （…按职责分工负责。以下均需各区政府、北京经济技术开发区管委会负责，不再列出）: units that every
+# later annotation of the document names without writing them
+CARRIED = re.compile(r"^\s*以下(?:均|都|各项)?(?:需|由|请)?")
+NOT_LISTED = re.compile(r"^不再(?:一一)?列(?:出|明)$")
+# 省公安厅、发展改革委 is 省公安厅、省发展改革委: a level prefix written once for a 、-run of
+# departments (44: 各区商务部门、城管执法部门)
+SHARED_PREFIX = re.compile(r"^(?:各区|各市|各县|省|市|区|县)(?=[\u4e00-\u9fff])")
+DEPARTMENT = re.compile(r"(?:厅|局|委|办|部门|委员会|中心)$")
+PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
+             "海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆")
+# names that carry their own level or place: 省…, 各…, 国家…, 安徽证监局, 象州公路养护中心
+NO_PREFIX_NEEDED = re.compile(
+    rf"^(?:省|市|区|县|各|国家|国务院|中国|中央|全国|共青团|团|有关|相关|其他|本级|{PROVINCES})|^.{{1,3}}?[省市州县区旗]"
+)
 ETC_TAIL = re.compile(
     r"等(?:国务院|中央|省|市|县|区)?(?:相关|有关|其他)?(?:部门|单位|企业|机构)?(?:[和及](?:部门|单位|企业|机构))?$"
 )
@@ -89,6 +105,7 @@ class AnnotationReader:
     """Reads annotations through one document, remembering the first-listed-leads note."""
 
     first_listed_leads: bool = False
+    carried: list[UnitMention] = field(default_factory=list)  # named by every later annotation
 
     def find(self, par: Paragraph) -> list[Annotation]:
         """Every responsibility annotation in ``par``, in order."""
@@ -117,8 +134,12 @@ class AnnotationReader:
         content = par.text[start + 1:close]
         if FIRST_LISTED_LEADS.search(content):
             self.first_listed_leads = True
+        carried_before = list(self.carried)
         for seg_start, seg_end in top_level_pieces(content, SEGMENT_BREAK):
             self._segment(par, start + 1 + seg_start, content[seg_start:seg_end], annotation)
+        if annotation.leads or annotation.units:
+            named = {u.name for u in annotation.all_units}
+            annotation.units.extend(u for u in carried_before if u.name not in named)
         if not annotation.leads and not annotation.units:
             if LABEL_ANYWHERE.search(content):
                 raise DocumentError(par.source.path, par.source.line_of(par.offsets[start]),
@@ -131,6 +152,13 @@ class AnnotationReader:
             annotation.deadline = segment[deadline.end():].strip() or None
             return
         if OTHER_LABEL.match(segment):
+            return
+        if (rule := CARRIED.match(segment)) and rule.end():
+            later = Annotation(0, 0)
+            self._segment(par, pos + rule.end(), segment[rule.end():], later)
+            named = {u.name for u in annotation.all_units}
+            self.carried = later.all_units
+            annotation.units.extend(u for u in later.all_units if u.name not in named)
             return
         label = LABEL.match(segment)
         if label:
@@ -152,7 +180,7 @@ class AnnotationReader:
             if LABEL.match(text):  # （6月底完成，牵头考核单位：A、B）: the label runs to the segment's end
                 self._segment(par, text_start, segment[text_start - pos:], annotation)
                 return
-            if FIRST_LISTED_LEADS.search(text) or text in ("下同", "以下同"):
+            if FIRST_LISTED_LEADS.search(text) or text in ("下同", "以下同") or NOT_LISTED.match(text):
                 pending = None
                 continue
             if DEADLINE.match(text):
@@ -262,16 +290,39 @@ def split_names(text: str) -> list[str]:
     return [n for start, end in name_pieces(text) if (n := re.sub(r"\s", "", text[start:end]))]
 
 
+def _shared_prefixes(text: str, pieces: list[tuple[int, int, str]]) -> list[str]:
+    """The level prefix each piece takes from the first of its 、-run: 省公安厅、发展改革委 and
+    省发展改革委、住房城乡建设厅、商务厅. Only where every later department of the run is written
+    bare; a run that mixes 省财政厅、地方金融监管局 is taken as written."""
+    runs: list[list[int]] = []
+    for k, (start, _, _) in enumerate(pieces):
+        if runs and start > 0 and text[start - 1] == "、":
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    shared = [""] * len(pieces)
+    for run in runs:
+        head = SHARED_PREFIX.match(pieces[run[0]][2])
+        rest = [pieces[k][2] for k in run[1:]]
+        if head and rest and all(DEPARTMENT.search(n) and not NO_PREFIX_NEEDED.match(n) for n in rest):
+            for k in run[1:]:
+                shared[k] = head.group(0)
+    return shared
+
+
 def split_units(par: Paragraph, start: int, end: int) -> list[UnitMention]:
     """The unit mentions in ``par.text[start:end]`` (see :func:`name_pieces`).
 
     ``X及其成员单位`` is two units: X and X成员单位.
     """
     mentions = []
-    for piece_start, piece_end in name_pieces(par.text[start:end]):
-        name = _without_role_words(re.sub(r"\s", "", par.text[start + piece_start:start + piece_end]))
-        if not name:
+    pieces = [(s, e, _without_role_words(re.sub(r"\s", "", par.text[start + s:start + e])))
+              for s, e in name_pieces(par.text[start:end])]
+    shared = _shared_prefixes(par.text[start:end], pieces)
+    for (piece_start, piece_end, name), prefix in zip(pieces, shared):
+        if not name or SHORT_NAME.match(name):
             continue
+        name = prefix + name
         span = par.span(start + piece_start, start + piece_end)
         members = MEMBERS.match(name)
         if (other := TRAILING_NAMES.match(name)) and UNIT_ENDING.search(other.group(1)):

@@ -94,14 +94,17 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     lines = _split_run_in_sections(logical_lines(source))
     headings = _section_headings(lines)
     if not headings:
+        # No 一、: the top-level items are the sections (1.简化装修施工许可。… or （一）…).
+        lines, headings = _item_headings(lines)
+    if not headings:
         raise DocumentError(
             source.path, 1,
-            "not an implementation plan: no numbered sections (一、指导思想, 二、… ) found",
+            "not an implementation plan: no numbered sections (一、…) or numbered items (1. or （一）) found",
         )
-    first = headings[0][0]
+    first = headings[0].index
     annex_start = _annex_start(lines, first)
     body_end = _tail_start(lines, first, annex_start)
-    headings = [(i, m) for i, m in headings if i < body_end]
+    headings = [h for h in headings if h.index < body_end]
 
     metadata = _parse_head(source, lines[:first], lines[body_end:annex_start])
     sections: dict[str, list[Line]] = {}
@@ -121,7 +124,7 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     annex = parse_annex(source, annex_lines)
     if not pilot_tasks:
         raise DocumentError(
-            source.path, lines[headings[0][0]].number,
+            source.path, lines[headings[0].index].number,
             "not an implementation plan: no tasks found: no section titled 措施/任务 and no "
             "responsibility annotation (（责任单位：…）, （X牵头，Y配合）, …) under any numbered section",
         )
@@ -145,26 +148,71 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     )
 
 
-def _section_headings(lines: list[Line]) -> list[tuple[int, re.Match]]:
-    """Index and match of every 一、… heading line (a title, not a sentence)."""
+@dataclass
+class _Heading:
+    """A section's heading: its line's index, number and title."""
+
+    index: int
+    number: int
+    title: str
+
+
+def _section_headings(lines: list[Line]) -> list[_Heading]:
+    """Every 一、… heading line (a title, not a sentence)."""
     return [
-        (i, m) for i, line in enumerate(lines)
+        _Heading(i, chinese_to_int(m.group(1)), m.group(2).strip())
+        for i, line in enumerate(lines)
         if (m := SECTION_HEADING.match(line.text.strip())) and not re.search("[。；]", m.group(2).rstrip("。"))
     ]
 
 
-def _task_sections(source: SourceText, lines: list[Line], headings, end: int,
+def _item_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]:
+    """The top-level numbered items of a document without 一、 sections, as section headings.
+
+    The items are those of the first list style met (1. or （一）) numbered on from 1; an item's
+    title is its first sentence (or clause), and the rest of its line becomes the section's text.
+    """
+    result: list[Line] = []
+    headings: list[_Heading] = []
+    style = None
+    for line in lines:
+        text = line.text.lstrip(" \u3000\u2002\u00a0")
+        found = marker(text)
+        if found and found[0] in ("number", "chinese") and (style is None and found[1] == 1 or
+                                                             found[0] == style and found[1] == len(headings) + 1):
+            style = found[0]
+            indent = len(line.text) - len(text)
+            stop = re.search("[。；]|[，,（(]", text[found[2]:])
+            cut = found[2] + (stop.end() if stop and stop.group(0) in "。；" else stop.start() if stop else len(text) - found[2])
+            cut = min(cut, found[2] + 40)
+            title = text[found[2]:cut].strip().rstrip("。；")
+            if not title:
+                result.append(line)
+                continue
+            head_len = indent + cut
+            headings.append(_Heading(len(result), found[1], title))
+            result.append(Line(line.number, line.start, line.text[:head_len]))
+            if line.text[head_len:].strip():
+                # the item's text, with its title sentence again when it was cut at a clause
+                rest = indent + found[2] if stop is None or stop.group(0) not in "。；" else head_len
+                result.append(Line(line.number, line.start + rest, line.text[rest:]))
+            continue
+        result.append(line)
+    return result, headings
+
+
+def _task_sections(source: SourceText, lines: list[Line], headings: list[_Heading], end: int,
                    sections: dict[str, list[Line]]) -> list[_TaskSection]:
     """The sections read for tasks; the others' lines go to ``sections`` by kind (first of each)."""
     found = []
-    for k, (i, match) in enumerate(headings):
-        stop = headings[k + 1][0] if k + 1 < len(headings) else end
-        kind = _section_kind(match.group(2))
-        body = lines[i + 1:stop]
+    for k, heading in enumerate(headings):
+        stop = headings[k + 1].index if k + 1 < len(headings) else end
+        kind = _section_kind(heading.title)
+        body = lines[heading.index + 1:stop]
         # A section is read for tasks when its title says so, or when it assigns units to work,
         # whatever it is called (一、支持工业互联网平台建设, 三、保障措施 with annotations).
         if kind == "measures" or (kind not in ("ideology", "principles") and _assigns_units(source, body)):
-            found.append(_TaskSection(lines[i], match, body))
+            found.append(_TaskSection(lines[heading.index], heading.number, heading.title, body))
         elif kind and kind not in sections:
             sections[kind] = body
     return found
@@ -172,10 +220,11 @@ def _task_sections(source: SourceText, lines: list[Line], headings, end: int,
 
 @dataclass
 class _TaskSection:
-    """A numbered section (一、…) read for tasks: its heading line and match, and its lines."""
+    """A numbered section (一、…) read for tasks: its heading line, number, title and lines."""
 
     heading: Line
-    match: re.Match
+    number: int
+    title: str
     lines: list[Line]
 
 
@@ -472,17 +521,17 @@ class _MeasureReader:
         for index, section in enumerate(sections, start=1):
             pars = list(paragraphs(self.source, section.lines))
             first = len(self.pilot_tasks)
-            number = chinese_to_int(section.match.group(1))
+            number = section.number
             group = None
             if not any((found := marker(par.text)) and found[0] == "chinese" for par in pars):
                 # No （一） under this section: the section itself is the task its items belong to
                 # (一、支持工业互联网平台建设 → 1﹒…, or a flat list 一、…十二、 of measures).
                 self._flush()
                 self._section_task(section)
-            elif _section_kind(section.match.group(2)) != "measures":
+            elif _section_kind(section.title) != "measures":
                 # 一、支持工业互联网平台建设 above its （一）…: a task of its own. A section that only
                 # says its items are the tasks (三、主要任务) is not one.
-                group = Task(number, section.match.group(2).strip().rstrip("。."), _line_span(section.heading))
+                group = Task(number, section.title.rstrip("。."), _line_span(section.heading))
                 self.tasks.append(group)
             for par in pars:
                 self._paragraph(par, index)
@@ -562,8 +611,8 @@ class _MeasureReader:
         self.sub_list = ("label", 1) if label else None
 
     def _section_task(self, section: _TaskSection) -> None:
-        number = chinese_to_int(section.match.group(1))
-        title = section.match.group(2).strip().rstrip("。.")
+        number = section.number
+        title = section.title.rstrip("。.")
         self.pilot_tasks.append(PilotTask(number, title, [], [], _line_span(section.heading), level=1,
                                           path=str(number)))
         self.sub_list = None
