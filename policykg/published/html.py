@@ -4,8 +4,9 @@ The page is decoded in the encoding it declares (``<meta charset>``, ``http-equi
 are read as their superset GB18030), or else as UTF-8 or GB18030 like a text file. lxml parses it.
 What is not the article is left out: scripts, styles, forms, ``nav``/``header``/``footer``/``aside``
 and hidden elements. The article is found by descending from ``<body>`` into the child that holds
-nearly all of the text outside links, while no other child holds a data table: navigation is
-mostly links, and site chrome is small beside a plan.
+nearly all of the text outside links: navigation is mostly links, and site chrome is small beside
+a plan. A data table after that child may be the article's annex, so the descent stops above it; a
+table before it (the site's metadata table of 索引号 and 发文字号) does not stop it.
 
 Tables that only lay the page out (one column, a table inside, cells holding many paragraphs) are
 read as blocks; the others are data tables, one line per row (see :mod:`policykg.published.text`).
@@ -152,8 +153,10 @@ def _article(root, weights: dict):
         if not children or total == 0:
             return node
         best = max(children, key=lambda c: weights.get(c, 0))
-        others = [c for c in children if c is not best]
-        if weights.get(best, 0) < ARTICLE_SHARE * total or any(_has_data_table(c) for c in others):
+        # A data table after the article's text may be its annex: keep it. One before it is the
+        # site's table of the document's metadata (索引号, 发文字号, …).
+        after = children[children.index(best) + 1:]
+        if weights.get(best, 0) < ARTICLE_SHARE * total or any(_has_data_table(c) for c in after):
             return node
         node = best
 
