@@ -31,7 +31,9 @@ BLOCKS = {
     "article", "main", "blockquote", "pre", "center", "address", "figure", "figcaption", "caption",
     "hr", "form", "fieldset", "table", "thead", "tbody", "tfoot", "tr", "td", "th", "body", "html",
 }
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Hidden by its own markup. (Pages that hide <body> with visibility: hidden until a script shows it
+# are read: that is how the gkmlpt open-government platform serves every article.)
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
 CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 GB_FAMILY = {"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "euc-cn", "csgb2312", "hz-gb-2312"}
 # Less text than this outside links, and the page has no article to read.
@@ -117,6 +119,8 @@ def _declared_charset(data: bytes) -> str | None:
 def _skipped(el) -> bool:
     if not isinstance(el.tag, str):  # comments and entities
         return True
+    if el.tag in ("html", "body"):
+        return False
     return (el.tag in SKIPPED or (el.get("role") or "").lower() in SKIPPED_ROLES
             or el.get("hidden") is not None or bool(HIDDEN_STYLE.search(el.get("style") or "")))
 
