@@ -53,9 +53,10 @@ def cli() -> None:
 def build(sources, out, formats, namespace, registry_dir, quiet, workers, keep_going, report_file):
     """Parse plans into an RDF graph, validate it and write it to OUT.
 
-    SOURCES are .txt files or folders of them (default: sources/). Nothing is written
-    unless every document parses and the graph conforms to the SHACL shapes; every document
-    that cannot be read is listed. With --keep-going the readable ones are written anyway.
+    SOURCES are plan files (.txt, web pages .html/.htm, Word .docx, PDF) or folders of them
+    (default: sources/). Nothing is written unless every document parses and the graph conforms
+    to the SHACL shapes; every document that cannot be read is listed. With --keep-going the
+    readable ones are written anyway.
 
     Example: policykg build sources/ --out graph/ --format turtle,nt,jsonld,trig
     """
@@ -170,7 +171,7 @@ def visualize(graph, out, lang, plan, endpoint):
 def evaluate(folder, as_json):
     """Score the reader on real documents against units read by hand.
 
-    FOLDER holds documents named NN_….txt and expected-units.json (one entry per annotation,
+    FOLDER holds documents named NN_….txt (or .html, .htm, .docx, .pdf) and expected-units.json (one entry per annotation,
     in document order, with its lead and responsible units). Prints, per document, whether it
     was read or why it was refused, the things found carrying units against the annotations,
     and unit recall and precision.

@@ -18,8 +18,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import DocumentError
+from ..published import SUFFIXES
 
-READABLE = (".txt",)  # published formats (HTML, Word, PDF) are read by a later stage of the project
+READABLE = tuple(SUFFIXES)  # .txt, and web pages, Word files and PDFs (policykg.published)
 
 
 @dataclass
@@ -94,13 +95,14 @@ def score(name: str, found: list[Assignment] | None, expected: list[dict] | None
 
 
 def evaluate_file(path: Path, expected: list[dict] | None) -> DocumentScore:
+    from ..published import read_document
     from ..rdf.build import require_title
-    from ..text.parse import parse_plan
+    from ..text.parse import parse_source
 
     if path.suffix.lower() not in READABLE:
-        return score(path.name, None, expected, f"{path.suffix} is not read yet (only .txt)")
+        return score(path.name, None, expected, f"{path.suffix} is not read (only {', '.join(READABLE)})")
     try:
-        doc = parse_plan(path)
+        doc = parse_source(read_document(path))
         require_title(doc)
     except DocumentError as err:
         return score(path.name, None, expected, f"refused: {err.problem}" + (f" (line {err.line})" if err.line else ""))

@@ -16,8 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import DocumentError, DocumentsError, PolicyKGError
+from ..published import SUFFIXES, read_document
 from ..text.gaps import Passage, unread
-from ..text.parse import parse_plan
+from ..text.parse import parse_source
 from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_atomically
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
@@ -102,17 +103,18 @@ class BuildResult:
 
 
 def collect_sources(paths: list[str | Path]) -> list[Path]:
-    """The ``.txt`` files named by ``paths`` (files, or folders searched for ``*.txt``)."""
+    """The documents named by ``paths``: files, or folders searched for every suffix policykg reads
+    (``.txt``, ``.html``, ``.htm``, ``.docx``, ``.pdf``)."""
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()))
         elif path.exists():
             files.append(path)
         else:
             raise DocumentError(str(path), None, "no such file or folder")
     if not files:
-        raise PolicyKGError(f"no source documents (*.txt) in {', '.join(map(str, paths))}")
+        raise PolicyKGError(f"no source documents ({', '.join(SUFFIXES)}) in {', '.join(map(str, paths))}")
     return files
 
 
@@ -177,7 +179,7 @@ def require_title(doc) -> None:
 
 def _build_plan(path: Path, registry: Registry, namespace: str, shapes) -> _PlanPart:
     """Parse, reconcile, map and check one plan."""
-    doc = parse_plan(path)
+    doc = parse_source(read_document(path))
     require_title(doc)
     place = registry.for_name(doc.metadata.jurisdiction)
     if doc.metadata.jurisdiction is None:
