@@ -351,6 +351,7 @@ class _PlanMapper:
             self.add(entry, PKG.pilotTaskCell, zh(row.pilot_task) if row.pilot_task else None)
             self.add(entry, PKG.leadUnitCell, zh("、".join(u.name for u in row.lead_units)) if row.lead_units else None)
             self.add(entry, PKG.workTaskCell, zh(row.work_task) if row.work_task else None)
+            self.add(entry, PKG.deadline, zh(row.deadline) if row.deadline else None)
             self.add(entry, PKG.responsibleUnitCell, zh("、".join(u.name for u in row.units)))
             self.add(entry, DCTERMS.isPartOf, self.plan)
             self.add(entry, PKG.alignmentScore, lit(Decimal(str(a.score))))

@@ -40,7 +40,7 @@ SEGMENT_BREAK = re.compile(
 OPENING, CLOSING = "（(〔[", "）)〕]"
 LEAD_VERB = re.compile(r"^(.+?)(?:牵头(?:负责|落实|实施)?)$")
 RESPONSIBLE_VERB = re.compile(
-    r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分工负责|分别负责|共同负责|负责落实|具体负责|负责|配合|参与|协助|协同)$"
+    r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分工负责|分别负责|共同负责|负责落实|具体负责|负责|落实|配合|参与|协助|协同)$"
 )
 # When, not who: a clause opening with a date (6月底完成, 5月底取得阶段性成效并持续推进, 2021年底前…,
 # 11月取得明显成效) or an open-ended schedule (持续推进, 按进度推进, 长期坚持).
@@ -52,11 +52,12 @@ DEADLINE = re.compile(
 POINTS = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
 FIRST_LISTED_LEADS = re.compile(r"列第一位(?:者|的)?为牵头单位")
 LEADING_WORDS = re.compile(r"^(?:由|请)")
-# 和 separates units only before a group (市民政局和有关区县政府): it is inside many names (住房和城乡建设部)
-UNIT_SEPARATORS = re.compile(r"[、，；,;]|及(?!其)|和(?=有关|相关|各)")
+# 和 separates units only before a group or a level prefix (市民政局和有关区县政府, 市计划生育协会和市托育
+# 联席会议其他成员单位): it is inside many names (住房和城乡建设部)
+UNIT_SEPARATORS = re.compile(r"[、，；,;]|及(?!其)|和(?=有关|相关|各|(?:省|市(?!场)|区|县)[\u4e00-\u9fff])")
 # Words that say how a unit takes part, not what it is called: 省教育厅按职责分工(配合),
 # 体育总局等国务院相关部门, 邮政局等部门和企业.
-ROLE_TAIL = re.compile(r"(?:按照?职责分工|按照?职责|分别|具体|共同)(?:负责|配合|落实|参与)?$")
+ROLE_TAIL = re.compile(r"(?:按照?职责分工|按照?职责|分别|具体|共同|会同(?:有关|相关|其他)(?:部门|单位)?)(?:负责|配合|落实|参与)?$")
 # （…，以下简称有关部门和单位）: a short name for the list, not a unit
 SHORT_NAME = re.compile(r"^(?:以下简称|以下统称|下称)")
 # （…按职责分工负责。以下均需各区政府、北京经济技术开发区管委会负责，不再列出）: units that every
@@ -65,13 +66,14 @@ CARRIED = re.compile(r"^\s*以下(?:均|都|各项)?(?:需|由|请)?")
 NOT_LISTED = re.compile(r"^不再(?:一一)?列(?:出|明)$")
 # 省公安厅、发展改革委 is 省公安厅、省发展改革委: a level prefix written once for a 、-run of
 # departments (44: 各区商务部门、城管执法部门)
-SHARED_PREFIX = re.compile(r"^(?:各区|各市|各县|省|市|区|县)(?=[\u4e00-\u9fff])")
-DEPARTMENT = re.compile(r"(?:厅|局|委|办|部门|委员会|中心)$")
+SHARED_PREFIX = re.compile(r"^(?:各区|各市|各县|省|市(?!场)|区|县)(?=[\u4e00-\u9fff])")
+DEPARTMENT = re.compile(r"(?:厅|局|委|办|部门|委员会|中心|社)$")
 PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
              "海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆")
 # names that carry their own level or place: 省…, 各…, 国家…, 安徽证监局, 象州公路养护中心
 NO_PREFIX_NEEDED = re.compile(
-    rf"^(?:省|市|区|县|各|国家|国务院|中国|中央|全国|共青团|团|有关|相关|其他|本级|{PROVINCES})|^.{{1,3}}?[省市州县区旗]"
+    rf"^(?:省|市(?!场)|区|县|各|国家|国务院|中国|中央|全国|共青团|团|有关|相关|其他|本级|{PROVINCES})"
+    r"|^.{1,3}?(?:[省州县区旗]|市(?!场))"
 )
 ETC_TAIL = re.compile(
     r"等(?:国务院|中央|省|市|县|区)?(?:相关|有关|其他)?(?:部门|单位|企业|机构)?(?:[和及](?:部门|单位|企业|机构))?$"
@@ -260,7 +262,10 @@ def _brackets(par: Paragraph):
                             f"{role} annotation is not closed")
 
 
-def name_pieces(text: str) -> list[tuple[int, int]]:
+SPACED_SEPARATORS = re.compile(rf"{UNIT_SEPARATORS.pattern}|\s+")
+
+
+def name_pieces(text: str, spaces: bool = False) -> list[tuple[int, int]]:
     """``(start, end)`` of each name in a list written with 、 ， ； (and ASCII , ;).
 
     Pieces naming only an administrative level join the next piece: 各市、州、县人民政府
@@ -268,7 +273,7 @@ def name_pieces(text: str) -> list[tuple[int, int]]:
     """
     pieces: list[tuple[int, int]] = []
     joins_next = False
-    for start, end in top_level_pieces(text, UNIT_SEPARATORS):
+    for start, end in top_level_pieces(text, SPACED_SEPARATORS if spaces else UNIT_SEPARATORS):
         if pieces and joins_next:
             pieces[-1] = (pieces[-1][0], end)
         else:
@@ -310,18 +315,18 @@ def _shared_prefixes(text: str, pieces: list[tuple[int, int, str]]) -> list[str]
     return shared
 
 
-def split_units(par: Paragraph, start: int, end: int) -> list[UnitMention]:
+def split_units(par: Paragraph, start: int, end: int, spaces: bool = False) -> list[UnitMention]:
     """The unit mentions in ``par.text[start:end]`` (see :func:`name_pieces`).
 
     ``X及其成员单位`` is two units: X and X成员单位.
     """
     mentions = []
     pieces = [(s, e, _without_role_words(re.sub(r"\s", "", par.text[start + s:start + e])))
-              for s, e in name_pieces(par.text[start:end])]
+              for s, e in name_pieces(par.text[start:end], spaces)]
     shared = _shared_prefixes(par.text[start:end], pieces)
     for (piece_start, piece_end, name), prefix in zip(pieces, shared):
-        if not name or SHORT_NAME.match(name):
-            continue
+        if not name or SHORT_NAME.match(name) or not re.search(r"[\u4e00-\u9fffA-Za-z]", name) or name == "无":
+            continue  # a table's 无 or / for none
         name = prefix + name
         span = par.span(start + piece_start, start + piece_end)
         members = MEMBERS.match(name)

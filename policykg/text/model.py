@@ -161,6 +161,7 @@ class AnnexRow:
     text: str
     units: list[UnitMention]
     span: Span
+    deadline: str | None = None  # the 完成时限 cell
 
 
 @dataclass

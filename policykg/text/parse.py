@@ -66,7 +66,7 @@ LEADING_VERBS = re.compile(r"^(?:依托|建立|成立|设立|召开|通过|健�
 
 KNOWN_SECTIONS = ("指导思想", "基本原则", "工作原则", "总体要求", "工作目标", "试验目标", "主要目标",
                   "发展目标", "主要任务", "重点任务", "试验措施", "工作措施", "保障措施", "组织保障")
-RUN_IN_SECTION = re.compile(rf"^[{CHINESE_NUMERAL}]+、\s*(?:{'|'.join(KNOWN_SECTIONS)})")
+RUN_IN_SECTION = re.compile(rf"^[ \u3000\u00a0]*[{CHINESE_NUMERAL}]+、\s*(?:{'|'.join(KNOWN_SECTIONS)})")
 MARKERS = (
     ("chinese", re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*")),
     # 1. but not 1.5; 3．2020年底前… is item 3
@@ -122,7 +122,7 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     reader = _MeasureReader(source)
     pilot_tasks = reader.read(task_sections)
     annex = parse_annex(source, annex_lines)
-    if not pilot_tasks:
+    if not pilot_tasks and not any(row.units or row.lead_units for row in annex):
         raise DocumentError(
             source.path, lines[headings[0].index].number,
             "not an implementation plan: no tasks found: no section titled 措施/任务 and no "
@@ -177,8 +177,8 @@ def _item_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]:
     style = None
     for line in lines:
         text = line.text.lstrip(" \u3000\u2002\u00a0")
-        found = marker(text)
-        if found and found[0] in ("number", "chinese") and (style is None and found[1] == 1 or
+        found = marker(text) or _section_marker(text)
+        if found and found[0] in ("number", "chinese", "section") and (style is None and found[1] == 1 or
                                                              found[0] == style and found[1] == len(headings) + 1):
             style = found[0]
             indent = len(line.text) - len(text)
@@ -199,6 +199,12 @@ def _item_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]:
             continue
         result.append(line)
     return result, headings
+
+
+def _section_marker(text: str) -> tuple[str, int, int] | None:
+    """一、 opening a long item (一、对深化商事制度改革成效显著…，优先纳入…（X负责）)."""
+    m = re.match(rf"^([{CHINESE_NUMERAL}]+)、", text)
+    return ("section", chinese_to_int(m.group(1)), m.end()) if m else None
 
 
 def _task_sections(source: SourceText, lines: list[Line], headings: list[_Heading], end: int,
@@ -247,7 +253,7 @@ def _refuse_repeated_numbers(source: SourceText, what: str, items) -> None:
 
 
 # 一、优化国有土地供应。合理确定…: a numbered title sentence running into its text
-RUN_IN_TITLE = re.compile(rf"^[{CHINESE_NUMERAL}]+、[^。；：:（(]{{2,40}}。(?=.)")
+RUN_IN_TITLE = re.compile(rf"^[ \u3000\u00a0]*[{CHINESE_NUMERAL}]+、[^。；：:（(]{{2,40}}。(?=.)")
 
 
 def _split_run_in_sections(lines: list[Line]) -> list[Line]:
