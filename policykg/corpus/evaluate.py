@@ -30,7 +30,7 @@ class Assignment:
     line: int
     lead: list[str]
     responsible: list[str]
-    where: str  # "pilot task", "measure" or "annex row"
+    where: str  # "task" (a pilot task or a section), "measure" or "annex row"
 
 
 @dataclass
@@ -60,10 +60,10 @@ def _norm(name: str) -> str:
 def assignments(doc) -> list[Assignment]:
     """Every place of ``doc`` (a PlanDocument) that names units, in document order."""
     found: list[Assignment] = []
-    for pt in doc.pilot_tasks:
+    for pt in [*doc.tasks, *doc.pilot_tasks]:
         if pt.lead_units or pt.responsible_units:
             found.append(Assignment(pt.span.line, [u.name for u in pt.lead_units],
-                                    [u.name for u in pt.responsible_units], "pilot task"))
+                                    [u.name for u in pt.responsible_units], "task"))
     for m in doc.measures():
         if m.units:
             leads = [u.name for u in m.leads]

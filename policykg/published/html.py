@@ -69,7 +69,18 @@ def read_html(data: bytes, path: str) -> PublishedText:
         )
     out = TextBuilder()
     _Walker(out, tree).block(article)
-    return out.build(path, "html")
+    source = out.build(path, "html")
+    source.title = _page_title(root)
+    return source
+
+
+def _page_title(root) -> str | None:
+    """The title a government page declares: its ArticleTitle meta, or its <title> before the site's
+    name (标题_栏目_网站). A [已废止] mark is not part of it."""
+    values = root.xpath('//meta[@name="ArticleTitle"]/@content') or [
+        re.split(r"[_|]| - ", t)[0] for t in root.xpath("//title/text()")]
+    title = re.sub(r"^\s*[\[【][^\]】]*[\]】]\s*", "", values[0]).strip() if values else ""
+    return title or None
 
 
 def _decode(data: bytes, path: str) -> str:

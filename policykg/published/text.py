@@ -42,6 +42,7 @@ class PublishedText(SourceText):
 
     format: str = "text"  # html, docx or pdf
     origins: list[Origin] = field(default_factory=list, repr=False)
+    title: str | None = None  # what the file says its title is (a page's ArticleTitle), if anything
 
     def origin_at(self, offset: int) -> tuple[Origin, int] | None:
         """The origin holding character ``offset`` and the offset within it (None between them)."""

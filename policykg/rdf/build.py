@@ -129,11 +129,12 @@ def outcome_of(plan: PlanInput, iri: str, triples: int) -> PlanOutcome:
             units.setdefault(unit.slug, unit)
         for slug in {place.resolve(u.name).slug for u in m.units}:
             load[slug] += 1
-    for pt in doc.pilot_tasks:
+    tasks = [*doc.tasks, *doc.pilot_tasks]
+    for pt in tasks:
         for u in (*pt.lead_units, *pt.responsible_units):
             unit = place.resolve(u.name)
             units.setdefault(unit.slug, unit)
-    names = [u.name for pt in doc.pilot_tasks for u in (*pt.lead_units, *pt.responsible_units)]
+    names = [u.name for pt in tasks for u in (*pt.lead_units, *pt.responsible_units)]
     names += [u.name for m in doc.measures() for u in m.units]
     names += [u.name for row in doc.annex for u in (*row.lead_units, *row.units)]
     names += [b.name for s in doc.safeguards for b in s.bodies]

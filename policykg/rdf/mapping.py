@@ -290,16 +290,23 @@ class _PlanMapper:
         self.add(node, DCTERMS.isPartOf, parent)
         self.span(node, task.span)
 
+    def task_units(self, node: str, task) -> None:
+        """Units assigned to a task as a whole; pkg:responsibleUnit stays a measure's, so the
+        responsible ones are qualified assignments only."""
+        for mention in task.lead_units:
+            self.add(node, PKG.leadUnit, self.assignment(node, "lead", "body", mention))
+        for mention in task.responsible_units:
+            self.assignment(node, "responsible", "body", mention)
+
     def tasks(self) -> None:
         for t in self.doc.tasks:
-            self.task(self.iri("task", t.key), PKG.Task, t, self.plan)
+            node = self.iri("task", t.key)
+            self.task(node, PKG.Task, t, self.plan)
+            self.task_units(node, t)
         for pt in self.doc.pilot_tasks:
             node = self.iri("pilot-task", pt.key)
             self.task(node, PKG.PilotTask, pt, self.iri("task", pt.parent) if pt.parent else self.plan)
-            for mention in pt.lead_units:
-                self.add(node, PKG.leadUnit, self.assignment(node, "lead", "body", mention))
-            for mention in pt.responsible_units:  # qualified only: pkg:responsibleUnit is a measure's
-                self.assignment(node, "responsible", "body", mention)
+            self.task_units(node, pt)
             for wt in pt.work_tasks:
                 w = self.iri("work-task", wt.key)
                 self.task(w, PKG.WorkTask, wt, node)

@@ -38,6 +38,7 @@ SEGMENT_BREAK = re.compile(
     rf"[；;。]|[，,](?=\s*(?:{ROLE_LABEL}|完成时限|完成时间|时间节点|时限要求|时限|适用范围)\s*[：:])"
 )
 OPENING, CLOSING = "（(〔[", "）)〕]"
+UNBRACKETED = re.compile(rf"(?={ROLE_LABEL}\s*[：:])[^。（()）]+$")
 LEAD_VERB = re.compile(r"^(.+?)(?:牵头(?:负责|落实|实施)?)$")
 RESPONSIBLE_VERB = re.compile(
     r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分工负责|分别负责|共同负责|负责落实|具体负责|负责|落实|配合|参与|协助|协同)$"
@@ -129,9 +130,17 @@ class AnnotationReader:
                     annotation.start, annotation.points = points[0], points[2]
                 found.append(annotation)
             points = None
+        # 责任单位：市财政局 as a line of its own after the text, with no brackets
+        tail = UNBRACKETED.search(par.text)
+        if tail and (not found or found[-1].end <= tail.start()):
+            annotation = self._read(par, tail.start() - 1, len(par.text))
+            if annotation is not None:
+                annotation.start, annotation.end = tail.start(), len(par.text)
+                found.append(annotation)
         return found
 
     def _read(self, par: Paragraph, start: int, close: int) -> Annotation | None:
+        """The annotation in ``par.text[start + 1:close]`` (``start`` and ``close`` its brackets)."""
         annotation = Annotation(start, close + 1)
         content = par.text[start + 1:close]
         if FIRST_LISTED_LEADS.search(content):

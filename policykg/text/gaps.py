@@ -37,7 +37,7 @@ def assignment_like(text: str) -> list[Passage]:
 
 def unit_offsets(doc: PlanDocument) -> list[int]:
     """Where each unit the reader found starts in the text, sorted."""
-    mentions = [u for pt in doc.pilot_tasks for u in (*pt.lead_units, *pt.responsible_units)]
+    mentions = [u for pt in (*doc.tasks, *doc.pilot_tasks) for u in (*pt.lead_units, *pt.responsible_units)]
     mentions += [u for m in doc.measures() for u in (*m.leads, *m.units)]
     mentions += [u for row in doc.annex for u in (*row.lead_units, *row.units)]
     return sorted(u.span.start for u in mentions)

@@ -102,6 +102,9 @@ class Task:
     level: int = 1
     path: str = ""
     key: str = ""  # unique in the document
+    # units an annotation after the section's items names for the whole section
+    lead_units: list[UnitMention] = field(default_factory=list)
+    responsible_units: list[UnitMention] = field(default_factory=list)
 
     def __post_init__(self):
         self.path = self.path or str(self.number)

@@ -107,6 +107,10 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     headings = [h for h in headings if h.index < body_end]
 
     metadata = _parse_head(source, lines[:first], lines[body_end:annex_start])
+    if metadata.title is None and getattr(source, "title", None):
+        # the title the file declares (a page's ArticleTitle): the notice's, or the plan's own
+        metadata.notice_title, metadata.title = (_title_from_notice(source.title, [])
+                                                 or (None, source.title))
     sections: dict[str, list[Line]] = {}
     task_sections = _task_sections(source, lines, headings, body_end, sections)
     annex_lines = ([line for line in source.lines if line.number >= lines[annex_start].number]
@@ -411,7 +415,8 @@ def _is_title(text: str) -> bool:
     return (
         len(text) <= 60
         and not _is_sentence(text)
-        and text.endswith(TITLE_ENDINGS)
+        # …实施方案（2023-2025年）: a period in brackets after the name
+        and re.sub(r"[（(][^（()）]{0,20}[)）]$", "", text).endswith(TITLE_ENDINGS)
     )
 
 
@@ -522,13 +527,14 @@ class _MeasureReader:
         self.work_task_style: str | None = None
         self.tasks: list[Task] = []  # sections above pilot tasks
         self.groups: dict[int, Task] = {}  # id of a pilot task: the section task it belongs to
+        self.group: Task | None = None  # the section task being read
 
     def read(self, sections: list[_TaskSection]) -> list[PilotTask]:
         for index, section in enumerate(sections, start=1):
             pars = list(paragraphs(self.source, section.lines))
             first = len(self.pilot_tasks)
             number = section.number
-            group = None
+            group = self.group = None
             if not any((found := marker(par.text)) and found[0] == "chinese" for par in pars):
                 # No （一） under this section: the section itself is the task its items belong to
                 # (一、支持工业互联网平台建设 → 1﹒…, or a flat list 一、…十二、 of measures).
@@ -537,7 +543,7 @@ class _MeasureReader:
             elif _section_kind(section.title) != "measures":
                 # 一、支持工业互联网平台建设 above its （一）…: a task of its own. A section that only
                 # says its items are the tasks (三、主要任务) is not one.
-                group = Task(number, section.title.rstrip("。."), _line_span(section.heading))
+                group = self.group = Task(number, section.title.rstrip("。."), _line_span(section.heading))
                 self.tasks.append(group)
             for par in pars:
                 self._paragraph(par, index)
@@ -696,6 +702,12 @@ class _MeasureReader:
             if not annotation.units and text.text.strip(" 　。；，,;") == "":
                 # （一）某某任务（牵头单位：X）: the annotation names who leads the task
                 self.pilot_tasks[-1].lead_units.extend(annotation.leads)
+                return
+            if text.text.strip(" 　。；，,;") == "" and self.group is not None:
+                # 二、… （一）… （二）… （责任部门：X）: one annotation after the section's items
+                # assigns the section
+                self.group.lead_units.extend(annotation.leads)
+                self.group.responsible_units.extend(annotation.all_units[len(annotation.leads):])
                 return
             self._implicit_work_task()
         work_task = self.pilot_tasks[-1].work_tasks[-1]
