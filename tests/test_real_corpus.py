@@ -18,8 +18,16 @@ from policykg.text.lines import line_paragraph
 
 CORPUS = ROOT / "corpus" / "real"
 
-# Documents whose every annotation the reader must carry, with recall ≥ 95 % and precision ≥ 90 %.
-MEETS_THE_BAR = ("01", "02", "03", "04", "05", "06", "09", "21", "22", "23", "38", "39")
+# Documents with hand-read units that the reader does not read to the bar, and why. Every other one
+# must carry ≥ 95 % of its annotations with recall ≥ 95 % and precision ≥ 90 %.
+SHORT_OF_THE_BAR = {
+    # the page puts its 责任单位：X lines in a block apart from the measures they close
+    "50": "责任单位 lines cut from their measures",
+    # the spreadsheet cell holds the catalogue's table flattened to one cell per line
+    "61": "a table flattened to one cell per line",
+}
+EXPECTED = json.loads((CORPUS / "expected-units.json").read_text(encoding="utf-8"))
+MEETS_THE_BAR = sorted(k for k in EXPECTED if k not in SHORT_OF_THE_BAR)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +57,20 @@ def test_units_of_real_documents_are_read_as_a_person_reads_them(scores, key):
 
 
 def test_expected_units_cover_at_least_twelve_documents():
-    expected = json.loads((CORPUS / "expected-units.json").read_text(encoding="utf-8"))
-    assert len(expected) >= 12
+    assert len(EXPECTED) >= 12
+
+
+def test_the_corpus_spans_provinces_levels_and_genres():
+    import csv
+
+    with open(CORPUS / "documents.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    documents = {p.name[:2] for p in CORPUS.iterdir() if p.name[:2].isdigit()}
+    assert {r["prefix"] for r in rows} == documents and len(documents) >= 30
+    assert len({r["province"] for r in rows} - {"—"}) >= 6
+    levels = " ".join(r["level"] for r in rows)
+    for level in ("province", "city", "county", "district", "department", "State Council"):
+        assert level in levels, level
 
 
 def _annotation(text: str):
@@ -85,6 +105,17 @@ def _annotation(text: str):
      "特定自贸试验区的措施外，适用范围均为所有自贸试验区）", [], ["人力资源社会保障部", "住房城乡建设部", "商务部"]),
     # 07 (State Council): the note in the same bracket, after 。
     ("支持就业。（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）", ["人力资源社会保障部"], ["财政部"]),
+    # 36 (Chongqing): lead and responsible labels separated by ， not ；
+    ("培养人才。（牵头单位：市民政局，责任单位：市教委、市财政局）", ["市民政局"], ["市教委", "市财政局"]),
+    # 41 (Guangdong): 省 written once for a 、-run of departments
+    ("扩大消费。（各地级以上市人民政府，省公安厅、发展改革委按职责分工负责）", [],
+     ["各地级以上市人民政府", "省公安厅", "省发展改革委"]),
+    # 08 (State Council): 会同有关部门 is how it works, not who
+    ("给予奖励。（国家发展改革委会同有关部门负责）", [], ["国家发展改革委"]),
+    # 38 (Chongqing): 以下简称… names the list, it is no unit
+    ("建立机制。（责任单位：市民政局、市残联，以下简称有关部门和单位）", [], ["市民政局", "市残联"]),
+    # 49 (Anyang): 责任单位：X closing the measure without brackets
+    ("给予已缴契税50%消费补贴。责任单位：市财政局", [], ["市财政局"]),
 ])
 def test_real_annotation_styles(text, leads, units):
     assert _annotation(text) == (leads, units)
@@ -205,3 +236,41 @@ def test_other_names_in_brackets_and_groups_with_brackets_inside():
     assert [(u.name, u.aliases) for u in first.leads] == [("区委宣传部", ("区文明办", "区政府新闻办"))]
     assert [u.name for u in first.units] == ["各市、县〔市、区〕政府", "各对口协同发展区县（自治县，以下简称区县）政府"]
     assert [u.name for u in second.units] == ["市民政局", "有关区县政府"]
+
+
+def test_a_rule_stated_once_adds_units_to_every_later_annotation():
+    # 43 (Beijing): the first annotation ends 以下均需各区政府、北京经济技术开发区管委会负责，不再列出, and the
+    # next one names only （市医保局、市财政局、市卫生健康委按职责分工负责）
+    reader = AnnotationReader()
+    first_text = ("加强保障。（市卫生健康委、市财政局、北京市税务局、各区政府、北京经济技术开发区管委会按职责分工负责。"
+                  "以下均需各区政府、北京经济技术开发区管委会负责，不再列出）")
+    units = []
+    for text in (first_text, "减轻负担。（市医保局、市财政局、市卫生健康委按职责分工负责）"):
+        source = SourceText.from_text("example.txt", text)
+        (found,) = reader.find(line_paragraph(source, source.lines[0]))
+        units.append([u.name for u in found.all_units])
+    assert units[0] == ["市卫生健康委", "市财政局", "北京市税务局", "各区政府", "北京经济技术开发区管委会"]
+    assert units[1] == ["市医保局", "市财政局", "市卫生健康委", "各区政府", "北京经济技术开发区管委会"]
+
+
+def test_one_annotation_after_a_sections_items_assigns_the_section():
+    # 53 (Shenyang): 二、优化住房信贷政策 （一）认房不认贷。… （二）降低…。 （责任部门：中国人民银行辽宁省分行营业管理部）
+    from policykg.published import read_document
+    from policykg.text.parse import parse_source
+
+    doc = parse_source(read_document(next(CORPUS.glob("53_*"))))
+    section = next(t for t in doc.tasks if t.title == "优化住房信贷政策")
+    assert [u.name for u in section.responsible_units] == ["中国人民银行辽宁省分行营业管理部"]
+    assert [pt.number for pt in doc.pilot_tasks if pt.parent == section.key] == [1, 2]
+
+
+def test_a_task_table_after_an_indicator_table():
+    # 60 (Guangzhou): 附件1 is an indicator table (no unit column); 附件2's header reads
+    # 序号 工作事项 主要内容 牵头单位 配合单位 …; its first row names 各区政府 to lead, 市卫生健康委 to help
+    from policykg.published import read_document
+    from policykg.text.parse import parse_source
+
+    doc = parse_source(read_document(next(CORPUS.glob("60_*"))))
+    assert len(doc.annex) == 39
+    assert [u.name for u in doc.annex[0].lead_units] == ["各区政府"]
+    assert [u.name for u in doc.annex[0].units] == ["市卫生健康委"]
