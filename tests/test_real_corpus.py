@@ -274,3 +274,15 @@ def test_a_task_table_after_an_indicator_table():
     assert len(doc.annex) == 39
     assert [u.name for u in doc.annex[0].lead_units] == ["各区政府"]
     assert [u.name for u in doc.annex[0].units] == ["市卫生健康委"]
+
+
+def test_spans_of_a_web_page_say_where_they_are_in_the_page(tmp_path):
+    # 53 (Shenyang) as published: the annotation （责任部门：市税务局） is a paragraph of the article
+    from policykg.rdf.build import build
+
+    graph = build([next(CORPUS.glob("53_*"))], out=None).graph
+    rows = list(graph.query("""PREFIX pkg: <https://w3id.org/policykg/ns#>
+        SELECT ?where WHERE { ?a pkg:statedName "市税务局"@zh ; pkg:sourceSpan/pkg:originalLocation ?where }"""))
+    assert rows, "no original location on the span"
+    where = str(rows[0][0])
+    assert where.startswith("/html/body/") and "/p[" in where and "characters" in where

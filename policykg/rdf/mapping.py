@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..published.text import origin_of
 from ..resources import ONTOLOGY_FILE
 from ..text.model import ANNEX, BODY, PlanDocument, Span, UnitMention
 from ..vocab import DCTERMS, ONTOLOGY_IRI, ORG, OWL, PKG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
@@ -169,6 +170,8 @@ class _PlanMapper:
         self.add(node, PKG.endOffset, lit(span.end))
         self.add(node, PKG.line, lit(span.line))
         self.add(node, PKG.endLine, lit(span.end_line))
+        where = origin_of(self.doc.source, span.start, span.end) if self.doc.source is not None else None
+        self.add(node, PKG.originalLocation, lit(where) if where else None)
 
     def unit(self, name: str) -> str:
         unit = self.place.resolve(name)

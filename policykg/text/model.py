@@ -180,6 +180,8 @@ class PlanDocument:
     safeguards: list[Safeguard]
     annex: list[AnnexRow]
     tasks: list[Task] = field(default_factory=list)  # headings above the pilot tasks, where there are any
+    # the text it was read from: a published file's text knows where each offset was in the original
+    source: object = field(default=None, repr=False, compare=False)
 
     def work_tasks(self) -> list[WorkTask]:
         return [wt for pt in self.pilot_tasks for wt in pt.work_tasks]

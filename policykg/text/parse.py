@@ -138,6 +138,7 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     for what, items in (("principle", principles), ("stage", stages), ("safeguard", safeguards)):
         _refuse_repeated_numbers(source, what, items)
     return PlanDocument(
+        source=source,
         path=source.path,
         slug=slug or slugify(Path(source.path).stem),
         text=source.text,
