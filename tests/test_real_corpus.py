@@ -286,3 +286,14 @@ def test_spans_of_a_web_page_say_where_they_are_in_the_page(tmp_path):
     assert rows, "no original location on the span"
     where = str(rows[0][0])
     assert where.startswith("/html/body/") and "/p[" in where and "characters" in where
+
+
+def test_member_units_link_to_their_group():
+    # 01 (Anhui): （责任单位：省推进工业互联网创新发展专项工作组成员单位，各市人民政府）
+    from policykg.rdf.build import build
+
+    graph = build([next(CORPUS.glob("01_*"))], out=None).graph
+    rows = {(str(a), str(b)) for a, b in graph.query("""
+        PREFIX pkg: <https://w3id.org/policykg/ns#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?members ?group WHERE { ?m pkg:membersOf ?g . ?m skos:prefLabel ?members . ?g skos:prefLabel ?group }""")}
+    assert ("省推进工业互联网创新发展专项工作组成员单位", "省推进工业互联网创新发展专项工作组") in rows

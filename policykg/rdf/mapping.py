@@ -10,6 +10,7 @@ configurable namespace, scoped by jurisdiction and document, and the same on eve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from .terms import Lit, Triple, en, lit, to_rdflib, zh
 DEFAULT_NAMESPACE = "https://w3id.org/policykg/id/"
 
 PARTS = {BODY: PKG.body, ANNEX: PKG.annex}
+MEMBER_UNITS = re.compile(r"^(.{2,}?)(?:其他|其余|各)?成员单位$")
 ROLES = {"lead": PKG.lead, "responsible": PKG.responsible}
 KINDS = {
     "lead-units": PKG.leadUnits, "responsible-units": PKG.responsibleUnits,
@@ -397,6 +399,11 @@ class _PlanMapper:
 
     def unit_descriptions(self) -> None:
         place = self.jurisdiction_iri()
+        for slug in sorted(self.units):
+            # 省推进工业互联网创新发展专项工作组成员单位: the members of a group the document names
+            group = MEMBER_UNITS.match(self.units[slug].name)
+            if group:
+                self.add(self.unit_iri(self.units[slug]), PKG.membersOf, self.unit(group.group(1)))
         for slug in sorted(self.units):
             unit = self.units[slug]
             node = self.unit_iri(unit)
