@@ -54,9 +54,9 @@ ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员�
 # what the genre's documents are called: 实施方案, 行动计划, 工作要点, 实施意见, 考评办法, 若干措施,
 # 实施细则, 任务分工
 TITLE_ENDINGS = ("方案", "计划", "要点", "意见", "办法", "措施", "细则", "分工")
-NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要点|办法)$")
+NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要点|办法|措施|细则|分工)$")
 NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
-JURISDICTION = re.compile(r"^(.+?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
+JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
 # 湖北省农业农村厅, 安徽省推进…领导小组办公室: a department or body of the place its name opens with
 PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{1,7}?(?:自治区|省|市))(?=[\u4e00-\u9fff“])")
 SELECTION_WORDS = ("入选", "确定为", "列为", "批准", "获批")
@@ -111,6 +111,9 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
         # the title the file declares (a page's ArticleTitle): the notice's, or the plan's own
         metadata.notice_title, metadata.title = (_title_from_notice(source.title, [])
                                                  or (None, source.title))
+        metadata.issuer = metadata.issuer or _issuer_of(metadata.notice_title)
+        metadata.jurisdiction = metadata.jurisdiction or _jurisdiction(
+            metadata.issuer, metadata.notice_title, metadata.title)
     sections: dict[str, list[Line]] = {}
     task_sections = _task_sections(source, lines, headings, body_end, sections)
     annex_lines = ([line for line in source.lines if line.number >= lines[annex_start].number]
@@ -320,7 +323,8 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
         meta.issuer, meta.issued = signed
 
     notice_at = next((k for k, (_, text) in enumerate(texts)
-                      if "关于" in re.sub("《[^》]*》", "", text) and not DB_HEADER.search(text)), None)
+                      if ("关于" in re.sub("《[^》]*》", "", text) or PRINTING_LINE.search(text))
+                      and not DB_HEADER.search(text)), None)
     if notice_at is not None:
         start = notice_at
         if start > 0 and ISSUER_SUFFIX.search(texts[start - 1][1]) and not _is_sentence(texts[start - 1][1]):
@@ -329,8 +333,7 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
         while end < len(texts) - 1 and not NOTICE_END.search(texts[end][1]):
             end += 1
         meta.notice_title = "".join(text for _, text in texts[start:end + 1])
-        if meta.issuer is None and "关于" in meta.notice_title:
-            meta.issuer = meta.notice_title.split("关于", 1)[0] or None
+        meta.issuer = meta.issuer or _issuer_of(meta.notice_title)
 
     quoted = re.search("《(.+?)》", meta.notice_title or "")
     standalone = [k for k, (_, text) in enumerate(texts)
@@ -340,7 +343,10 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
     elif meta.notice_title and _is_title(meta.notice_title):
         meta.title = meta.notice_title
     elif standalone:
-        meta.title = texts[standalone[0]][1]
+        k = standalone[0]
+        meta.title = texts[k][1]
+        if k > 0 and _title_fragment(texts[k - 1][1]) and len(texts[k - 1][1] + meta.title) <= 60:
+            meta.title = texts[k - 1][1] + meta.title  # a title broken over two lines
     if meta.title is None:
         meta.notice_title, meta.title = _title_from_notice(meta.notice_title, texts) or (meta.notice_title, None)
     if standalone:
@@ -352,12 +358,42 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
     if sentences:
         chosen = [s for s in sentences if any(w in s for w in SELECTION_WORDS)]
         meta.context = (chosen or sentences)[0]
-    if meta.issuer:
-        if meta.issuer.startswith(NATIONAL_ISSUERS):
-            meta.jurisdiction = "全国"
-        elif m := JURISDICTION.match(meta.issuer) or PLACE_PREFIX.match(meta.issuer):
-            meta.jurisdiction = m.group(1)
+    meta.jurisdiction = _jurisdiction(meta.issuer, meta.notice_title, meta.title)
     return meta
+
+
+# 国家税务总局重庆市税务局: a national body's local branch belongs to its place
+LOCAL_BRANCH = re.compile(r"^国家[\u4e00-\u9fff]{1,8}?总局([\u4e00-\u9fff]{1,7}?(?:自治区|省|市))")
+
+
+def _jurisdiction(*names: str | None) -> str | None:
+    """The place of the first of ``names`` (issuer, notice title, title) that names one: 湖北省农业农村厅 →
+    湖北省; an issuer that says only its level (省政府办公厅) leaves the place to the titles."""
+    for name in names:
+        if not name:
+            continue
+        if m := LOCAL_BRANCH.match(name):
+            return m.group(1)
+        if name.startswith(NATIONAL_ISSUERS):
+            return "全国"
+        if m := JURISDICTION.match(name) or PLACE_PREFIX.match(name):
+            if len(m.group(1)) > 1 and m.group(1) not in ("省", "市", "县", "区"):
+                return m.group(1)
+    return None
+
+
+def _issuer_of(notice_title: str | None) -> str | None:
+    """北京市人民政府办公厅 of 北京市人民政府办公厅关于…的通知."""
+    before = (notice_title or "").split("关于", 1)[0]
+    if "关于" in (notice_title or "") and ISSUER_SUFFIX.search(before) and not re.search(r"[，。；：:、]", before):
+        return before
+    return None
+
+
+def _title_fragment(text: str) -> bool:
+    """西宁市关于支持刚性和改善性住房需求 above 的若干措施: the first line of a title broken in two."""
+    return (len(text) <= 40 and not re.search(r"[，。；：:、（()）]", text) and not DOC_NUMBER.search(text)
+            and not DATE_LINE.match(text) and not NOTICE_END.search(text))
 
 
 NOTICE_TITLE = re.compile(
@@ -367,6 +403,8 @@ NOTICE_TITLE = re.compile(
 
 
 PRINTING_NOTICE = re.compile(r"[^\s，。；：:、“”《》]{0,40}关于印发([^，。；：:\s]{2,100}?)的通知")
+# 北京市商务局等9部门印发《关于…若干措施》的通知: a notice title without 关于 of its own
+PRINTING_LINE = re.compile(r"^[^，。；：:]{2,40}印发《[^》]+》的通知$")
 
 
 def _title_from_notice(notice: str | None, texts) -> tuple[str, str] | None:
@@ -393,8 +431,11 @@ def _signature(source: SourceText, texts) -> tuple[str | None, date] | None:
                 issued = date(*map(int, m.groups()))
             except ValueError:
                 raise DocumentError(source.path, line.number, f"not a valid date: {text}") from None
-            above = texts[k - 1][1] if k > 0 else ""
-            issuer = above if above and ISSUER_SUFFIX.search(above) and not _is_sentence(above) else None
+            # the bodies signing above it, one a line (or several on a line): the first signs for all
+            top = k
+            while top > 0 and ISSUER_SUFFIX.search(texts[top - 1][1]) and not _is_sentence(texts[top - 1][1]):
+                top -= 1
+            issuer = re.split(r"\s{2,}|\s*\u00a0\s*", texts[top][1])[0] if top < k else None
             return issuer, issued
     return None
 
