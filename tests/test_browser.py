@@ -243,8 +243,8 @@ def test_english_labels_are_wrapped_and_readable(gaoqing_graph, tmp_path, visit)
     out = views.build_views(gaoqing_graph, tmp_path / "en", lang="en").out
     v = visit(out / "co-responsibility.html")
     v.wait_ready()
-    scale = v.page.evaluate("() => window.policykgView.network.getScale()")
-    assert 16 * scale >= 11  # drawn label text at least 11 px high at 1280x900
+    drawn = v.page.evaluate("() => window.policykgView.network.getScale() * window.policykgView.data.fontSize")
+    assert drawn >= 13  # label text at least 13 px high at 1280x900
     labels = v.page.evaluate("() => window.policykgView.data.nodes.map(n => n.label)")
     assert max(len(line) for text in labels for line in text.split("\n")) <= 30
     assert any("\n" in text for text in labels)

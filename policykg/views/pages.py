@@ -107,7 +107,7 @@ def build_networks(data: nw.ViewData, *, lang: str = "zh") -> dict[str, nx.Graph
     metrics = nw.add_unit_metrics(body)
     annex = nw.co_responsibility_network(data, part="annex")
     nw.add_unit_metrics(annex)
-    share_layout((body, annex), lang=lang, font_size=PAGE_FONT)
+    share_layout((body, annex), lang=lang, font_size=PAGE_FONT[lang])
     unit_task = nw.unit_task_network(data)
     structure = nw.structure_network(data)
     for g in (unit_task, structure):
@@ -126,10 +126,12 @@ def build_networks(data: nw.ViewData, *, lang: str = "zh") -> dict[str, nx.Graph
             "structure": structure}
 
 
-PAGE_FONT = 16
+# Label size of the unit networks, in layout units. English names run three times as long as
+# Chinese ones: a larger font keeps them readable once the page scales the layout to the window.
+PAGE_FONT = {"zh": 16, "en": 20}
 
 
-def share_layout(graphs, *, lang: str = "zh", font_size: float = PAGE_FONT) -> None:
+def share_layout(graphs, *, lang: str = "zh", font_size: float = 16) -> None:
     """One seeded layout for the union of ``graphs`` (edge weight the largest of theirs), set as
     every graph's node positions."""
     union = nx.Graph()
@@ -148,7 +150,7 @@ def share_layout(graphs, *, lang: str = "zh", font_size: float = PAGE_FONT) -> N
             a["x"], a["y"] = pos[n]
 
 
-def page_specs(data: nw.ViewData) -> dict[str, PageSpec]:
+def page_specs(data: nw.ViewData, lang: str = "zh") -> dict[str, PageSpec]:
     """Titles, legends, filter menus and switches of the network pages."""
     cats = unit_categories(data)
     filters = pilot_task_filters(data)
@@ -158,18 +160,18 @@ def page_specs(data: nw.ViewData) -> dict[str, PageSpec]:
     return {
         "co-responsibility": PageSpec(*VIEW_PAGES[0][1:], categories=cats, filters=filters,
                                       edge_kinds=(EdgeKind("shared", "共担措施（线宽 = 数量）", "shared measures (width = count)", **partners),),
-                                      collective_switch=True, links=back, live=live, font_size=PAGE_FONT),
+                                      collective_switch=True, links=back, live=live, font_size=PAGE_FONT[lang]),
         "co-responsibility-annex": PageSpec(*VIEW_PAGES[1][1:], categories=cats, filters=filters,
                                             edge_kinds=(EdgeKind("shared", "共担措施，按附件分工表（线宽 = 措施数，一项措施分几行也只算一次）",
                                                                  "shared measures as the annex table assigns them (width = measures; a measure split over rows counts once)",
                                                                  **partners),),
-                                            collective_switch=True, links=back, live=live, font_size=PAGE_FONT),
+                                            collective_switch=True, links=back, live=live, font_size=PAGE_FONT[lang]),
         "unit-task": PageSpec(*VIEW_PAGES[2][1:], categories=cats + TASK_CATEGORIES[1:3], filters=filters,
                               edge_kinds=(EdgeKind("lead", "牵头", "leads", "#B42318", True, "牵头关系", "Lead links"),
                                           EdgeKind("responsible", "承担措施（线宽 = 措施数）", "responsible (width = measures)", "#8896AB",
                                                    panel_zh="承担措施（措施数）", panel_en="Measures (count)"),
                                           EdgeKind("part-of", "隶属", "part of", "#D0D7DE", panel_zh="隶属关系", panel_en="Part of")),
-                              collective_switch=True, links=back, font_size=14, node_size=(7.0, 24.0),
+                              collective_switch=True, links=back, font_size=14 if lang == "zh" else 17, node_size=(7.0, 24.0),
                               live=LiveFigures("承担措施数", "measures", "相连节点数", "linked nodes", "", "")),
     }
 
@@ -183,7 +185,7 @@ def build_views(source: nw.Source, out: str | Path = "views", *, lang: str = "zh
     data = nw.ViewData.fetch(source, query_dir=query_dir)
     nets = build_networks(data, lang=lang)
     files: list[Path] = []
-    specs = page_specs(data)
+    specs = page_specs(data, lang)
     for key in NETWORK_PAGES:
         files.append(write_text(out / f"{key}.html", render_page(nets[key], specs[key], lang=lang)))
     files.append(write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2])))

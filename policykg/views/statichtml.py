@@ -69,7 +69,7 @@ ul.cols{columns:3;padding-left:18px}
 .counts{display:flex;flex-wrap:wrap;gap:8px 26px;font-size:15px}.counts b{font-size:20px}
 .src{font-size:13.5px}
 td.kind{white-space:nowrap}td.about{min-width:6em;max-width:13em}
-table.items td:nth-child(2){width:22%}table.items td:nth-child(3){width:17%}
+table.items th{white-space:nowrap}table.items td:nth-child(2){width:22%}table.items td:nth-child(3){width:17%}
 mark{background:#ffe08a;color:#1b1f24;padding:0 1px;border-radius:2px}
 mark.missing{background:none;color:#bf8700;font-weight:700;padding:0}
 .gap{color:#8c959f;padding:0 3px}
