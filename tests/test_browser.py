@@ -211,6 +211,9 @@ def test_unit_task_panel_lists_what_its_figures_count(gaoqing_site, visit):
     heads = v.page.eval_on_selector_all("#panel h3", "els => els.map(e => e.textContent)")
     # it leads pilot tasks 2 and 4; the body names it in 11 notes, under work tasks 1, 4-8 (8 twice), 11-14
     assert heads == ["牵头关系 (2)", "承担措施（措施数） (10)"]
+    tasks = v.page.eval_on_selector_all('.neighbours[data-kind="responsible"] li', "els => els.map(e => e.textContent)")
+    assert tasks[0].startswith("8. ")  # ①特色小镇 and ③小城镇 of work task 8: two measures
+    assert [t.split(".")[0] for t in tasks[1:]] == ["1", "4", "5", "6", "7", "11", "12", "13", "14"]  # by number
     figures = dict(v.page.eval_on_selector_all("#panel table tr", "els => els.map(e => [...e.cells].map(c => c.textContent))"))
     assert figures == {"承担措施数": "11", "牵头试验任务数": "2", "涉及工作任务数": "10"}
 
@@ -226,6 +229,9 @@ def test_outline_folds_and_links_to_the_network(gaoqing_site, visit):
     v.page.locator(".pt > details > summary").first.click(position={"x": 5, "y": 5})
     assert not first.evaluate("d => d.open")
     # measure 8.1 lists its responsible units in the order of its note: 县发展改革局、县自然资源局，各镇办
+    # pilot task 4's leads in the order of its heading: 县自然资源局、县农业农村局、市生态环境局高青分局
+    pt4 = v.page.locator(".pt").nth(3).locator(":scope > details > .units .chip").all_text_contents()
+    assert pt4 == ["县自然资源局", "县农业农村局", "市生态环境局高青分局"]
     m81 = v.page.locator(".m", has_text="措施8.1").first
     assert m81.locator(".chip").all_text_contents() == ["县发展改革局", "县自然资源局", "各镇办"]
     href = v.page.locator(".pt > details > summary .net").nth(1).get_attribute("href")

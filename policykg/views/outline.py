@@ -35,10 +35,11 @@ def outline_page(data: nw.ViewData, lang: str, title: str) -> str:
             wt = pt["wts"].setdefault(r["workTask"], {"number": r.get("wtNumber"), "title": r.get("wtTitle") or "", "ms": {}})
             if r.get("measure"):
                 wt["ms"][r["measure"]] = {"id": r.get("identifier") or nw.short_name(r["measure"]), "text": r.get("text") or ""}
-    leads: dict[str, list[str]] = defaultdict(list)
+    leads: dict[str, dict[str, float]] = defaultdict(dict)  # pilot task -> lead -> where the text names it
     for r in data.pilot_task_leads:
-        if r["part"] == "body" and r["unit"] not in leads[r["pilotTask"]]:
-            leads[r["pilotTask"]].append(r["unit"])
+        if r["part"] == "body":
+            at = float(r["order"]) if r.get("order") is not None else inf
+            leads[r["pilotTask"]][r["unit"]] = min(at, leads[r["pilotTask"]].get(r["unit"], inf))
     responsible: dict[str, dict[str, float]] = defaultdict(dict)  # measure -> unit -> where the text names it
     lines: dict[str, object] = {}
     for r in data.measure_units:
@@ -55,7 +56,8 @@ def outline_page(data: nw.ViewData, lang: str, title: str) -> str:
             h.append(f"<li><details open><summary><b>{esc(plan['title'])}</b></summary><ul>")
         for pt_iri, pt in sorted(plan["pts"].items(), key=num):
             head = f"{t['pilot_task_n'].format(n=pt['number'])}：" if pt["number"] is not None else ""
-            lead_chips = "".join(chip(u, " lead") for u in sorted(leads[pt_iri], key=lambda u: name(units[u], lang) if u in units else u))
+            named = leads[pt_iri]
+            lead_chips = "".join(chip(u, " lead") for u in sorted(named, key=lambda u: (named[u], u)))
             h.append(f'<li class="pt"><details open><summary>{esc(head + pt["title"])} {_select_link(pt_iri, t)}</summary>')
             if lead_chips:
                 h.append(f'<div class="units"><span class="muted">{esc(t["lead"])}：</span>{lead_chips}</div>')

@@ -236,7 +236,8 @@
       if (!groups[k]) return;
       var w = groups[k];
       var ids = Object.keys(w).sort(function (a, b) {
-        return (w[b] - w[a]) || (nodeById[a][lang] < nodeById[b][lang] ? -1 : 1);
+        return (w[b] - w[a]) || nodeById[a][lang].localeCompare(nodeById[b][lang], "en", { numeric: true }) ||
+               (a < b ? -1 : 1);
       });
       var head = kinds[k] ? kinds[k].panel : ui.neighbours;
       panel.appendChild(el("h3", head + " (" + ids.length + ")"));
