@@ -55,7 +55,7 @@ def outline_page(data: nw.ViewData, lang: str, title: str) -> str:
         if len(plans) > 1:
             h.append(f"<li><details open><summary><b>{esc(plan['title'])}</b></summary><ul>")
         for pt_iri, pt in sorted(plan["pts"].items(), key=num):
-            head = f"{t['pilot_task_n'].format(n=pt['number'])}：" if pt["number"] is not None else ""
+            head = t["pilot_task_n"].format(n=pt["number"]) + ("：" if lang == "zh" else ": ") if pt["number"] is not None else ""
             named = leads[pt_iri]
             lead_chips = "".join(chip(u, " lead") for u in sorted(named, key=lambda u: (named[u], u)))
             h.append(f'<li class="pt"><details open><summary>{esc(head + pt["title"])} {_select_link(pt_iri, t)}</summary>')

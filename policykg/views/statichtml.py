@@ -49,7 +49,7 @@ T = {
         "only_body": "named in the body only", "only_annex": "named in the annex only", "both_parts": "named in both",
         "name_variant": "its name as written", "annex_says_elsewhere": "the annex files it under another work task",
         "body_puts": "body: {task}",
-        "measure_n": "measure {n}", "work_task_n": "work task {n}", "pilot_task_n": "pilot task {n}",
+        "measure_n": "Measure {n}", "work_task_n": "Work task {n}", "pilot_task_n": "Pilot task {n}",
         "disc_note": "What differs is marked in yellow; long stretches the two share are shortened to “…”.",
         "outline": "Outline of the plan", "lead": "Lead", "responsible": "Responsible", "in_network": "show in the network",
         "full_text": "full text",
