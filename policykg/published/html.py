@@ -173,6 +173,9 @@ def _article(root, weights: dict):
         after = children[children.index(best) + 1:]
         if weights.get(best, 0) < ARTICLE_SHARE * total or any(_has_data_table(c) for c in after):
             return node
+        tables = [t for t in best.iter("table") if _is_data_table(t)]
+        if tables and max(weights.get(t, 0) for t in tables) >= ARTICLE_SHARE * weights.get(best, 0):
+            return node  # an article that is mostly its table (a catalogue): keep the text around it
         node = best
 
 

@@ -47,6 +47,15 @@ def _header(cells: list[str], line: int) -> _Header | None:
             if option in names and names.index(option) not in columns.values():
                 columns[role] = names.index(option)
                 break
+    # 政策措施主要内容, 牵头单位（部门）: a header that says more than the usual name, where no
+    # column is named exactly so
+    for role, options in COLUMNS.items():
+        if role in columns or role == "pilot_task":
+            continue
+        found = next((k for k, name in enumerate(names) if k not in columns.values() and len(name) <= 12
+                      and any(option in name for option in options if len(option) >= 4)), None)
+        if found is not None:
+            columns[role] = found
     if all(role in columns for role in REQUIRED) and any(role in columns for role in UNIT_ROLES):
         return _Header(columns, len(cells), line)
     return None

@@ -38,7 +38,7 @@ SEGMENT_BREAK = re.compile(
     rf"[；;。]|[，,](?=\s*(?:{ROLE_LABEL}|完成时限|完成时间|时间节点|时限要求|时限|适用范围)\s*[：:])"
 )
 OPENING, CLOSING = "（(〔[", "）)〕]"
-UNBRACKETED = re.compile(rf"(?={ROLE_LABEL}\s*[：:])[^。（()）]+$")
+UNBRACKETED = re.compile(rf"(?={ROLE_LABEL}\s*[：:])[^。]+$")
 LEAD_VERB = re.compile(r"^(.+?)(?:牵头(?:负责|落实|实施)?)$")
 RESPONSIBLE_VERB = re.compile(
     r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分工负责|分别负责|共同负责|负责落实|具体负责|负责|落实|配合|参与|协助|协同)$"

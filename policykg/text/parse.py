@@ -96,12 +96,15 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     if not headings:
         # No 一、: the top-level items are the sections (1.简化装修施工许可。… or （一）…).
         lines, headings = _item_headings(lines)
-    if not headings:
+    table_at = next((i for i, line in enumerate(lines) if "\t" in line.text), None)
+    if not headings and table_at is None:
         raise DocumentError(
             source.path, 1,
-            "not an implementation plan: no numbered sections (一、…) or numbered items (1. or （一）) found",
+            "not an implementation plan: no numbered sections (一、…), numbered items (1. or （一）) "
+            "or task table found",
         )
-    first = headings[0].index
+    # a notice whose tasks are all in its table (a 目录清单) has no sections: its body is the table
+    first = headings[0].index if headings else table_at
     annex_start = _annex_start(lines, first)
     body_end = _tail_start(lines, first, annex_start)
     headings = [h for h in headings if h.index < body_end]
@@ -131,7 +134,7 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     annex = parse_annex(source, annex_lines)
     if not pilot_tasks and not any(row.units or row.lead_units for row in annex):
         raise DocumentError(
-            source.path, lines[headings[0].index].number,
+            source.path, lines[first].number,
             "not an implementation plan: no tasks found: no section titled 措施/任务 and no "
             "responsibility annotation (（责任单位：…）, （X牵头，Y配合）, …) under any numbered section",
         )
