@@ -21,6 +21,7 @@ __version__ = "0.1.0"
 # public name -> the module that defines it
 _EXPORTS = {
     "parse_plan": "policykg.text.parse",
+    "parse_plans": "policykg.text.parse",
     "PlanDocument": "policykg.text.model",
     "load_registry": "policykg.rdf.registry",
     "reconcile": "policykg.rdf.reconcile",
@@ -38,7 +39,7 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "__version__", "parse_plan", "PlanDocument", "load_registry", "reconcile", "PlanInput", "to_graph", "build",
+    "__version__", "parse_plan", "parse_plans", "PlanDocument", "load_registry", "reconcile", "PlanInput", "to_graph", "build",
     "BuildResult", "load_engine", "load_catalog", "build_views", "PolicyKGError", "InputError", "DocumentError",
     "RuntimeFailure",
 ]

@@ -167,7 +167,7 @@ def test_a_provincial_department_is_the_same_unit_in_every_document_of_its_provi
     from policykg.rdf.build import build
 
     result = build([next(CORPUS.glob(f"{k}_*")) for k in ("01", "02", "06")], out=None)
-    assert [p.jurisdiction for p in result.plans] == ["安徽省", "安徽省", "湖北省"]
+    assert [p.jurisdiction for p in result.plans] == ["安徽省", "安徽省", "安徽省", "湖北省"]  # 01 holds two
     graph = result.graph
     query = """PREFIX pkg: <https://w3id.org/policykg/ns#>
         SELECT DISTINCT ?u WHERE { ?a pkg:assignedUnit ?u ; pkg:statedName "省商务厅"@zh }"""
@@ -328,7 +328,8 @@ def test_the_whole_corpus_builds_but_for_the_documents_refused(tmp_path):
     result = build([CORPUS], out=None, keep_going=True)
     # 25: a policy interpretation, 57 and 58: duties as narrative (市X：负责…): none assigns in brackets
     assert {Path(err.path).name[:2] for err in result.failures} == {"25", "57", "58"}
-    assert len(result.plans) == len([p for p in CORPUS.iterdir() if p.name[:2].isdigit()]) - 3
+    # 01 holds two documents, each a plan
+    assert len(result.plans) == len([p for p in CORPUS.iterdir() if p.name[:2].isdigit()]) - 3 + 1
 
 
 @pytest.mark.parametrize("name", load_catalog_names())
@@ -357,3 +358,16 @@ def test_a_catalogue_that_is_one_table():
     row = doc.annex[3]
     assert row.text == "自2021年1月1日起取消港口建设费。"
     assert [u.name for u in row.units] == ["重庆海事局"]
+
+
+def test_a_notice_that_prints_two_documents_gives_two_plans():
+    # 01 (Anhui): 关于印发支持工业互联网发展若干政策和安徽省工业互联网创新发展行动计划（2021-2023年）的通知
+    # （皖政办秘〔2021〕82号）: 支持工业互联网发展若干政策 一、…八、, then 安徽省工业互联网创新发展行动计划
+    # （2021-2023年） 一、…; both signed by 安徽省人民政府办公厅 on 2021年9月2日
+    from policykg.rdf.build import build
+
+    plans = build([next(CORPUS.glob("01_*"))], out=None).plans
+    assert [p.title for p in plans] == ["支持工业互联网发展若干政策", "安徽省工业互联网创新发展行动计划（2021-2023年）"]
+    assert {(p.doc_number, p.issuer, str(p.issued)) for p in plans} == {
+        ("皖政办秘〔2021〕82号", "安徽省人民政府办公厅", "2021-09-02")}
+    assert len({p.iri for p in plans}) == 2

@@ -101,19 +101,21 @@ def score(name: str, found: list[Assignment] | None, expected: list[dict] | None
 def evaluate_file(path: Path, expected: list[dict] | None) -> DocumentScore:
     from ..published import read_document
     from ..rdf.build import require_title
-    from ..text.parse import parse_source
+    from ..text.parse import parse_documents
 
     if path.suffix.lower() not in READABLE:
         return score(path.name, None, expected, f"{path.suffix} is not read (only {', '.join(READABLE)})")
     from ..text.gaps import unread
 
     try:
-        doc = parse_source(read_document(path))
-        require_title(doc)
+        docs = parse_documents(read_document(path))
+        for doc in docs:
+            require_title(doc)
     except DocumentError as err:
         return score(path.name, None, expected, f"refused: {err.problem}" + (f" (line {err.line})" if err.line else ""))
-    result = score(path.name, assignments(doc), expected)
-    result.unread = len(unread(doc)[1])
+    found = sorted((a for doc in docs for a in assignments(doc)), key=lambda a: a.line)
+    result = score(path.name, found, expected)
+    result.unread = sum(len(unread(doc)[1]) for doc in docs)
     return result
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import DocumentError, DocumentsError, PolicyKGError
 from ..published import SUFFIXES, read_document
 from ..text.gaps import Passage, unread
-from ..text.parse import parse_source
+from ..text.parse import parse_documents
 from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_atomically
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
@@ -178,10 +178,16 @@ def require_title(doc) -> None:
         )
 
 
-def _build_plan(path: Path, registry: Registry, namespace: str, shapes) -> _PlanPart:
-    """Parse, reconcile, map and check one plan."""
-    doc = parse_source(read_document(path))
-    require_title(doc)
+def _build_plans(path: Path, registry: Registry, namespace: str, shapes) -> list[_PlanPart]:
+    """Parse, reconcile, map and check the plans of one file (two when a notice 印发 two)."""
+    docs = parse_documents(read_document(path))
+    for doc in docs:
+        require_title(doc)
+    return [_build_plan(doc, path, registry, namespace, shapes) for doc in docs]
+
+
+def _build_plan(doc, path: Path, registry: Registry, namespace: str, shapes) -> _PlanPart:
+    """Reconcile, map and check one plan."""
     place = registry.for_name(doc.metadata.jurisdiction)
     if doc.metadata.jurisdiction is None:
         # No issuer to read it from: a registered jurisdiction the title names.
@@ -220,7 +226,7 @@ def _worker_build(path: Path):
 def _built_or_refused(path: Path, registry, namespace, shapes):
     """The plan's part, or the DocumentError refusing it (so a corpus reports every refusal)."""
     try:
-        return _build_plan(path, registry, namespace, shapes)
+        return _build_plans(path, registry, namespace, shapes)
     except DocumentError as err:
         return err
 
@@ -291,18 +297,19 @@ def build(
     parts: list[_PlanPart] = []
     failures: list[DocumentError] = []
     origin: dict[tuple[str, str], str] = {}
-    for part in _plan_parts(paths, registry, namespace, shapes, workers or default_workers(), progress):
-        if isinstance(part, DocumentError):
-            failures.append(part)
+    for file_parts in _plan_parts(paths, registry, namespace, shapes, workers or default_workers(), progress):
+        if isinstance(file_parts, DocumentError):
+            failures.append(file_parts)
             continue
-        if part.key in origin:
-            raise DocumentError(
-                part.outcome.path, None,
-                f"would be written as the same plan ({part.key[0]}/{part.key[1]}) as {origin[part.key]}; "
-                "rename one file",
-            )
-        origin[part.key] = part.outcome.path
-        parts.append(part)
+        for part in file_parts:
+            if part.key in origin:
+                raise DocumentError(
+                    part.outcome.path, None,
+                    f"would be written as the same plan ({part.key[0]}/{part.key[1]}) as {origin[part.key]}; "
+                    "rename one file",
+                )
+            origin[part.key] = part.outcome.path
+            parts.append(part)
     if failures and (not keep_going or not parts):
         raise failures[0] if len(failures) == 1 else DocumentsError(failures, len(paths))
     lap("plans")

@@ -48,6 +48,8 @@ def unread(doc: PlanDocument) -> tuple[int, list[Passage]]:
     import bisect
 
     passages = assignment_like(doc.text)
+    if doc.lines is not None:  # one of several documents in a file: its own lines
+        passages = [p for p in passages if doc.lines[0] <= p.line <= doc.lines[1]]
     starts = unit_offsets(doc)
     missed = []
     for p in passages:

@@ -182,6 +182,7 @@ class PlanDocument:
     tasks: list[Task] = field(default_factory=list)  # headings above the pilot tasks, where there are any
     # the text it was read from: a published file's text knows where each offset was in the original
     source: object = field(default=None, repr=False, compare=False)
+    lines: tuple[int, int] | None = None  # its first and last line, where a file holds several documents
 
     def work_tasks(self) -> list[WorkTask]:
         return [wt for pt in self.pilot_tasks for wt in pt.work_tasks]

@@ -7,6 +7,7 @@ them with their responsibility annotations, and an annexed task-division table.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,7 @@ from pathlib import Path
 from ..errors import DocumentError
 from .annex import parse_annex
 from .annotations import AnnotationReader, split_names
-from .decode import Line, SourceText, read_source
+from .decode import Line, SourceText
 from .lines import CHINESE_NUMERAL, Paragraph, logical_lines, paragraphs
 from .model import (
     Goal,
@@ -53,7 +54,7 @@ DB_HEADER = re.compile(r"(?:索引号|发布机构|发文字号|成文日期|主
 ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员会|厅|局|部|院|中心)$")
 # what the genre's documents are called: 实施方案, 行动计划, 工作要点, 实施意见, 考评办法, 若干措施,
 # 实施细则, 任务分工
-TITLE_ENDINGS = ("方案", "计划", "要点", "意见", "办法", "措施", "细则", "分工")
+TITLE_ENDINGS = ("方案", "计划", "要点", "意见", "办法", "措施", "细则", "分工", "若干政策")
 NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要点|办法|措施|细则|分工)$")
 NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
 JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
@@ -85,17 +86,67 @@ SECTION_KINDS = (
 
 
 def parse_plan(path: str | Path) -> PlanDocument:
-    """Read one plan file and parse it."""
-    return parse_source(read_source(path))
+    """Read one plan file (text, web page, Word or PDF) and parse it: its first document."""
+    return parse_plans(path)[0]
+
+
+def parse_plans(path: str | Path) -> list[PlanDocument]:
+    """Read one file and parse every document it holds (a notice may 印发 two)."""
+    from ..published import read_document  # the published formats read into this package's text
+
+    return parse_documents(read_document(path))
 
 
 def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
-    """Parse decoded text (see :func:`policykg.text.decode.SourceText.from_text`)."""
+    """Parse decoded text (see :func:`policykg.text.decode.SourceText.from_text`): the first
+    document it holds (see :func:`parse_documents`)."""
+    return parse_documents(source, slug)[0]
+
+
+def parse_documents(source: SourceText, slug: str | None = None) -> list[PlanDocument]:
+    """Every document the text holds: a notice that 印发 two documents gives both, each from its
+    own title to the next (the later ones sign as the notice does, and are slugged -2, -3, …)."""
+    slug = slug or slugify(Path(source.path).stem)
     lines = _split_run_in_sections(logical_lines(source))
     headings = _section_headings(lines)
     if not headings:
         # No 一、: the top-level items are the sections (1.简化装修施工许可。… or （一）…).
         lines, headings = _item_headings(lines)
+    starts = _document_starts(lines, headings)
+    documents = [_parse(source, lines[:starts[0]] if starts else lines, headings, slug)]
+    if starts and headings:
+        # the notice names them all (《A》和《B》); the first document's own title is above its text
+        above = [line.text.strip() for line in lines[:headings[0].index] if line.text.strip()][-3:]
+        own = next((text for text in reversed(above) if _is_title(text)), None)
+        documents[0].metadata.title = own or documents[0].metadata.title
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        part = lines[start:end]
+        documents.append(_parse(source, part, _section_headings(part), f"{slug}-{k + 2}",
+                                documents[0].metadata))
+    return documents
+
+
+def _document_starts(lines: list[Line], headings: list[_Heading]) -> list[int]:
+    """Where a further document begins: its own title line, after which the sections start again
+    at 一、 (支持工业互联网发展若干政策 一、…八、, then 安徽省工业互联网创新发展行动计划 一、…)."""
+    starts = []
+    for previous, heading in zip(headings, headings[1:]):
+        if heading.number != 1 or previous.number < 2:
+            continue
+        above = [i for i in range(previous.index + 1, heading.index) if lines[i].text.strip()][-3:]
+        title = next((i for i in above if _is_title(lines[i].text.strip())), None)
+        if title is not None and not any("\t" in line.text or ANNEX_START.match(line.text.strip())
+                                         for line in lines[previous.index:title]):
+            starts.append(title)
+    return starts
+
+
+def _parse(source: SourceText, lines: list[Line], headings: list[_Heading], slug: str,
+           notice: Metadata | None = None) -> PlanDocument:
+    """One document in ``lines`` of ``source``; ``notice`` is the metadata of the notice that
+    印发 it together with the document before it."""
+    headings = [h for h in headings if h.index < len(lines)]
     table_at = next((i for i, line in enumerate(lines) if "\t" in line.text), None)
     if not headings and table_at is None:
         raise DocumentError(
@@ -110,6 +161,8 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     headings = [h for h in headings if h.index < body_end]
 
     metadata = _parse_head(source, lines[:first], lines[body_end:annex_start])
+    if notice is not None:
+        metadata = dataclasses.replace(notice, title=metadata.title, context=metadata.context)
     if metadata.title is None and getattr(source, "title", None):
         # the title the file declares (a page's ArticleTitle): the notice's, or the plan's own
         metadata.notice_title, metadata.title = (_title_from_notice(source.title, [])
@@ -145,8 +198,9 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
         _refuse_repeated_numbers(source, what, items)
     return PlanDocument(
         source=source,
+        lines=(lines[0].number, lines[-1].number),
         path=source.path,
-        slug=slug or slugify(Path(source.path).stem),
+        slug=slug,
         text=source.text,
         metadata=metadata,
         guiding_ideology="".join(p.text for p in paragraphs(source, ideology)) if ideology else None,
@@ -311,9 +365,9 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
     texts = [(line, text) for line, text in texts if text]
     recipients_at = None
     for k, (_line, text) in enumerate(texts):
-        if meta.doc_number is None and (m := DOC_NUMBER.search(text)) and (
-            DOC_NUMBER.fullmatch(text) or DB_HEADER.search(text)
-        ):
+        if meta.doc_number is None and (m := DOC_NUMBER.search(text.strip("（()）"))) and (
+            DOC_NUMBER.fullmatch(text.strip("（()）")) or DB_HEADER.search(text)
+        ):  # 皖政办秘〔2021〕82号, also in brackets under the title
             meta.doc_number = re.sub(r"\s", "", m.group(0).split("：")[-1])
         elif meta.release_note is None and (m := RELEASE_NOTE.match(text)):
             meta.release_note = m.group(1)
