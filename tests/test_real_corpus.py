@@ -371,3 +371,18 @@ def test_a_notice_that_prints_two_documents_gives_two_plans():
     assert {(p.doc_number, p.issuer, str(p.issued)) for p in plans} == {
         ("皖政办秘〔2021〕82号", "安徽省人民政府办公厅", "2021-09-02")}
     assert len({p.iri for p in plans}) == 2
+
+
+def test_the_outline_shows_the_sections_above_the_pilot_tasks(fangguanfu, tmp_path):
+    # 21: 一、把实施好宏观政策和深化“放管服”改革结合起来，… above （一）研究将财政资金直达机制…
+    import html
+    import subprocess
+    import sys
+
+    out, _ = fangguanfu
+    proc = subprocess.run([sys.executable, "-m", "policykg", "visualize", "-g", str(out), "--out", str(tmp_path / "v")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    page = html.unescape((tmp_path / "v" / "structure.html").read_text(encoding="utf-8"))
+    section = page.index("一、把实施好宏观政策和深化“放管服”改革结合起来")
+    assert section < page.index("研究将财政资金直达机制实施中的好做法制度化") < page.index("二、放要放出活力、放出创造力")

@@ -19,6 +19,47 @@ def _select_link(iri: str, t: dict) -> str:
     return f'<a class="net" href="{NETWORK}#select={esc(quote(iri, safe=""))}">{esc(t["in_network"])}</a>'
 
 
+def _section_head(section: dict, lang: str) -> str:
+    n = section["number"]
+    if n is None:
+        return ""
+    return f"{_chinese(int(n))}、" if lang == "zh" else f"{n}. "
+
+
+def _chinese(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+
+
+def _pilot_task(pt_iri, pt, named, responsible, lines, chip, t, num) -> list[str]:
+    """A pilot task with its leads, its work tasks and their measures, as outline items."""
+    h = []
+    head = t["pilot_task_n"].format(n=pt["number"]) + ("：" if t is T["zh"] else ": ") if pt["number"] is not None else ""
+    lead_chips = "".join(chip(u, " lead") for u in sorted(named, key=lambda u: (named[u], u)))
+    h.append(f'<li class="pt"><details open><summary>{esc(head + pt["title"])} {_select_link(pt_iri, t)}</summary>')
+    if lead_chips:
+        h.append(f'<div class="units"><span class="muted">{esc(t["lead"])}：</span>{lead_chips}</div>')
+    h.append("<ul>")
+    for wt_iri, wt in sorted(pt["wts"].items(), key=num):
+        wt_head = f"{wt['number']}. " if wt["number"] is not None else ""
+        h.append(f'<li class="wt"><details open><summary>{esc(wt_head + wt["title"])} '
+                 f'<span class="muted">({len(wt["ms"])})</span> {_select_link(wt_iri, t)}</summary><ul>')
+        for m_iri, m in sorted(wt["ms"].items(), key=lambda x: (nw.measure_sort_key(x[1]["id"]), x[0])):
+            units = responsible[m_iri]
+            unit_chips = "".join(chip(u) for u in sorted(units, key=lambda u: (units[u], u)))
+            where = t["line"].format(n=lines[m_iri]) if lines.get(m_iri) is not None else ""
+            h.append(f'<li class="m"><details><summary><span class="id">{esc(t["measure_n"].format(n=m["id"]))}</span>'
+                     f'<span class="clip">{esc(m["text"])}</span>'
+                     f'<div class="units"><span class="muted">{esc(t["responsible"])}：</span>{unit_chips}</div></summary>'
+                     f'<div class="text">{esc(m["text"])} <span class="muted">{esc(where)}</span></div></details></li>')
+        h.append("</ul></details></li>")
+    h.append("</ul></details></li>")
+    return h
+
+
 def outline_page(data: nw.ViewData, lang: str, title: str) -> str:
     t = T[lang]
     units = data.unit_table()
@@ -29,8 +70,10 @@ def outline_page(data: nw.ViewData, lang: str, title: str) -> str:
 
     plans: dict[str, dict] = {}
     for r in data.structure:
-        plan = plans.setdefault(r["plan"], {"title": r.get("planTitle") or nw.short_name(r["plan"]), "pts": {}})
-        pt = plan["pts"].setdefault(r["pilotTask"], {"number": r.get("ptNumber"), "title": r.get("ptTitle") or "", "wts": {}})
+        plan = plans.setdefault(r["plan"], {"title": r.get("planTitle") or nw.short_name(r["plan"]), "sections": {}})
+        section = plan["sections"].setdefault(r.get("section") or "", {
+            "number": r.get("sectionNumber"), "title": r.get("sectionTitle") or "", "pts": {}})
+        pt = section["pts"].setdefault(r["pilotTask"], {"number": r.get("ptNumber"), "title": r.get("ptTitle") or "", "wts": {}})
         if r.get("workTask"):
             wt = pt["wts"].setdefault(r["workTask"], {"number": r.get("wtNumber"), "title": r.get("wtTitle") or "", "ms": {}})
             if r.get("measure"):
@@ -54,28 +97,14 @@ def outline_page(data: nw.ViewData, lang: str, title: str) -> str:
     for _plan_iri, plan in sorted(plans.items()):
         if len(plans) > 1:
             h.append(f"<li><details open><summary><b>{esc(plan['title'])}</b></summary><ul>")
-        for pt_iri, pt in sorted(plan["pts"].items(), key=num):
-            head = t["pilot_task_n"].format(n=pt["number"]) + ("：" if lang == "zh" else ": ") if pt["number"] is not None else ""
-            named = leads[pt_iri]
-            lead_chips = "".join(chip(u, " lead") for u in sorted(named, key=lambda u: (named[u], u)))
-            h.append(f'<li class="pt"><details open><summary>{esc(head + pt["title"])} {_select_link(pt_iri, t)}</summary>')
-            if lead_chips:
-                h.append(f'<div class="units"><span class="muted">{esc(t["lead"])}：</span>{lead_chips}</div>')
-            h.append("<ul>")
-            for wt_iri, wt in sorted(pt["wts"].items(), key=num):
-                wt_head = f"{wt['number']}. " if wt["number"] is not None else ""
-                h.append(f'<li class="wt"><details open><summary>{esc(wt_head + wt["title"])} '
-                         f'<span class="muted">({len(wt["ms"])})</span> {_select_link(wt_iri, t)}</summary><ul>')
-                for m_iri, m in sorted(wt["ms"].items(), key=lambda x: (nw.measure_sort_key(x[1]["id"]), x[0])):
-                    named = responsible[m_iri]
-                    unit_chips = "".join(chip(u) for u in sorted(named, key=lambda u: (named[u], u)))
-                    where = t["line"].format(n=lines[m_iri]) if lines.get(m_iri) is not None else ""
-                    h.append(f'<li class="m"><details><summary><span class="id">{esc(t["measure_n"].format(n=m["id"]))}</span>'
-                             f'<span class="clip">{esc(m["text"])}</span>'
-                             f'<div class="units"><span class="muted">{esc(t["responsible"])}：</span>{unit_chips}</div></summary>'
-                             f'<div class="text">{esc(m["text"])} <span class="muted">{esc(where)}</span></div></details></li>')
+        for section_iri, section in sorted(plan["sections"].items(), key=num):
+            if section_iri:  # 一、… above its （一）…: the plan's own level, folded like the others
+                h.append(f'<li class="sec"><details open><summary><b>{esc(_section_head(section, lang))}'
+                         f'{esc(section["title"])}</b></summary><ul>')
+            for pt_iri, pt in sorted(section["pts"].items(), key=num):
+                h.extend(_pilot_task(pt_iri, pt, leads[pt_iri], responsible, lines, chip, t, num))
+            if section_iri:
                 h.append("</ul></details></li>")
-            h.append("</ul></details></li>")
         if len(plans) > 1:
             h.append("</ul></details></li>")
     h.append("</ul></div>")
