@@ -8,6 +8,7 @@ import click
 
 from .. import __version__
 from ..errors import GraphLoadError, PolicyKGError
+from ..text.decode import visible
 from .options import CONTEXT_SETTINGS, graph_option, graph_paths
 
 
@@ -19,7 +20,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PolicyKGError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(f"error: {visible(str(err))}", err=True)
             sys.exit(err.exit_code)
 
 
@@ -69,9 +70,9 @@ def build(sources, out, formats, namespace, registry_dir, quiet, workers):
     )
     if quiet:
         for path in result.files:
-            click.echo(str(path))
+            click.echo(visible(str(path)))
     else:
-        click.echo(summary(result))
+        click.echo(visible(summary(result)))
 
 
 def _progress(items, total):
@@ -167,7 +168,7 @@ def evaluate(folder, as_json):
     from ..corpus.evaluate import evaluate_corpus, table
 
     scores = evaluate_corpus(folder)
-    click.echo(scores_json(scores) if as_json else table(scores))
+    click.echo(scores_json(scores) if as_json else visible(table(scores)))
 
 
 @cli.command()

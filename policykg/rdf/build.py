@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import DocumentError, PolicyKGError
 from ..text.parse import parse_plan
-from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_atomically
+from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_folder
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
 from .registry import DEFAULT_REGISTRY_DIR, Registry, Unit, load_registry
@@ -307,7 +307,7 @@ def build(
         out = Path(out)
         contents: dict = {}
         for fmt in formats:
-            path = out / f"{GRAPH_NAME}{FORMATS[fmt]}"
+            path = f"{GRAPH_NAME}{FORMATS[fmt]}"
             if fmt == "turtle":
                 contents[path] = b"".join(union)
             elif fmt == "trig":
@@ -318,7 +318,6 @@ def build(
             else:
                 contents[path] = jsonld(result.graph)
             lap(fmt)
-        write_atomically(contents)
+        result.files = write_folder(out, contents)
         lap("write")
-        result.files = sorted(contents)
     return result
