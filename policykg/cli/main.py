@@ -89,29 +89,25 @@ def _progress(items, total):
 def validate(graph_file):
     """Check a built graph against the SHACL shapes in ontology/shapes.ttl.
 
-    Exits 0 when it conforms, 1 with the report when it does not.
+    A TriG or N-Quads file is checked graph by graph (each plan's graph with the default
+    graph). Exits 0 when it conforms, 1 with the report when it does not.
 
     Example: policykg validate graph/policykg.ttl
     """
     from pathlib import Path
 
-    from rdflib import Graph
-    from rdflib.util import guess_format
-
-    from ..rdf.shapes import validation_report
+    from ..rdf.shapes import validate_file
 
     path = Path(graph_file)
     if not path.exists():
         raise GraphLoadError(f"{path}: no such file; run `policykg build` first")
-    try:
-        graph = Graph().parse(path, format=guess_format(str(path)) or "turtle")
-    except Exception as err:
-        raise GraphLoadError(f"{path}: cannot be read as RDF: {err}") from None
-    conforms, report = validation_report(graph)
-    if conforms:
-        click.echo(f"{path}: conforms ({len(graph)} triples)")
+    checked = validate_file(path)
+    n = len(checked.graphs)
+    graphs = "" if checked.graphs == ["default"] else f", {n} named graph{'s' if n > 1 else ''} checked one by one"
+    if checked.conforms:
+        click.echo(visible(f"{path}: conforms ({checked.triples} triples{graphs})"))
     else:
-        click.echo(report)
+        click.echo(visible(checked.report))
         sys.exit(1)
 
 
@@ -126,7 +122,9 @@ def validate(graph_file):
                    "document number (文号), title or IRI.")
 @click.option("--endpoint", default=None, metavar="URL",
               help="Read the graph from this SPARQL endpoint instead of --graph.")
-def visualize(graph, out, lang, plan, endpoint):
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Time limit of each query the views are drawn from, in seconds.")
+def visualize(graph, out, lang, plan, endpoint, timeout):
     """Draw the network views: offline HTML pages, responsibility sheets, CSV/GraphML/GEXF.
 
     Writes OUT/index.html (counts, most central units, body/annex discrepancies, links),
@@ -143,7 +141,13 @@ def visualize(graph, out, lang, plan, endpoint):
 
     if endpoint and plan:
         raise click.UsageError("--plan works on the local graph (--graph), not with --endpoint")
-    source = endpoint or load_graph(graph_paths(graph), plan=plan)  # an endpoint URL, or the local graph
+    if endpoint:
+        from ..sparql.remote import RemoteEngine
+
+        source = RemoteEngine(endpoint, timeout=timeout)
+    else:
+        source = load_graph(graph_paths(graph), plan=plan)
+        source.timeout = timeout
     result = build_views(source, out, lang=lang)
     c = result.counts
     click.echo(f"{len(result.files)} files written to {result.out}/ "

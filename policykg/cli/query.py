@@ -223,8 +223,9 @@ def serve_command(graph, port, timeout):
 @graph_option
 @click.option("--append", is_flag=True, help="Add to the target graph (POST) instead of "
               "replacing it (PUT).")
-
-def push_command(endpoint, graph_iri, graph, append):
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Time limit of the whole upload, in seconds.")
+def push_command(endpoint, graph_iri, graph, append, timeout):
     """Upload the graph to a SPARQL server with the Graph Store Protocol.
 
     \b
@@ -234,7 +235,7 @@ def push_command(endpoint, graph_iri, graph, append):
     """
     from ..sparql.remote import push
 
-    n = push(graph_paths(graph), endpoint, graph_iri, replace=not append)
+    n = push(graph_paths(graph), endpoint, graph_iri, replace=not append, timeout=timeout)
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     click.echo(f"uploaded {n} triples to {target} at {endpoint}")
 

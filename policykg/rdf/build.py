@@ -9,23 +9,29 @@ output is the same bytes on every run whatever the number of workers or the hash
 from __future__ import annotations
 
 import os
+import re
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .. import vocab
 from ..errors import DocumentError, PolicyKGError
 from ..text.parse import parse_plan
 from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_folder
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
 from .registry import DEFAULT_REGISTRY_DIR, Registry, Unit, load_registry
-from .terms import nt_line
+from .terms import Lit, check_namespace, lit, nt_line
 
 GRAPH_NAME = "policykg"  # graph/policykg.ttl, graph/policykg.nt, …
 PARALLEL_FROM = 8  # documents; fewer are built in this process
+CHUNK = 4  # documents a worker takes at a time
 TURTLE_PREFIXES = {k: str(v) for k, v in PREFIXES.items() if k != "rdf"}
+_REGISTERED, _SLUG = str(vocab.PKG.registered), str(vocab.PKG.slug)
+_NAMES = {str(vocab.SKOS.prefLabel), str(vocab.SKOS.altLabel)}
+_FALSE = lit(False)
 
 
 @dataclass
@@ -211,6 +217,7 @@ def _worker_build(path: Path):
 
 
 def _plan_parts(paths: list[Path], registry, namespace, shapes, workers: int, progress):
+    workers = min(workers, -(-len(paths) // CHUNK))  # a process with nothing to do is not started
     if workers <= 1 or len(paths) < PARALLEL_FROM:
         results = (_build_plan(p, registry, namespace, shapes) for p in paths)
         yield from (progress(results, len(paths)) if progress else results)
@@ -219,12 +226,47 @@ def _plan_parts(paths: list[Path], registry, namespace, shapes, workers: int, pr
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers, initializer=_worker_init, initargs=(registry, namespace, shapes)) as pool:
-        results = pool.imap(_worker_build, paths, chunksize=4)  # in order: deterministic
+        results = pool.imap(_worker_build, paths, chunksize=CHUNK)  # in order: deterministic
         for part in (progress(results, len(paths)) if progress else results):
             if isinstance(part, BaseException):
                 pool.terminate()
                 raise part
             yield part
+
+
+def _all_parts(paths, registry, namespace, shapes, workers, progress) -> list[_PlanPart]:
+    parts: list[_PlanPart] = []
+    origin: dict[tuple[str, str], str] = {}
+    for part in _plan_parts(paths, registry, namespace, shapes, workers, progress):
+        if part.key in origin:
+            raise DocumentError(
+                part.outcome.path, None,
+                f"would be written as the same plan ({part.key[0]}/{part.key[1]}) as {origin[part.key]}; "
+                "rename one file",
+            )
+        origin[part.key] = part.outcome.path
+        parts.append(part)
+    return parts
+
+
+def merged_units(parts: list[_PlanPart]) -> dict[str, set[str]]:
+    """``{jurisdiction slug: unit slugs}`` of unregistered units that more than one distinct
+    name (spaces aside) resolved to, in any of the plans: pinyin slugs of different names."""
+    unregistered, names, where = set(), defaultdict(set), {}
+    for part in parts:
+        for s, p, o in part.shared_triples:
+            if p == _REGISTERED and o == _FALSE:
+                unregistered.add(s)
+            elif p in _NAMES and isinstance(o, Lit):
+                names[s].add(re.sub(r"\s+", "", o.value))
+            elif p == _SLUG and isinstance(o, Lit):
+                where[s] = o.value
+    merged: dict[str, set[str]] = defaultdict(set)
+    for node in sorted(unregistered):
+        if len(names[node]) > 1 and node in where:
+            jurisdiction = node.rsplit("/", 2)[-2]
+            merged[jurisdiction].add(where[node])
+    return dict(merged)
 
 
 def default_workers() -> int:
@@ -253,6 +295,7 @@ def build(
     for fmt in formats:
         if fmt not in FORMATS:
             raise PolicyKGError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    check_namespace(namespace)
     clock = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -269,17 +312,12 @@ def build(
         from .shapes import Shapes
 
         shapes = Shapes.load()
-    parts: list[_PlanPart] = []
-    origin: dict[tuple[str, str], str] = {}
-    for part in _plan_parts(paths, registry, namespace, shapes, workers or default_workers(), progress):
-        if part.key in origin:
-            raise DocumentError(
-                part.outcome.path, None,
-                f"would be written as the same plan ({part.key[0]}/{part.key[1]}) as {origin[part.key]}; "
-                "rename one file",
-            )
-        origin[part.key] = part.outcome.path
-        parts.append(part)
+    parts = _all_parts(paths, registry, namespace, shapes, workers or default_workers(), progress)
+    merged = merged_units(parts)
+    if merged:  # distinct names that share a slug: give each its own, and build again
+        for jurisdiction, slugs in merged.items():
+            registry.mark_ambiguous(jurisdiction, slugs)
+        parts = _all_parts(paths, registry, namespace, shapes, workers or default_workers(), progress)
     lap("plans")
 
     # Nodes that several plans describe (a county's units, the county) are checked again on

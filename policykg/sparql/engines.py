@@ -26,6 +26,7 @@ from .tsv import TsvFormatError, parse_tsv
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_TIMEOUT = 30.0  # seconds
+ENGINE_TIMEOUT = object()  # run(timeout=...) not given: the engine's own timeout
 
 # file extension -> (pyoxigraph RdfFormat name, rdflib format name, holds quads)
 GRAPH_FORMATS = {
@@ -158,8 +159,10 @@ class Engine:
 
     name = "engine"
 
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds, when run() is not given one
+
     def run(self, query: str, params: dict[str, str] | None = None, *, trusted: bool = False,
-            timeout: float | None = DEFAULT_TIMEOUT, source: str = "query") -> Result:
+            timeout: float | None | object = ENGINE_TIMEOUT, source: str = "query") -> Result:
         """Run a SPARQL query; ``params`` bind ``$name`` variables to string literals.
 
         ``trusted=False`` (the default) refuses SERVICE, FROM / FROM NAMED, updates and queries
@@ -168,6 +171,8 @@ class Engine:
         in a child process bounded in time and memory (:mod:`policykg.sparql.isolation`).
         ``source`` names the query in error messages. At most :attr:`max_rows` rows come back.
         """
+        if timeout is ENGINE_TIMEOUT:
+            timeout = self.timeout
         if params:
             from .params import bind
 

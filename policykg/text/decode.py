@@ -17,9 +17,11 @@ from pathlib import Path
 
 from ..errors import DocumentError
 
-# Larger than any real plan by two orders of magnitude; beyond it we refuse rather than
-# hold the whole text and its per-character offset tables in memory.
-MAX_SOURCE_BYTES = 20 * 1024 * 1024
+# Larger than any real plan (50-200 KB) by more than an order of magnitude, and small enough
+# that every literal the graph holds fits the 16 MiB a single token may take in pyoxigraph's
+# Turtle and N-Triples readers and writers: a paragraph of N bytes becomes at most 2N bytes
+# escaped (a quote or line end is two), and one paragraph of the whole file must still load.
+MAX_SOURCE_BYTES = 8_000_000
 
 
 # Control characters a plan cannot hold: C0 and C1 but tab and the line ends (LF, CR, and the
