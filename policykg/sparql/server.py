@@ -211,7 +211,8 @@ class OxigraphServer:
             how = f"exit status {code}"
         self._log.seek(0)
         lines = [line for line in self._log.read().decode("utf-8", "replace").splitlines() if line.strip()]
-        said = next((line.strip() for line in lines if not line.startswith(" ")), "")
+        said = next((line.strip() for line in reversed(lines)
+                     if not line.startswith(" ") and not line.startswith("Listening for requests")), "")
         return how + (f": {said[:300]}" if said else "")
 
     def _stop_oxigraph(self) -> None:
