@@ -176,13 +176,15 @@ class _Handler(BaseHTTPRequestHandler):
             accept = self.headers.get("Accept")
             if accept:
                 headers["Accept"] = accept
-            conn = http.client.HTTPConnection(*server.upstream, timeout=server.timeout)
+            conn = http.client.HTTPConnection(*server.upstream, timeout=max(0.1, deadline - time.monotonic()))
             try:
                 conn.request(method, path, body=body, headers=headers)
                 response = conn.getresponse()
                 data = _read_limited(response, server.max_result_bytes, deadline)
             finally:
                 conn.close()
+        except TimeoutError:
+            self._raise(504, f"the query was stopped after {server.timeout:g} s (the time limit)")
         except (OSError, http.client.HTTPException) as err:
             self._raise(502, f"the query engine did not answer: {err}")
         finally:
