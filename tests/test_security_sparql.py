@@ -143,6 +143,8 @@ PIECES = [
     "<", ">", "<http://x/#>", "<http://x/a b>", "{", "}", "(", ")", " ", "\t", "BIND(", " AS ?x)",
     "1", "?x", "FILTER(", "SERVICE", "service", "SILENT", "\\u0053ERVICE", "SERV\\u0049CE", "FROM",
     "FROM NAMED", "GRAPH", "OPTIONAL", ".", ";", ",", "@en", "^^", "'''a''", '"a"', "\u2028", "\x85",
+    # where "<" is an operator for one reader and an IRI for another
+    "FILTER(1<2)", "<2)#>", "<x#>", "?s <x#>", "1<", "<'>", '<">', ")<",
 ]
 
 

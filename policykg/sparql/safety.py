@@ -13,8 +13,9 @@ checked before any engine sees it, and what was checked is exactly what runs:
 2. its brackets are counted on the canonical text (:func:`nesting_depth`, a lexer of the SPARQL
    terminals) and a query nested deeper than :data:`MAX_NESTING` is refused, before a recursive
    parser could overflow its stack;
-3. the word ``SERVICE`` anywhere outside a string literal or IRI (comments included) is refused,
-   so a parser that reads a comment or string boundary differently still finds nothing to run;
+3. the word ``SERVICE`` anywhere outside a string literal or IRI (comments included) is refused:
+   a second, lexical line of defence (whether ``<`` starts an IRI or is an operator depends on
+   the grammar's context, so a lexer alone cannot be exact; step 4 is);
 4. the canonical text is parsed with rdflib's SPARQL grammar and the tree inspected: updates of
    any kind, dataset clauses (``FROM`` / ``FROM NAMED``) and ``SERVICE`` patterns are refused.
 
@@ -35,9 +36,9 @@ from ..errors import QuerySyntaxError, UnsafeQueryError
 MAX_QUERY_CHARS = 50_000  # a long hand-written query is 5,000; the catalog's longest 2,000
 MAX_NESTING = 32  # brackets ( { [ inside one another; the catalog's deepest is 8
 # A deeper limit than Python's default for the parse (pyparsing spends about 50 frames on
-# each level of brackets), in a thread with a stack large enough for it.
+# each level of brackets); checked to hold in a thread with a 1 MB stack.
 _PARSE_RECURSION = 8_000
-_PARSE_STACK = 256 * 1024 * 1024
+_PARSER_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,9 @@ def inspect(text: str, source: str = "query") -> CheckedQuery:
     The parse takes time (pyparsing reads about 5 KB a second of some constructs): callers
     run it under their time limit.
     """
-    parsed, form = _in_deep_thread(lambda: _parse_and_inspect(text, source))
+    _deep_enough()
+    with _PARSER_LOCK:  # rdflib's pyparsing grammar is shared state: one parse at a time
+        parsed, form = _parse_and_inspect(text, source)
     return CheckedQuery(text=text, form=form, parsed=parsed)
 
 
@@ -213,30 +216,12 @@ def check_query(text: str, source: str = "query") -> CheckedQuery:
     return inspect(precheck(text, source), source)
 
 
-def _in_deep_thread(work):
-    """Run ``work`` in a thread with a large stack and a raised recursion limit."""
-    box: dict = {}
-
-    def target():
-        try:
-            box["value"] = work()
-        except BaseException as err:  # handed back to the caller
-            box["error"] = err
-
-    old_limit = sys.getrecursionlimit()
-    old_size = threading.stack_size()
-    try:
-        threading.stack_size(_PARSE_STACK)
-        sys.setrecursionlimit(max(old_limit, _PARSE_RECURSION))
-        worker = threading.Thread(target=target, name="policykg-check")
-        worker.start()
-    finally:
-        threading.stack_size(old_size)
-    worker.join()
-    sys.setrecursionlimit(old_limit)
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+def _deep_enough() -> None:
+    """Let the parse recurse as deep as :data:`MAX_NESTING` needs (about 50 Python frames a
+    level; Python 3.11 calls Python functions without using the C stack, so a thread's default
+    stack holds it)."""
+    if sys.getrecursionlimit() < _PARSE_RECURSION:
+        sys.setrecursionlimit(_PARSE_RECURSION)
 
 
 def _parse_and_inspect(text: str, source: str):
