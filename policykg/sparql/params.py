@@ -35,7 +35,7 @@ def sparql_string(value: str, lang: str | None = None) -> str:
     if escape:
         spelled = _CODEPOINT_ESCAPE.sub(_spell, value)
         raise ParameterError(
-            f"the value {value!r} holds the escape {escape.group(0)}, which SPARQL engines read "
+            f"the value {value} holds the escape {escape.group(0)}, which SPARQL engines read "
             f"differently; give the characters themselves: {spelled}"
         )
     literal = '"' + value.translate(_ESCAPES) + '"'
