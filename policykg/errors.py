@@ -42,6 +42,18 @@ class DocumentError(InputError):
         return (DocumentError, (self.path, self.line, self.problem))
 
 
+class DocumentsError(InputError):
+    """Several documents of a corpus cannot be read: every one is listed, not only the first."""
+
+    def __init__(self, failures: list[DocumentError], total: int):
+        self.failures, self.total = failures, total
+        super().__init__(f"{len(failures)} of {total} documents cannot be read:\n"
+                         + "\n".join(f"  {err}" for err in failures))
+
+    def __reduce__(self):
+        return (DocumentsError, (self.failures, self.total))
+
+
 class RegistryError(InputError):
     """The unit registry is missing or malformed."""
 

@@ -87,17 +87,43 @@ def gaoqing_graph():
     return load_graph([GAOQING_GRAPH])
 
 
+INSTALL_CHROMIUM = "apt-get install -y chromium fonts-noto-cjk"
+# The category a browser test skipped for want of Chromium is counted under, so that the summary
+# line of `make test` says so ("12 skipped without Chromium ...") instead of hiding it among skips.
+NO_BROWSER = f"skipped without Chromium ({INSTALL_CHROMIUM})"
+_NO_BROWSER_MARK = "[no browser] "
+
+
 def _unavailable(reason: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests must run on CI: {reason}")
-    pytest.skip(reason)
+    pytest.skip(_NO_BROWSER_MARK + reason)
+
+
+def _skipped_for_want_of_a_browser(report) -> bool:
+    return report.skipped and isinstance(report.longrepr, tuple) and _NO_BROWSER_MARK in str(report.longrepr[2])
+
+
+def pytest_report_teststatus(report, config):
+    if report.when == "setup" and _skipped_for_want_of_a_browser(report):
+        return NO_BROWSER, "b", "SKIPPED (no Chromium)"
+    return None
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = terminalreporter.stats.get(NO_BROWSER, [])
+    if skipped:
+        terminalreporter.write_sep("=", "browser tests not run", yellow=True, bold=True)
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests were skipped: {skipped[0].longrepr[2].split(_NO_BROWSER_MARK)[-1]}. "
+            f"Install Chromium with `{INSTALL_CHROMIUM}` (Debian/Ubuntu, as root) and run `make test` again.")
 
 
 @pytest.fixture(scope="session")
 def chromium():
     """A headless Debian Chromium driven by Playwright; skipped off CI when missing, failed on CI."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
+        _unavailable(f"no Chromium at {CHROMIUM} ({INSTALL_CHROMIUM})")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -50,7 +50,9 @@ def test_co_responsibility_weights_count_shared_measures(mini):
 
 def test_annex_rows_instead_of_body_measures(mini):
     g = nw.co_responsibility_network(mini, part="annex")
-    assert g[U + "police"][U + "towns"]["weight"] == 2  # annex rows 1 and 2
+    # annex rows 1 and 2 both copy measure 1.1 and both name 县公安局 and 各镇办: one shared measure
+    assert g[U + "police"][U + "towns"]["weight"] == 1
+    assert g.nodes[U + "police"]["measures"] == 1
     assert U + "land" not in g  # the annex does not name it
     assert U + "org-dept" in g and g.nodes[U + "org-dept"]["leads"] == 1  # annex lead
 

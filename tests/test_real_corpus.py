@@ -7,6 +7,7 @@ parser; the annotation examples below are quoted from those documents.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -18,8 +19,22 @@ from policykg.text.lines import line_paragraph
 
 CORPUS = ROOT / "corpus" / "real"
 
-# Documents whose every annotation the reader must carry, with recall ≥ 95 % and precision ≥ 90 %.
-MEETS_THE_BAR = ("01", "02", "04", "05", "22", "23")
+
+def load_catalog_names() -> list[str]:
+    from policykg.sparql.catalog import load_catalog
+
+    return load_catalog().names
+
+# Documents with hand-read units that the reader does not read to the bar, and why. Every other one
+# must carry ≥ 95 % of its annotations with recall ≥ 95 % and precision ≥ 90 %.
+SHORT_OF_THE_BAR = {
+    # the page puts its 责任单位：X lines in a block apart from the measures they close
+    "50": "责任单位 lines cut from their measures",
+    # the spreadsheet cell holds the catalogue's table flattened to one cell per line
+    "61": "a table flattened to one cell per line",
+}
+EXPECTED = json.loads((CORPUS / "expected-units.json").read_text(encoding="utf-8"))
+MEETS_THE_BAR = sorted(k for k in EXPECTED if k not in SHORT_OF_THE_BAR)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +64,20 @@ def test_units_of_real_documents_are_read_as_a_person_reads_them(scores, key):
 
 
 def test_expected_units_cover_at_least_twelve_documents():
-    expected = json.loads((CORPUS / "expected-units.json").read_text(encoding="utf-8"))
-    assert len(expected) >= 12
+    assert len(EXPECTED) >= 12
+
+
+def test_the_corpus_spans_provinces_levels_and_genres():
+    import csv
+
+    with open(CORPUS / "documents.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    documents = {p.name[:2] for p in CORPUS.iterdir() if p.name[:2].isdigit()}
+    assert {r["prefix"] for r in rows} == documents and len(documents) >= 30
+    assert len({r["province"] for r in rows} - {"—"}) >= 6
+    levels = " ".join(r["level"] for r in rows)
+    for level in ("province", "city", "county", "district", "department", "State Council"):
+        assert level in levels, level
 
 
 def _annotation(text: str):
@@ -74,6 +101,242 @@ def _annotation(text: str):
      ["省农业农村厅", "省财政厅", "各市、州、县人民政府"]),
     # 05 (Chongqing): labelled lead and responsible, separated by ；
     ("发展农村电商。（牵头单位：市商务委；责任单位：市经济信息委、各区县政府）", ["市商务委"], ["市经济信息委", "各区县政府"]),
+    # 40 (Enyang district): 牵头责任单位 leads; 各镇（街道） is one name, brackets and all
+    ("做好防灾。（牵头责任单位：区应急局；责任单位：各镇（街道），区级相关部门）", ["区应急局"],
+     ["各镇（街道）", "区级相关部门"]),
+    # 45 (Jilin city): 责任部门 as the label
+    ("支持购房。（责任部门：市住房和城乡建设局、中国人民银行吉林市分行、国家金融监督管理总局吉林监管分局）", [],
+     ["市住房和城乡建设局", "中国人民银行吉林市分行", "国家金融监督管理总局吉林监管分局"]),
+    # 55 (State Council): 负责部门 names units, 适用范围 does not
+    ("试点。（负责部门：人力资源社会保障部、住房城乡建设部、商务部；适用范围：所有自贸试验区，以下除标注适用于"
+     "特定自贸试验区的措施外，适用范围均为所有自贸试验区）", [], ["人力资源社会保障部", "住房城乡建设部", "商务部"]),
+    # 07 (State Council): the note in the same bracket, after 。
+    ("支持就业。（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）", ["人力资源社会保障部"], ["财政部"]),
+    # 36 (Chongqing): lead and responsible labels separated by ， not ；
+    ("培养人才。（牵头单位：市民政局，责任单位：市教委、市财政局）", ["市民政局"], ["市教委", "市财政局"]),
+    # 41 (Guangdong): 省 written once for a 、-run of departments
+    ("扩大消费。（各地级以上市人民政府，省公安厅、发展改革委按职责分工负责）", [],
+     ["各地级以上市人民政府", "省公安厅", "省发展改革委"]),
+    # 08 (State Council): 会同有关部门 is how it works, not who
+    ("给予奖励。（国家发展改革委会同有关部门负责）", [], ["国家发展改革委"]),
+    # 38 (Chongqing): 以下简称… names the list, it is no unit
+    ("建立机制。（责任单位：市民政局、市残联，以下简称有关部门和单位）", [], ["市民政局", "市残联"]),
+    # 49 (Anyang): 责任单位：X closing the measure without brackets
+    ("给予已缴契税50%消费补贴。责任单位：市财政局", [], ["市财政局"]),
 ])
 def test_real_annotation_styles(text, leads, units):
     assert _annotation(text) == (leads, units)
+
+
+def test_a_task_with_its_own_annotation_and_announced_measures():
+    # 21 (State Council): （五）系统梳理…（国务院办公厅牵头，各地区、各部门负责）具体措施：
+    # 1．编制公布中央层面设定的行政许可事项清单…  2．2021年6月底前建立健全行政许可设定审查机制…
+    from policykg.text.parse import parse_plan
+
+    doc = parse_plan(next(CORPUS.glob("21_*")))
+    task = next(pt for pt in doc.pilot_tasks if pt.number == 5)
+    assert task.title.startswith("系统梳理现有各层级审批")
+    assert [u.name for u in task.lead_units] == ["国务院办公厅"]
+    assert [u.name for u in task.responsible_units] == ["各地区", "各部门"]
+    measures = [m for wt in task.work_tasks for m in wt.measures]
+    # the items 具体措施 announces are measures, their numbers not part of their text
+    assert measures[0].text.startswith("编制公布中央层面设定的行政许可事项清单")
+    assert measures[1].text.startswith("2021年6月底前建立健全行政许可设定审查机制")
+    assert len(measures) == 2
+
+
+def test_an_annex_list_of_assessed_items_with_deadlines_and_points():
+    # 03 (Baotou): the annex 考评指标 is a numbered list, not a table; item 1 ends
+    # （5月底取得明显成效并持续推进，牵头考核单位：市审批服务局）, item 19 ends
+    # （0.5分）（5月底取得阶段性成效并持续推进，牵头考核单位：市审批服务局）; items run 1．to 90．
+    from policykg.text.parse import parse_plan
+
+    doc = parse_plan(next(CORPUS.glob("03_*")))
+    measures = doc.measures()
+    assert len(measures) == 90
+    first = measures[0]
+    assert first.deadline == "5月底取得明显成效并持续推进"
+    assert [u.name for u in first.leads] == ["市审批服务局"] and first.points is None
+    item19 = next(m for m in measures if m.span.line == 59)
+    assert (item19.deadline, item19.points) == ("5月底取得阶段性成效并持续推进", "0.5分")
+    assert "分）" not in item19.text and "牵头考核单位" not in item19.text
+    assert doc.annex == []  # a list of items is not a task-division table
+
+
+def test_a_provincial_department_is_the_same_unit_in_every_document_of_its_province(tmp_path):
+    # 01 and 02 are both issued in Anhui (安徽省人民政府办公厅; 安徽省推进“三地一区”建设领导小组…办公室)
+    # and both name 省经济和信息化厅 and 省商务厅; 06 is Hubei's (湖北省农业农村厅).
+    from policykg.rdf.build import build
+
+    result = build([next(CORPUS.glob(f"{k}_*")) for k in ("01", "02", "06")], out=None)
+    assert [p.jurisdiction for p in result.plans] == ["安徽省", "安徽省", "湖北省"]
+    graph = result.graph
+    query = """PREFIX pkg: <https://w3id.org/policykg/ns#>
+        SELECT DISTINCT ?u WHERE { ?a pkg:assignedUnit ?u ; pkg:statedName "省商务厅"@zh }"""
+    units = {str(row[0]) for row in graph.query(query)}
+    assert len(units) == 1, units  # one unit, not one per document
+    assert next(iter(units)).endswith("/an-hui-sheng/sheng-shang-wu-ting")
+
+
+@pytest.fixture(scope="module")
+def fangguanfu(tmp_path_factory):
+    """Document 21 built alone, on both engines."""
+    from policykg.rdf.build import build
+    from policykg.sparql.catalog import load_catalog
+    from policykg.sparql.engines import load_engine
+
+    out = tmp_path_factory.mktemp("doc21")
+    build([next(CORPUS.glob("21_*"))], out=out)
+    catalog = load_catalog()
+    engines = [load_engine([out], name) for name in ("oxigraph", "rdflib")]
+
+    def run(name, **params):
+        results = [e.run(catalog.get(name).bind(params), trusted=True).dicts() for e in engines]
+        assert results[0] == results[1], name
+        return results[0]
+
+    return out, run
+
+
+def test_headings_above_the_pilot_tasks_are_tasks_in_the_ispartof_chain(fangguanfu):
+    # 21: 一、把实施好宏观政策和深化“放管服”改革结合起来，提高宏观政策实施的时效性和精准性
+    #       （一）研究将财政资金直达机制实施中的好做法制度化…
+    #     …
+    #     二、放要放出活力、放出创造力  （五）系统梳理现有各层级审批…
+    out, _ = fangguanfu
+    from rdflib import Dataset
+
+    graph = Dataset()
+    graph.parse(out / "policykg.trig", format="trig")
+    rows = graph.query("""
+        PREFIX pkg: <https://w3id.org/policykg/ns#> PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?section ?level ?path ?pilot ?plevel ?ppath WHERE { GRAPH ?g {
+          ?s a pkg:Task ; pkg:title ?section ; pkg:headingLevel ?level ; pkg:numberPath ?path ;
+             dcterms:isPartOf ?plan .
+          ?plan a pkg:Plan .
+          ?pt a pkg:PilotTask ; dcterms:isPartOf ?s ; pkg:title ?pilot ; pkg:headingLevel ?plevel ;
+              pkg:numberPath ?ppath } }""")
+    found = {(str(r[0])[:6], int(r[1]), str(r[2]), str(r[3])[:6], int(r[4]), str(r[5])) for r in rows}
+    assert ("把实施好宏观", 1, "1", "研究将财政资", 2, "1.1") in found
+    assert ("放要放出活力", 1, "2", "系统梳理现有", 2, "2.5") in found
+
+
+def test_catalog_questions_answer_on_a_document_with_a_deeper_hierarchy(fangguanfu):
+    _, run = fangguanfu
+    leads = run("lead-units")
+    # （五）系统梳理现有各层级审批…（国务院办公厅牵头，各地区、各部门负责）
+    assert {r["unit"] for r in leads if r["pilot_task"] == "5"} == {"国务院办公厅"}
+    # the 72 numbered 具体措施 items (1．…) each end in their own annotation: each is a measure
+    measures = {r["measure"] for r in run("responsibility")}
+    assert len(measures) >= 72
+    assert run("plans")[0]["pilot_tasks"] == "25"  # （一）…（二十五）
+
+
+def test_other_names_in_brackets_and_groups_with_brackets_inside():
+    # The styles issue 11 quotes from documents kept for acceptance (not in this corpus):
+    # 区委宣传部（区文明办、区政府新闻办） is one unit with two other names; 各市、县〔市、区〕政府 and
+    # 各对口协同发展区县（自治县，以下简称区县）政府 are one unit each; 〔…具体负责〕 is an annotation.
+    source = SourceText.from_text("example.txt", "加强宣传。（牵头单位：区委宣传部（区文明办、区政府新闻办）；"
+                                  "责任单位：各市、县〔市、区〕政府，各对口协同发展区县（自治县，以下简称区县）政府）"
+                                  "做好保障。〔市民政局和有关区县政府具体负责〕")
+    first, second = AnnotationReader().find(line_paragraph(source, source.lines[0]))
+    assert [(u.name, u.aliases) for u in first.leads] == [("区委宣传部", ("区文明办", "区政府新闻办"))]
+    assert [u.name for u in first.units] == ["各市、县〔市、区〕政府", "各对口协同发展区县（自治县，以下简称区县）政府"]
+    assert [u.name for u in second.units] == ["市民政局", "有关区县政府"]
+
+
+def test_a_rule_stated_once_adds_units_to_every_later_annotation():
+    # 43 (Beijing): the first annotation ends 以下均需各区政府、北京经济技术开发区管委会负责，不再列出, and the
+    # next one names only （市医保局、市财政局、市卫生健康委按职责分工负责）
+    reader = AnnotationReader()
+    first_text = ("加强保障。（市卫生健康委、市财政局、北京市税务局、各区政府、北京经济技术开发区管委会按职责分工负责。"
+                  "以下均需各区政府、北京经济技术开发区管委会负责，不再列出）")
+    units = []
+    for text in (first_text, "减轻负担。（市医保局、市财政局、市卫生健康委按职责分工负责）"):
+        source = SourceText.from_text("example.txt", text)
+        (found,) = reader.find(line_paragraph(source, source.lines[0]))
+        units.append([u.name for u in found.all_units])
+    assert units[0] == ["市卫生健康委", "市财政局", "北京市税务局", "各区政府", "北京经济技术开发区管委会"]
+    assert units[1] == ["市医保局", "市财政局", "市卫生健康委", "各区政府", "北京经济技术开发区管委会"]
+
+
+def test_one_annotation_after_a_sections_items_assigns_the_section():
+    # 53 (Shenyang): 二、优化住房信贷政策 （一）认房不认贷。… （二）降低…。 （责任部门：中国人民银行辽宁省分行营业管理部）
+    from policykg.published import read_document
+    from policykg.text.parse import parse_source
+
+    doc = parse_source(read_document(next(CORPUS.glob("53_*"))))
+    section = next(t for t in doc.tasks if t.title == "优化住房信贷政策")
+    assert [u.name for u in section.responsible_units] == ["中国人民银行辽宁省分行营业管理部"]
+    assert [pt.number for pt in doc.pilot_tasks if pt.parent == section.key] == [1, 2]
+
+
+def test_a_task_table_after_an_indicator_table():
+    # 60 (Guangzhou): 附件1 is an indicator table (no unit column); 附件2's header reads
+    # 序号 工作事项 主要内容 牵头单位 配合单位 …; its first row names 各区政府 to lead, 市卫生健康委 to help
+    from policykg.published import read_document
+    from policykg.text.parse import parse_source
+
+    doc = parse_source(read_document(next(CORPUS.glob("60_*"))))
+    assert len(doc.annex) == 39
+    assert [u.name for u in doc.annex[0].lead_units] == ["各区政府"]
+    assert [u.name for u in doc.annex[0].units] == ["市卫生健康委"]
+
+
+def test_spans_of_a_web_page_say_where_they_are_in_the_page(tmp_path):
+    # 53 (Shenyang) as published: the annotation （责任部门：市税务局） is a paragraph of the article
+    from policykg.rdf.build import build
+
+    graph = build([next(CORPUS.glob("53_*"))], out=None).graph
+    rows = list(graph.query("""PREFIX pkg: <https://w3id.org/policykg/ns#>
+        SELECT ?where WHERE { ?a pkg:statedName "市税务局"@zh ; pkg:sourceSpan/pkg:originalLocation ?where }"""))
+    assert rows, "no original location on the span"
+    where = str(rows[0][0])
+    assert where.startswith("/html/body/") and "/p[" in where and "characters" in where
+
+
+def test_member_units_link_to_their_group():
+    # 01 (Anhui): （责任单位：省推进工业互联网创新发展专项工作组成员单位，各市人民政府）
+    from policykg.rdf.build import build
+
+    graph = build([next(CORPUS.glob("01_*"))], out=None).graph
+    rows = {(str(a), str(b)) for a, b in graph.query("""
+        PREFIX pkg: <https://w3id.org/policykg/ns#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?members ?group WHERE { ?m pkg:membersOf ?g . ?m skos:prefLabel ?members . ?g skos:prefLabel ?group }""")}
+    assert ("省推进工业互联网创新发展专项工作组成员单位", "省推进工业互联网创新发展专项工作组") in rows
+
+
+@pytest.fixture(scope="module")
+def real_corpus_engines(tmp_path_factory):
+    """Documents of every shape in one graph: sections above tasks (01, 21), an annex list (03), a
+    section-wide annotation (53), a task table (60), two documents of one province (01, 02). The
+    whole corpus would do as well on Oxigraph, but rdflib needs minutes for some questions on it."""
+    from policykg.rdf.build import build
+    from policykg.sparql.engines import load_engine
+
+    out = tmp_path_factory.mktemp("real-corpus")
+    build([next(CORPUS.glob(f"{k}_*")) for k in ("01", "02", "03", "21", "53", "60")], out=out)
+    return load_engine([out], "oxigraph"), load_engine([out], "rdflib")
+
+
+# parameters naming things these documents have: 01 and 02 both name 省商务厅
+REAL_PARAMS = {"units-across-plans": {"min_plans": "2"}, "measures-of-unit": {"unit": "省商务厅"},
+               "unit-partners": {"unit": "省商务厅"}, "search": {"keyword": "消费"}}
+
+
+def test_the_whole_corpus_builds_but_for_the_documents_refused(tmp_path):
+    from policykg.rdf.build import build
+
+    result = build([CORPUS], out=None, keep_going=True)
+    assert {Path(err.path).name[:2] for err in result.failures} == {"25", "57", "58", "61"}
+    assert len(result.plans) == len([p for p in CORPUS.iterdir() if p.name[:2].isdigit()]) - 4
+
+
+@pytest.mark.parametrize("name", load_catalog_names())
+def test_every_catalog_question_answers_on_the_real_corpus(real_corpus_engines, name):
+    from policykg.sparql.catalog import load_catalog
+
+    query = load_catalog().get(name)
+    ox, rd = (e.run(query.bind(REAL_PARAMS.get(name, {})), trusted=True) for e in real_corpus_engines)
+    assert ox.columns == list(query.columns)
+    assert ox.rows == rd.rows, name

@@ -181,3 +181,113 @@ def test_views_of_a_large_corpus_are_the_same_under_any_hash_seed(tmp_path):
     assert units > LARGE_GRAPH
     assert outputs[0].keys() == outputs[1].keys()
     assert [k for k in outputs[0] if outputs[0][k] != outputs[1][k]] == []
+
+
+def test_make_test_says_when_browser_tests_are_skipped(tmp_path):
+    """Without Chromium the browser tests skip, and the summary line says so with the install command."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    env = {**os.environ, "POLICYKG_CHROMIUM": str(tmp_path / "no-chromium"), "CI": ""}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/test_browser.py::test_harness_sees_outside_requests_and_dialogs"],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+    summary = done.stdout.strip().splitlines()[-1]
+    assert "1 skipped without Chromium (apt-get install -y chromium fonts-noto-cjk)" in summary
+    assert "browser tests were skipped: no Chromium at" in done.stdout
+
+
+# ---- the Gaoqing plan's views, checked against what the document says
+
+
+@pytest.fixture(scope="module")
+def gaoqing_views(gaoqing_graph, tmp_path_factory):
+    return views.build_views(gaoqing_graph, tmp_path_factory.mktemp("gaoqing-views"), lang="zh").out
+
+
+def _disc_rows(page: str) -> list[list[str]]:
+    table = page.split('<table class="disc">', 1)[1].split("</table>", 1)[0]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in table.split("<tr>")[2:]]
+
+
+def test_index_marks_what_differs_and_sorts_by_number(gaoqing_views):
+    page = (gaoqing_views / "index.html").read_text(encoding="utf-8")
+    rows = _disc_rows(page)
+    assert len(rows) == 16
+    wording = [re.sub(r"<[^>]+>", "", r[1]) for r in rows if r[0] == "措施表述不同"]
+    assert wording == sorted(wording, key=lambda a: [int(x) for x in re.findall(r"\d+", a)])
+    assert wording[0] == "措施6.1" and wording[-1] == "措施13.1"
+    # 12.1: the body writes 折算转算, the annex 折算核算
+    body, annex = next(r[2:4] for r in rows if r[1].startswith("措施12.1"))
+    assert "折算<mark>转</mark>算" in body and "折算<mark>核</mark>算" in annex
+    assert '<span class="gap">…</span>' in body  # the long shared stretches are shortened
+    # 8.1: the body names 县自然资源局, the annex 县农业农村局; the units both name are not marked
+    body, annex = next(r[2:4] for r in rows if r[0] == "责任单位不一致" and r[1].startswith("措施8.1"))
+    assert body == "县发展改革局、<mark>县自然资源局</mark>、各镇办"
+    assert annex == "县发展改革局、<mark>县农业农村局</mark>、各镇办"
+
+
+def test_sheet_lists_partners_by_shared_measures_then_document_order(gaoqing_views):
+    page = (gaoqing_views / "units" / "gaoqing-natural-resources-bureau.html").read_text(encoding="utf-8")
+    partners = re.findall(r'<li><a href="[^"]+">([^<]+)</a> <span class="muted">· (\d+)</span></li>',
+                          page.split('<ol class="partners">', 1)[1].split("</ol>", 1)[0])
+    # 各镇办 closes all 11 of its notes; 县发展改革局 and 县农业农村局 share 6 each, and the text
+    # names 县发展改革局 first (line 61, measure 1.1), 县农业农村局 later (line 71)
+    assert partners[:3] == [("各镇办", "11"), ("县发展改革局", "6"), ("县农业农村局", "6")]
+    counts = [int(n) for _, n in partners]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_sheet_shows_what_the_annex_says_for_rows_11_to_13(gaoqing_views):
+    page = (gaoqing_views / "units" / "gaoqing-natural-resources-bureau.html").read_text(encoding="utf-8")
+    annex = page.split("附件分工表中列名本单位的行", 1)[1].split("</table>", 1)[0]
+    row11 = annex.split('<td class="num">11<', 1)[1].split("</tr>", 1)[0]
+    # the annex files measure 4.2 (row 11) under 确定转让退出机制与完善奖补政策 (work task 5)
+    assert "确定转让退出机制与完善奖补政策" in row11 and "附件归入另一工作任务" in row11
+    assert "正文：4. 建立土地确权登记的数字化、标准化平台" in row11
+
+
+@pytest.mark.parametrize("sheet, flag", [("gaoqing-natural-resources-bureau", "仅正文列有本单位"),
+                                         ("gaoqing-agriculture-rural-affairs-bureau", "仅附件列有本单位")])
+def test_sheets_list_the_discrepancies_concerning_their_unit(gaoqing_views, sheet, flag):
+    # ①特色小镇 (measure 8.1): the body names 县自然资源局, the annex 县农业农村局
+    page = (gaoqing_views / "units" / f"{sheet}.html").read_text(encoding="utf-8")
+    section = page.split("涉及本单位的正文与附件差异", 1)[1]
+    rows = _disc_rows(section)
+    (row,) = [r for r in rows if r[0] == "责任单位不一致" and r[1].startswith("措施8.1")]
+    assert flag in row[4]
+
+
+def test_exports_keep_whole_labels(gaoqing_views):
+    import networkx as nx
+
+    g = nx.read_graphml(gaoqing_views / "data" / "unit-task.graphml")
+    labels = {a.get("label_zh") for _, a in g.nodes(data=True)}
+    assert "试验任务1：建立城乡有序流动的人口迁移制度" in labels
+    assert "13. 建立健全生态产品市场交易体系" in labels
+    assert not any("…" in (label or "") for label in labels)
+
+
+def test_body_and_annex_pages_share_positions(gaoqing_graph):
+    from policykg.views import networks as nw
+
+    nets = views.build_networks(nw.ViewData.fetch(gaoqing_graph))
+    body, annex = nets["co-responsibility"], nets["co-responsibility-annex"]
+    shared = set(body) & set(annex)
+    assert len(shared) >= 19
+    assert all((body.nodes[u]["x"], body.nodes[u]["y"]) == (annex.nodes[u]["x"], annex.nodes[u]["y"]) for u in shared)
+
+
+def test_annex_network_counts_measures_not_rows(gaoqing_graph):
+    from policykg.views import networks as nw
+
+    # annex rows 1-3 all copy measure 1.1 and each names 县发展改革局 and 县公安局; no other
+    # measure names both: one shared measure, where counting rows gave three
+    g = nw.co_responsibility_network(nw.ViewData.fetch(gaoqing_graph), part="annex")
+    dev = next(n for n, a in g.nodes(data=True) if a["label_zh"] == "县发展改革局")
+    police = next(n for n, a in g.nodes(data=True) if a["label_zh"] == "县公安局")
+    assert g[dev][police]["weight"] == 1

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from .. import __version__
-from ..errors import GraphLoadError, PolicyKGError
+from ..errors import DocumentsError, GraphLoadError, PolicyKGError
 from ..text.decode import visible
 from .options import CONTEXT_SETTINGS, graph_option, graph_paths
 
@@ -46,11 +47,17 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only the files written.")
 @click.option("--workers", type=click.IntRange(1), default=None,
               help="Processes building plans in parallel (default: one per core).")
-def build(sources, out, formats, namespace, registry_dir, quiet, workers):
+@click.option("--keep-going", is_flag=True,
+              help="Write the graph of the readable documents; exit 2 listing the others.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False),
+              help="Also write a JSON report: per document, what was read and what was not.")
+def build(sources, out, formats, namespace, registry_dir, quiet, workers, keep_going, report_file):
     """Parse plans into an RDF graph, validate it and write it to OUT.
 
-    SOURCES are .txt files or folders of them (default: sources/). Nothing is written
-    unless every document parses and the graph conforms to the SHACL shapes.
+    SOURCES are plan files (.txt, web pages .html/.htm, Word .docx, PDF) or folders of them
+    (default: sources/). Nothing is written unless every document parses and the graph conforms
+    to the SHACL shapes; every document that cannot be read is listed. With --keep-going the
+    readable ones are written anyway.
 
     Example: policykg build sources/ --out graph/ --format turtle,nt,jsonld,trig
     """
@@ -67,12 +74,20 @@ def build(sources, out, formats, namespace, registry_dir, quiet, workers):
         namespace=namespace or DEFAULT_NAMESPACE,
         registry_dir=registry_dir or DEFAULT_REGISTRY_DIR,
         workers=workers,
+        keep_going=keep_going,
     )
+    if report_file:
+        from ..rdf.export import write_atomically
+        from ..rdf.report import json_report
+
+        write_atomically({Path(report_file): json_report(result).encode("utf-8")})
     if quiet:
         for path in result.files:
             click.echo(visible(str(path)))
     else:
         click.echo(visible(summary(result)))
+    if result.failures:
+        raise DocumentsError(result.failures, len(result.failures) + len(result.plans))
 
 
 def _progress(items, total):
@@ -161,7 +176,7 @@ def visualize(graph, out, lang, plan, endpoint, timeout):
 def evaluate(folder, as_json):
     """Score the reader on real documents against units read by hand.
 
-    FOLDER holds documents named NN_….txt and expected-units.json (one entry per annotation,
+    FOLDER holds documents named NN_….txt (or .html, .htm, .docx, .pdf) and expected-units.json (one entry per annotation,
     in document order, with its lead and responsible units). Prints, per document, whether it
     was read or why it was refused, the things found carrying units against the annotations,
     and unit recall and precision.

@@ -11,6 +11,7 @@ does not. ``role_recall`` also requires the role (lead or responsible) to match.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections import Counter
@@ -18,8 +19,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import DocumentError
+from ..published import SUFFIXES
 
-READABLE = (".txt",)  # published formats (HTML, Word, PDF) are read by a later stage of the project
+READABLE = tuple(SUFFIXES)  # .txt, and web pages, Word files and PDFs (policykg.published)
 
 
 @dataclass
@@ -29,7 +31,7 @@ class Assignment:
     line: int
     lead: list[str]
     responsible: list[str]
-    where: str  # "pilot task", "measure" or "annex row"
+    where: str  # "task" (a pilot task or a section), "measure" or "annex row"
 
 
 @dataclass
@@ -44,6 +46,9 @@ class DocumentScore:
     role_recall: float | None = None
     missed: list[str] = field(default_factory=list)  # expected unit names the reader did not give
     extra: list[str] = field(default_factory=list)  # unit names the reader gave that were not expected
+    level: str = ""  # from the corpus's documents.csv, where it has one
+    style: str = ""
+    unread: int | None = None  # passages that look like assignments the reader found no unit in
 
     def meets_target(self) -> bool:
         """The issue's bar: ≥ 95 % of annotations carried, recall ≥ 95 %, precision ≥ 90 %."""
@@ -59,9 +64,10 @@ def _norm(name: str) -> str:
 def assignments(doc) -> list[Assignment]:
     """Every place of ``doc`` (a PlanDocument) that names units, in document order."""
     found: list[Assignment] = []
-    for pt in doc.pilot_tasks:
-        if pt.lead_units:
-            found.append(Assignment(pt.span.line, [u.name for u in pt.lead_units], [], "pilot task"))
+    for pt in [*doc.tasks, *doc.pilot_tasks]:
+        if pt.lead_units or pt.responsible_units:
+            found.append(Assignment(pt.span.line, [u.name for u in pt.lead_units],
+                                    [u.name for u in pt.responsible_units], "task"))
     for m in doc.measures():
         if m.units:
             leads = [u.name for u in m.leads]
@@ -93,17 +99,22 @@ def score(name: str, found: list[Assignment] | None, expected: list[dict] | None
 
 
 def evaluate_file(path: Path, expected: list[dict] | None) -> DocumentScore:
+    from ..published import read_document
     from ..rdf.build import require_title
-    from ..text.parse import parse_plan
+    from ..text.parse import parse_source
 
     if path.suffix.lower() not in READABLE:
-        return score(path.name, None, expected, f"{path.suffix} is not read yet (only .txt)")
+        return score(path.name, None, expected, f"{path.suffix} is not read (only {', '.join(READABLE)})")
+    from ..text.gaps import unread
+
     try:
-        doc = parse_plan(path)
+        doc = parse_source(read_document(path))
         require_title(doc)
     except DocumentError as err:
         return score(path.name, None, expected, f"refused: {err.problem}" + (f" (line {err.line})" if err.line else ""))
-    return score(path.name, assignments(doc), expected)
+    result = score(path.name, assignments(doc), expected)
+    result.unread = len(unread(doc)[1])
+    return result
 
 
 def evaluate_corpus(folder: str | Path) -> list[DocumentScore]:
@@ -111,11 +122,20 @@ def evaluate_corpus(folder: str | Path) -> list[DocumentScore]:
     folder = Path(folder)
     expected_file = folder / "expected-units.json"
     expected = json.loads(expected_file.read_text(encoding="utf-8")) if expected_file.is_file() else {}
+    catalogue = {}
+    if (folder / "documents.csv").is_file():
+        with open(folder / "documents.csv", encoding="utf-8", newline="") as handle:
+            catalogue = {row["prefix"]: row for row in csv.DictReader(handle)}
     scores = []
     for path in sorted(folder.iterdir()):
         if not path.is_file() or not re.match(r"^\d+_", path.name):
             continue
-        scores.append(evaluate_file(path, expected.get(path.name.split("_", 1)[0])))
+        key = path.name.split("_", 1)[0]
+        result = evaluate_file(path, expected.get(key))
+        about = catalogue.get(key, {})
+        result.level = " · ".join(v for v in (about.get("province", "").strip("—"), about.get("level", "")) if v)
+        result.style = about.get("style", "")
+        scores.append(result)
     return scores
 
 
@@ -125,12 +145,15 @@ def _percent(value: float | None) -> str:
 
 def table(scores: list[DocumentScore]) -> str:
     """The per-document table, as Markdown."""
-    rows = ["| document | read | annotations | carrying units | recall | precision | role recall |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    rows = ["| document | level | style | read | annotations | carrying units | recall | precision | role recall "
+            "| not read |",
+            "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for s in scores:
         read = "yes" if s.read else s.reason.replace("|", "/")
-        rows.append(f"| {s.name} | {read} | {'' if s.annotations is None else s.annotations} | {s.carrying if s.read else ''}"
-                    f" | {_percent(s.recall)} | {_percent(s.precision)} | {_percent(s.role_recall)} |")
+        rows.append(f"| {s.name} | {s.level} | {s.style.replace('|', '/')} | {read} "
+                    f"| {'' if s.annotations is None else s.annotations} | {s.carrying if s.read else ''}"
+                    f" | {_percent(s.recall)} | {_percent(s.precision)} | {_percent(s.role_recall)} "
+                    f"| {'' if s.unread is None else s.unread} |")
     met = sum(s.meets_target() for s in scores)
     graded = sum(s.annotations is not None for s in scores)
     rows.append("")

@@ -17,8 +17,10 @@ from datetime import date
 from pathlib import Path
 
 from .. import vocab
-from ..errors import DocumentError, PolicyKGError
-from ..text.parse import parse_plan
+from ..errors import DocumentError, DocumentsError, PolicyKGError
+from ..published import SUFFIXES, read_document
+from ..text.gaps import Passage, unread
+from ..text.parse import parse_source
 from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_folder
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
@@ -58,6 +60,8 @@ class PlanOutcome:
     discrepancies: list[Discrepancy]
     unregistered: list[Unit]
     triples: int
+    assignment_like: int = 0  # bracketed passages naming a role (牵头, 负责, 责任单位, …)
+    unread: list[Passage] = field(default_factory=list)  # those in which the reader found no unit
 
 
 @dataclass
@@ -77,6 +81,7 @@ class BuildResult:
     plans: list[PlanOutcome]
     triples: int = 0
     files: list[Path] = field(default_factory=list)
+    failures: list[DocumentError] = field(default_factory=list)  # documents left out (keep_going)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     _turtle: list[bytes] = field(default_factory=list, repr=False)  # the union's Turtle, in pieces
     _graph: object = field(default=None, repr=False)
@@ -104,17 +109,18 @@ class BuildResult:
 
 
 def collect_sources(paths: list[str | Path]) -> list[Path]:
-    """The ``.txt`` files named by ``paths`` (files, or folders searched for ``*.txt``)."""
+    """The documents named by ``paths``: files, or folders searched for every suffix policykg reads
+    (``.txt``, ``.html``, ``.htm``, ``.docx``, ``.pdf``)."""
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()))
         elif path.exists():
             files.append(path)
         else:
             raise DocumentError(str(path), None, "no such file or folder")
     if not files:
-        raise PolicyKGError(f"no source documents (*.txt) in {', '.join(map(str, paths))}")
+        raise PolicyKGError(f"no source documents ({', '.join(SUFFIXES)}) in {', '.join(map(str, paths))}")
     return files
 
 
@@ -129,11 +135,12 @@ def outcome_of(plan: PlanInput, iri: str, triples: int) -> PlanOutcome:
             units.setdefault(unit.slug, unit)
         for slug in {place.resolve(u.name).slug for u in m.units}:
             load[slug] += 1
-    for pt in doc.pilot_tasks:
-        for u in pt.lead_units:
+    tasks = [*doc.tasks, *doc.pilot_tasks]
+    for pt in tasks:
+        for u in (*pt.lead_units, *pt.responsible_units):
             unit = place.resolve(u.name)
             units.setdefault(unit.slug, unit)
-    names = [u.name for pt in doc.pilot_tasks for u in pt.lead_units]
+    names = [u.name for pt in tasks for u in (*pt.lead_units, *pt.responsible_units)]
     names += [u.name for m in doc.measures() for u in m.units]
     names += [u.name for row in doc.annex for u in (*row.lead_units, *row.units)]
     names += [b.name for s in doc.safeguards for b in s.bodies]
@@ -143,6 +150,7 @@ def outcome_of(plan: PlanInput, iri: str, triples: int) -> PlanOutcome:
         unit = place.resolve(name)
         if not unit.registered:
             unregistered.setdefault(unit.slug, unit)
+    assignment_like, missed = unread(doc)
     return PlanOutcome(
         path=str(doc.path), iri=iri, slug=doc.slug, title=meta.title, doc_number=meta.doc_number,
         issuer=meta.issuer, issued=meta.issued, jurisdiction=place.name, jurisdiction_slug=place.slug,
@@ -161,6 +169,8 @@ def outcome_of(plan: PlanInput, iri: str, triples: int) -> PlanOutcome:
         discrepancies=plan.reconciliation.discrepancies,
         unregistered=[unregistered[s] for s in sorted(unregistered)],
         triples=triples,
+        assignment_like=assignment_like,
+        unread=missed,
     )
 
 
@@ -169,14 +179,14 @@ def require_title(doc) -> None:
     if not doc.metadata.title:
         raise DocumentError(
             doc.path, None,
-            "no plan title found: no line ending in 方案, 计划, 要点, 意见 or 办法 before the first "
+            "no plan title found: no line ending in 方案, 计划, 要点, 意见, 办法, 措施, 细则 or 分工 before the first "
             "section, no 《title》 in a notice title and no 关于… title in the text",
         )
 
 
 def _build_plan(path: Path, registry: Registry, namespace: str, shapes) -> _PlanPart:
     """Parse, reconcile, map and check one plan."""
-    doc = parse_plan(path)
+    doc = parse_source(read_document(path))
     require_title(doc)
     place = registry.for_name(doc.metadata.jurisdiction)
     if doc.metadata.jurisdiction is None:
@@ -210,16 +220,22 @@ def _worker_init(registry, namespace, shapes) -> None:
 
 
 def _worker_build(path: Path):
+    return _built_or_refused(path, _WORKER["registry"], _WORKER["namespace"], _WORKER["shapes"])
+
+
+def _built_or_refused(path: Path, registry, namespace, shapes):
+    """The plan's part, or the DocumentError refusing it (so a corpus reports every refusal)."""
     try:
-        return _build_plan(path, _WORKER["registry"], _WORKER["namespace"], _WORKER["shapes"])
-    except PolicyKGError as err:
+        return _build_plan(path, registry, namespace, shapes)
+    except DocumentError as err:
         return err
 
 
 def _plan_parts(paths: list[Path], registry, namespace, shapes, workers: int, progress):
+    """Each document's part or refusal, in order; other errors stop the build."""
     workers = min(workers, -(-len(paths) // CHUNK))  # a process with nothing to do is not started
     if workers <= 1 or len(paths) < PARALLEL_FROM:
-        results = (_build_plan(p, registry, namespace, shapes) for p in paths)
+        results = (_built_or_refused(p, registry, namespace, shapes) for p in paths)
         yield from (progress(results, len(paths)) if progress else results)
         return
     import multiprocessing
@@ -228,16 +244,21 @@ def _plan_parts(paths: list[Path], registry, namespace, shapes, workers: int, pr
     with context.Pool(workers, initializer=_worker_init, initargs=(registry, namespace, shapes)) as pool:
         results = pool.imap(_worker_build, paths, chunksize=CHUNK)  # in order: deterministic
         for part in (progress(results, len(paths)) if progress else results):
-            if isinstance(part, BaseException):
+            if isinstance(part, BaseException) and not isinstance(part, DocumentError):
                 pool.terminate()
                 raise part
             yield part
 
 
-def _all_parts(paths, registry, namespace, shapes, workers, progress) -> list[_PlanPart]:
+def _all_parts(paths, registry, namespace, shapes, workers, progress):
+    """``(parts, refusals)``: each document's part, or the error that refused it."""
     parts: list[_PlanPart] = []
+    failures: list[DocumentError] = []
     origin: dict[tuple[str, str], str] = {}
     for part in _plan_parts(paths, registry, namespace, shapes, workers, progress):
+        if isinstance(part, DocumentError):
+            failures.append(part)
+            continue
         if part.key in origin:
             raise DocumentError(
                 part.outcome.path, None,
@@ -246,7 +267,7 @@ def _all_parts(paths, registry, namespace, shapes, workers, progress) -> list[_P
             )
         origin[part.key] = part.outcome.path
         parts.append(part)
-    return parts
+    return parts, failures
 
 
 def merged_units(parts: list[_PlanPart]) -> dict[str, set[str]]:
@@ -285,10 +306,13 @@ def build(
     validate: bool = True,
     progress=None,
     workers: int | None = None,
+    keep_going: bool = False,
 ) -> BuildResult:
     """Build the graph of ``sources`` and, unless ``out`` is None, write it there.
 
-    Nothing is written unless every document parses and the graph conforms to the shapes.
+    Nothing is written unless every document parses and the graph conforms to the shapes; every
+    document refused is reported (DocumentsError). With ``keep_going``, the graph of the readable
+    documents is built and written, and ``failures`` lists the others.
     ``progress(iterable, total)`` wraps the per-plan loop (a progress bar); ``workers`` is
     the number of processes (default: one per core available).
     """
@@ -312,12 +336,14 @@ def build(
         from .shapes import Shapes
 
         shapes = Shapes.load()
-    parts = _all_parts(paths, registry, namespace, shapes, workers or default_workers(), progress)
+    parts, failures = _all_parts(paths, registry, namespace, shapes, workers or default_workers(), progress)
+    if failures and (not keep_going or not parts):
+        raise failures[0] if len(failures) == 1 else DocumentsError(failures, len(paths))
     merged = merged_units(parts)
     if merged:  # distinct names that share a slug: give each its own, and build again
         for jurisdiction, slugs in merged.items():
             registry.mark_ambiguous(jurisdiction, slugs)
-        parts = _all_parts(paths, registry, namespace, shapes, workers or default_workers(), progress)
+        parts, failures = _all_parts(paths, registry, namespace, shapes, workers or default_workers(), progress)
     lap("plans")
 
     # Nodes that several plans describe (a county's units, the county) are checked again on
@@ -339,7 +365,8 @@ def build(
     ordered = sorted(parts, key=lambda part: part.outcome.iri)
     union = [header, concepts] + [part.own for part in ordered] + [turtle_fragment(shared_lines, TURTLE_PREFIXES)]
     triples = len(described) + len(concept_triples()) + sum(p.outcome.triples - len(p.shared) for p in parts) + len(shared_lines)
-    result = BuildResult([part.outcome for part in parts], triples, timings=timings, _turtle=union)
+    result = BuildResult([part.outcome for part in parts], triples, failures=failures, timings=timings,
+                         _turtle=union)
     lap("merge")
     if out is not None:
         out = Path(out)

@@ -91,31 +91,48 @@ def _sorted_jsonld(data):
 
 
 def write_atomically(files: dict) -> None:
-    """Write every ``path: content`` or, if any write fails, none of them.
+    """Write every ``path: content`` or, if any write fails, none of them (single files, such as
+    a report; a build's outputs go through :func:`write_folder`).
 
-    ``content`` is bytes, or a function that writes the file at the path it is given. Files are
-    grouped by folder and each folder is switched as one (see :func:`write_folder`).
+    ``content`` is bytes, or a function that writes the file at the path it is given. Each file
+    is written to a temporary name beside it and renamed once all are written.
     """
-    by_folder: dict[Path, dict[str, object]] = {}
-    for path, content in files.items():
-        by_folder.setdefault(Path(path).parent, {})[Path(path).name] = content
-    staged: list[tuple[Path, Path]] = []
+    staged: list[tuple[str, Path]] = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
-        for folder, contents in by_folder.items():
-            staged.append(_stage(folder, contents))
-    except BaseException:
-        for _, fresh in staged:
-            shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    for folder, fresh in staged:
-        _switch(folder, fresh)
+        for path, content in files.items():
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((temp, path))
+            os.chmod(temp, 0o666 & ~umask)  # mkstemp's 0600 is not what an ordinary open() gives
+            if callable(content):
+                os.close(fd)
+                content(temp)
+                fd = os.open(temp, os.O_RDONLY)
+                os.fsync(fd)
+                os.close(fd)
+                continue
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for temp, path in staged:
+            os.replace(temp, path)
+    except OSError as err:
+        raise _output_error(Path(err.filename or next(iter(files))).parent, err) from None
+    finally:
+        for temp, _ in staged:
+            if os.path.exists(temp):
+                os.unlink(temp)
 
 
 def write_folder(out, contents: dict) -> list[Path]:
     """Write ``name: content`` into folder ``out``, all switched at once; return the paths."""
-    out = Path(out)
-    write_atomically({out / name: content for name, content in contents.items()})
-    return sorted(out / name for name in contents)
+    folder, fresh = _stage(Path(out), contents)
+    _switch(folder, fresh)
+    return sorted(Path(out) / name for name in contents)
 
 
 # Test hook: called with the name of each step of a write (tests kill the process there).

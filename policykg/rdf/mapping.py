@@ -10,10 +10,12 @@ configurable namespace, scoped by jurisdiction and document, and the same on eve
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..published.text import origin_of
 from ..resources import ONTOLOGY_FILE
 from ..text.model import ANNEX, BODY, PlanDocument, Span, UnitMention
 from ..vocab import DCTERMS, ONTOLOGY_IRI, ORG, OWL, PKG, PREFIXES, PROV, RDF, RDFS, SKOS, TIME, XSD
@@ -24,6 +26,7 @@ from .terms import Lit, Triple, en, lit, to_rdflib, zh
 DEFAULT_NAMESPACE = "https://w3id.org/policykg/id/"
 
 PARTS = {BODY: PKG.body, ANNEX: PKG.annex}
+MEMBER_UNITS = re.compile(r"^(.{2,}?)(?:其他|其余|各)?成员单位$")
 ROLES = {"lead": PKG.lead, "responsible": PKG.responsible}
 KINDS = {
     "lead-units": PKG.leadUnits, "responsible-units": PKG.responsibleUnits,
@@ -169,6 +172,8 @@ class _PlanMapper:
         self.add(node, PKG.endOffset, lit(span.end))
         self.add(node, PKG.line, lit(span.line))
         self.add(node, PKG.endLine, lit(span.end_line))
+        where = origin_of(self.doc.source, span.start, span.end) if self.doc.source is not None else None
+        self.add(node, PKG.originalLocation, lit(where) if where else None)
 
     def unit(self, name: str) -> str:
         unit = self.place.resolve(name)
@@ -179,6 +184,8 @@ class _PlanMapper:
     def assignment(self, owner: str, role: str, source: str, mention: UnitMention,
                    entry: str | None = None) -> str:
         unit = self.unit(mention.name)
+        for alias in mention.aliases:  # 区委宣传部（区文明办、区政府新闻办）: its other names
+            self.add(unit, SKOS.altLabel, zh(alias))
         node = self.iri_under(owner, "assignment", source, self.place.resolve(mention.name).slug)
         if node in self.claims:  # one unit named twice for one task in one part: its first mention
             return unit
@@ -278,23 +285,36 @@ class _PlanMapper:
                     self.add(g, PKG.namesPilotTask, self.iri("pilot-task", pt))
                 self.span(g, goal.span)
 
+    def task(self, node: str, cls, task, parent: str) -> None:
+        """A task of any level: class, number, title, heading level and path, what it is part of."""
+        self.add(node, RDF.type, cls)
+        self.add(node, PKG.number, lit(task.number))
+        self.add(node, PKG.title, zh(task.title))
+        self.add(node, PKG.headingLevel, lit(task.level) if task.level else None)
+        self.add(node, PKG.numberPath, lit(task.path) if task.path else None)
+        self.add(node, DCTERMS.isPartOf, parent)
+        self.span(node, task.span)
+
+    def task_units(self, node: str, task) -> None:
+        """Units assigned to a task as a whole; pkg:responsibleUnit stays a measure's, so the
+        responsible ones are qualified assignments only."""
+        for mention in task.lead_units:
+            self.add(node, PKG.leadUnit, self.assignment(node, "lead", "body", mention))
+        for mention in task.responsible_units:
+            self.assignment(node, "responsible", "body", mention)
+
     def tasks(self) -> None:
+        for t in self.doc.tasks:
+            node = self.iri("task", t.key)
+            self.task(node, PKG.Task, t, self.plan)
+            self.task_units(node, t)
         for pt in self.doc.pilot_tasks:
             node = self.iri("pilot-task", pt.key)
-            self.add(node, RDF.type, PKG.PilotTask)
-            self.add(node, PKG.number, lit(pt.number))
-            self.add(node, PKG.title, zh(pt.title))
-            self.add(node, DCTERMS.isPartOf, self.plan)
-            self.span(node, pt.span)
-            for mention in pt.lead_units:
-                self.add(node, PKG.leadUnit, self.assignment(node, "lead", "body", mention))
+            self.task(node, PKG.PilotTask, pt, self.iri("task", pt.parent) if pt.parent else self.plan)
+            self.task_units(node, pt)
             for wt in pt.work_tasks:
                 w = self.iri("work-task", wt.key)
-                self.add(w, RDF.type, PKG.WorkTask)
-                self.add(w, PKG.number, lit(wt.number))
-                self.add(w, PKG.title, zh(wt.title))
-                self.add(w, DCTERMS.isPartOf, node)
-                self.span(w, wt.span)
+                self.task(w, PKG.WorkTask, wt, node)
                 for m in wt.measures:
                     mi = self.iri("measure", m.id)
                     self.add(mi, RDF.type, PKG.Measure)
@@ -343,6 +363,7 @@ class _PlanMapper:
             self.add(entry, PKG.pilotTaskCell, zh(row.pilot_task) if row.pilot_task else None)
             self.add(entry, PKG.leadUnitCell, zh("、".join(u.name for u in row.lead_units)) if row.lead_units else None)
             self.add(entry, PKG.workTaskCell, zh(row.work_task) if row.work_task else None)
+            self.add(entry, PKG.deadline, zh(row.deadline) if row.deadline else None)
             self.add(entry, PKG.responsibleUnitCell, zh("、".join(u.name for u in row.units)))
             self.add(entry, DCTERMS.isPartOf, self.plan)
             self.add(entry, PKG.alignmentScore, lit(Decimal(str(a.score))))
@@ -378,6 +399,11 @@ class _PlanMapper:
 
     def unit_descriptions(self) -> None:
         place = self.jurisdiction_iri()
+        for slug in sorted(self.units):
+            # 省推进工业互联网创新发展专项工作组成员单位: the members of a group the document names
+            group = MEMBER_UNITS.match(self.units[slug].name)
+            if group:
+                self.add(self.unit_iri(self.units[slug]), PKG.membersOf, self.unit(group.group(1)))
         for slug in sorted(self.units):
             unit = self.units[slug]
             node = self.unit_iri(unit)

@@ -66,6 +66,10 @@ class Jurisdiction:
         for candidate in self._spellings(name):
             if candidate in self.by_name:
                 return self.by_name[candidate]
+        if self.level and self.name and name.startswith(self.name) and len(name) > len(self.name):
+            # 安徽省商务厅 in an Anhui document is the 省商务厅 its other documents name: one unit,
+            # named as the registries name a place's own units (县公安局)
+            name = self.level + name[len(self.name):]
         slug = slugify(name)
         if slug in self.units or slug in self.ambiguous:  # never merge distinct names
             slug = distinct_slug(name)

@@ -23,26 +23,59 @@ from ..errors import DocumentError
 from .lines import Paragraph
 from .model import UnitMention
 
-LABEL = re.compile(
-    r"^\s*(牵\s*头\s*(?:考\s*核\s*)?(?:单\s*位|部\s*门)|主\s*办\s*单\s*位|"
-    r"责\s*任\s*(?:单\s*位|部\s*门)|配\s*合\s*(?:单\s*位|部\s*门)|参\s*与\s*(?:单\s*位|部\s*门)|协\s*办\s*单\s*位)\s*[：:]"
-)
+# 牵头单位, 牵头考核单位, 牵头责任单位, 主办单位 (leads); 责任单位, 责任部门, 负责部门, 配合单位,
+# 配合部门, 参与单位, 协办单位, 推进单位, 实施单位 (responsible)
+ROLE_LABEL = (r"(?:牵\s*头\s*(?:考\s*核\s*|责\s*任\s*)?|主\s*办\s*|责\s*任\s*|负\s*责\s*|配\s*合\s*|参\s*与\s*|"
+              r"协\s*办\s*|推\s*进\s*|实\s*施\s*)(?:单\s*位|部\s*门)")
+LABEL = re.compile(rf"^\s*({ROLE_LABEL})\s*[：:]")
 LABEL_ANYWHERE = re.compile(r"(牵\s*头\s*(?:考\s*核\s*)?单\s*位|责\s*任\s*单\s*位)\s*[：:]")
+# （牵头单位：X；完成时限：2023年底） and （负责部门：X；适用范围：Y）: labels that name no unit
+DEADLINE_LABEL = re.compile(r"^\s*(?:完成时限|完成时间|时间节点|时限要求|时限)\s*[：:]\s*")
+OTHER_LABEL = re.compile(r"^\s*(?:适用范围|实施范围|考核方式|备注)\s*[：:]")
+# Where one bracket holds several statements: ；, 。 (…等负责。列第一位者为牵头单位), or a ， before
+# the next label (（牵头单位：X，配合单位：Y）)
+SEGMENT_BREAK = re.compile(
+    rf"[；;。]|[，,](?=\s*(?:{ROLE_LABEL}|完成时限|完成时间|时间节点|时限要求|时限|适用范围)\s*[：:])"
+)
+OPENING, CLOSING = "（(〔[", "）)〕]"
+UNBRACKETED = re.compile(rf"(?={ROLE_LABEL}\s*[：:])[^。（()）]+$")
 LEAD_VERB = re.compile(r"^(.+?)(?:牵头(?:负责|落实|实施)?)$")
 RESPONSIBLE_VERB = re.compile(
-    r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分别负责|共同负责|负责落实|具体负责|负责|配合|参与|协助|协同)$"
+    r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分工负责|分别负责|共同负责|负责落实|具体负责|负责|落实|配合|参与|协助|协同)$"
 )
+# When, not who: a clause opening with a date (6月底完成, 5月底取得阶段性成效并持续推进, 2021年底前…,
+# 11月取得明显成效) or an open-ended schedule (持续推进, 按进度推进, 长期坚持).
 DEADLINE = re.compile(
-    r"^(?:\d{4}\s*年)?(?:\d{1,2}\s*月)?(?:底|前|上旬|中旬|下旬)?(?:底)?前?(?:完成|启动|出台|建成)$"
-    r"|^(?:长期坚持|持续推进|持续实施|年底前完成|\d{4}\s*年底前.*)$"
+    r"^(?:(?:\d{4}\s*年)?\d{1,2}\s*月份?(?:底|上旬|中旬|下旬)?前?|\d{4}\s*年(?:底|内)?前?|年底前|年内)"
+    r"[^、，；]*?(?:完成|启动|出台|建成|成效|推进|实施|见效|到位)$"
+    r"|^(?:长期坚持|持续(?:推进|实施|优化|开展)|按进度推进|\d{4}\s*年底前.*)$"
 )
 POINTS = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
 FIRST_LISTED_LEADS = re.compile(r"列第一位(?:者|的)?为牵头单位")
 LEADING_WORDS = re.compile(r"^(?:由|请)")
-UNIT_SEPARATORS = re.compile(r"[、，；,;]|及(?!其)")
+# 和 separates units only before a group or a level prefix (市民政局和有关区县政府, 市计划生育协会和市托育
+# 联席会议其他成员单位): it is inside many names (住房和城乡建设部)
+UNIT_SEPARATORS = re.compile(r"[、，；,;]|及(?!其)|和(?=有关|相关|各|(?:省|市(?!场)|区|县)[\u4e00-\u9fff])")
 # Words that say how a unit takes part, not what it is called: 省教育厅按职责分工(配合),
 # 体育总局等国务院相关部门, 邮政局等部门和企业.
-ROLE_TAIL = re.compile(r"(?:按照?职责分工|按照?职责|分别|具体|共同)$")
+ROLE_TAIL = re.compile(r"(?:按照?职责分工|按照?职责|分别|具体|共同|会同(?:有关|相关|其他)(?:部门|单位)?)(?:负责|配合|落实|参与)?$")
+# （…，以下简称有关部门和单位）: a short name for the list, not a unit
+SHORT_NAME = re.compile(r"^(?:以下简称|以下统称|下称)")
+# （…按职责分工负责。以下均需各区政府、北京经济技术开发区管委会负责，不再列出）: units that every
+# later annotation of the document names without writing them
+CARRIED = re.compile(r"^\s*以下(?:均|都|各项)?(?:需|由|请)?")
+NOT_LISTED = re.compile(r"^不再(?:一一)?列(?:出|明)$")
+# 省公安厅、发展改革委 is 省公安厅、省发展改革委: a level prefix written once for a 、-run of
+# departments (44: 各区商务部门、城管执法部门)
+SHARED_PREFIX = re.compile(r"^(?:各区|各市|各县|省|市(?!场)|区|县)(?=[\u4e00-\u9fff])")
+DEPARTMENT = re.compile(r"(?:厅|局|委|办|部门|委员会|中心|社)$")
+PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
+             "海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆")
+# names that carry their own level or place: 省…, 各…, 国家…, 安徽证监局, 象州公路养护中心
+NO_PREFIX_NEEDED = re.compile(
+    rf"^(?:省|市(?!场)|区|县|各|国家|国务院|中国|中央|全国|共青团|团|有关|相关|其他|本级|{PROVINCES})"
+    r"|^.{1,3}?(?:[省州县区旗]|市(?!场))"
+)
 ETC_TAIL = re.compile(
     r"等(?:国务院|中央|省|市|县|区)?(?:相关|有关|其他)?(?:部门|单位|企业|机构)?(?:[和及](?:部门|单位|企业|机构))?$"
 )
@@ -50,6 +83,10 @@ ETC_TAIL = re.compile(
 # name that itself contains 、, such as 各市、州、县人民政府.
 LEVEL_ONLY = re.compile(r"^各?(?:省|市|州|盟|县|区|旗|乡|镇|街道|自治区|自治州|自治县|直辖市|市辖区)$")
 MEMBERS = re.compile(r"^(.+?)及其成员单位$")
+# 区委宣传部（区文明办、区政府新闻办）: a unit followed by its other names in brackets. Each other
+# name must read as a unit's (各镇（街道）and 区县（自治县，以下简称区县）政府 are one name each).
+TRAILING_NAMES = re.compile(r"^(.{2,}?)[（(]([^（()）]+)[)）]$")
+UNIT_ENDING = re.compile(r"(?:办|室|局|委|部|厅|院|会|中心|公司|政府|处|组|队|所|站|社|馆|行|团|署|办公室)$")
 
 
 @dataclass
@@ -71,31 +108,49 @@ class AnnotationReader:
     """Reads annotations through one document, remembering the first-listed-leads note."""
 
     first_listed_leads: bool = False
+    carried: list[UnitMention] = field(default_factory=list)  # named by every later annotation
 
     def find(self, par: Paragraph) -> list[Annotation]:
         """Every responsibility annotation in ``par``, in order."""
         found: list[Annotation] = []
+        points: tuple[int, int, str] | None = None  # a （0.5分） bracket waiting for the annotation after it
         for start, close in _brackets(par):
             content = par.text[start + 1:close]
             if POINTS.match(content):
                 if found and not par.text[found[-1].end:start].strip(" 　。；，"):
                     found[-1].points = content.strip()
                     found[-1].end = close + 1
+                else:
+                    points = (start, close + 1, content.strip())
                 continue
             annotation = self._read(par, start, close)
             if annotation is not None:
+                if points and not par.text[points[1]:start].strip(" 　"):
+                    # （0.5分）（6月底完成，牵头考核单位：市卫健委）: the points belong to it
+                    annotation.start, annotation.points = points[0], points[2]
+                found.append(annotation)
+            points = None
+        # 责任单位：市财政局 as a line of its own after the text, with no brackets
+        tail = UNBRACKETED.search(par.text)
+        if tail and (not found or found[-1].end <= tail.start()):
+            annotation = self._read(par, tail.start() - 1, len(par.text))
+            if annotation is not None:
+                annotation.start, annotation.end = tail.start(), len(par.text)
                 found.append(annotation)
         return found
 
     def _read(self, par: Paragraph, start: int, close: int) -> Annotation | None:
+        """The annotation in ``par.text[start + 1:close]`` (``start`` and ``close`` its brackets)."""
         annotation = Annotation(start, close + 1)
         content = par.text[start + 1:close]
         if FIRST_LISTED_LEADS.search(content):
             self.first_listed_leads = True
-        pos = start + 1
-        for segment in re.split("[；;]", content):
-            self._segment(par, pos, segment, annotation)
-            pos += len(segment) + 1
+        carried_before = list(self.carried)
+        for seg_start, seg_end in top_level_pieces(content, SEGMENT_BREAK):
+            self._segment(par, start + 1 + seg_start, content[seg_start:seg_end], annotation)
+        if annotation.leads or annotation.units:
+            named = {u.name for u in annotation.all_units}
+            annotation.units.extend(u for u in carried_before if u.name not in named)
         if not annotation.leads and not annotation.units:
             if LABEL_ANYWHERE.search(content):
                 raise DocumentError(par.source.path, par.source.line_of(par.offsets[start]),
@@ -104,19 +159,31 @@ class AnnotationReader:
         return annotation
 
     def _segment(self, par: Paragraph, pos: int, segment: str, annotation: Annotation) -> None:
+        if deadline := DEADLINE_LABEL.match(segment):
+            annotation.deadline = segment[deadline.end():].strip() or None
+            return
+        if OTHER_LABEL.match(segment):
+            return
+        if (rule := CARRIED.match(segment)) and rule.end():
+            later = Annotation(0, 0)
+            self._segment(par, pos + rule.end(), segment[rule.end():], later)
+            named = {u.name for u in annotation.all_units}
+            self.carried = later.all_units
+            annotation.units.extend(u for u in later.all_units if u.name not in named)
+            return
         label = LABEL.match(segment)
         if label:
             name = re.sub(r"\s", "", label.group(1))
             units = split_units(par, pos + label.end(), pos + len(segment))
-            if name.startswith(("牵头", "主办")):
+            if name.startswith(("牵头", "主办")):  # 牵头单位, 牵头考核单位, 牵头责任单位
                 annotation.leads.extend(units)
             else:
                 annotation.units.extend(units)
             return
         pending = None  # start of clauses not understood yet: they join the next unit list
-        offset = pos
-        for clause in re.split("[，,]", segment):
-            clause_start, offset = offset, offset + len(clause) + 1
+        for piece_start, piece_end in top_level_pieces(segment, CLAUSE_BREAK):
+            clause = segment[piece_start:piece_end]
+            clause_start = pos + piece_start
             text = clause.strip()
             if not text:
                 continue
@@ -124,7 +191,7 @@ class AnnotationReader:
             if LABEL.match(text):  # （6月底完成，牵头考核单位：A、B）: the label runs to the segment's end
                 self._segment(par, text_start, segment[text_start - pos:], annotation)
                 return
-            if FIRST_LISTED_LEADS.search(text) or text in ("下同", "以下同"):
+            if FIRST_LISTED_LEADS.search(text) or text in ("下同", "以下同") or NOT_LISTED.match(text):
                 pending = None
                 continue
             if DEADLINE.match(text):
@@ -157,6 +224,28 @@ class AnnotationReader:
         ]
 
 
+CLAUSE_BREAK = re.compile("[，,]")
+
+
+def top_level_pieces(text: str, separator: re.Pattern) -> list[tuple[int, int]]:
+    """``(start, end)`` of the pieces of ``text`` between separators outside nested brackets:
+    各对口协同发展区县（自治县，以下简称区县）政府 and 各市、县〔市、区〕政府 stay whole."""
+    pieces, start, depth, pos = [], 0, 0, 0
+    while pos < len(text):
+        ch = text[pos]
+        if ch in OPENING:
+            depth += 1
+        elif ch in CLOSING and depth:
+            depth -= 1
+        elif depth == 0 and (m := separator.match(text, pos)):
+            pieces.append((start, pos))
+            start = pos = m.end()
+            continue
+        pos += 1
+    pieces.append((start, len(text)))
+    return pieces
+
+
 def _brackets(par: Paragraph):
     """``(open, close)`` index pairs of the outermost brackets in ``par``.
 
@@ -166,11 +255,11 @@ def _brackets(par: Paragraph):
     text = par.text
     depth, opened = 0, None
     for i, ch in enumerate(text):
-        if ch in "（(":
+        if ch in "（(〔":
             if depth == 0:
                 opened = i
             depth += 1
-        elif ch in "）)" and depth:
+        elif ch in "）)〕" and depth:
             depth -= 1
             if depth == 0:
                 yield opened, i
@@ -182,22 +271,23 @@ def _brackets(par: Paragraph):
                             f"{role} annotation is not closed")
 
 
-def name_pieces(text: str) -> list[tuple[int, int]]:
+SPACED_SEPARATORS = re.compile(rf"{UNIT_SEPARATORS.pattern}|\s+")
+
+
+def name_pieces(text: str, spaces: bool = False) -> list[tuple[int, int]]:
     """``(start, end)`` of each name in a list written with 、 ， ； (and ASCII , ;).
 
     Pieces naming only an administrative level join the next piece: 各市、州、县人民政府
     is one name.
     """
     pieces: list[tuple[int, int]] = []
-    pos = 0
     joins_next = False
-    for piece in UNIT_SEPARATORS.split(text):
+    for start, end in top_level_pieces(text, SPACED_SEPARATORS if spaces else UNIT_SEPARATORS):
         if pieces and joins_next:
-            pieces[-1] = (pieces[-1][0], pos + len(piece))
+            pieces[-1] = (pieces[-1][0], end)
         else:
-            pieces.append((pos, pos + len(piece)))
-        joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", piece)))
-        pos += len(piece) + 1
+            pieces.append((start, end))
+        joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", text[start:end])))
     return pieces
 
 
@@ -214,18 +304,46 @@ def split_names(text: str) -> list[str]:
     return [n for start, end in name_pieces(text) if (n := re.sub(r"\s", "", text[start:end]))]
 
 
-def split_units(par: Paragraph, start: int, end: int) -> list[UnitMention]:
+def _shared_prefixes(text: str, pieces: list[tuple[int, int, str]]) -> list[str]:
+    """The level prefix each piece takes from the first of its 、-run: 省公安厅、发展改革委 and
+    省发展改革委、住房城乡建设厅、商务厅. Only where every later department of the run is written
+    bare; a run that mixes 省财政厅、地方金融监管局 is taken as written."""
+    runs: list[list[int]] = []
+    for k, (start, _, _) in enumerate(pieces):
+        if runs and start > 0 and text[start - 1] == "、":
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    shared = [""] * len(pieces)
+    for run in runs:
+        head = SHARED_PREFIX.match(pieces[run[0]][2])
+        rest = [pieces[k][2] for k in run[1:]]
+        if head and rest and all(DEPARTMENT.search(n) and not NO_PREFIX_NEEDED.match(n) for n in rest):
+            for k in run[1:]:
+                shared[k] = head.group(0)
+    return shared
+
+
+def split_units(par: Paragraph, start: int, end: int, spaces: bool = False) -> list[UnitMention]:
     """The unit mentions in ``par.text[start:end]`` (see :func:`name_pieces`).
 
     ``X及其成员单位`` is two units: X and X成员单位.
     """
     mentions = []
-    for piece_start, piece_end in name_pieces(par.text[start:end]):
-        name = _without_role_words(re.sub(r"\s", "", par.text[start + piece_start:start + piece_end]))
-        if not name:
-            continue
+    pieces = [(s, e, _without_role_words(re.sub(r"\s", "", par.text[start + s:start + e])))
+              for s, e in name_pieces(par.text[start:end], spaces)]
+    shared = _shared_prefixes(par.text[start:end], pieces)
+    for (piece_start, piece_end, name), prefix in zip(pieces, shared):
+        if not name or SHORT_NAME.match(name) or not re.search(r"[\u4e00-\u9fffA-Za-z]", name) or name == "无":
+            continue  # a table's 无 or / for none
+        name = prefix + name
         span = par.span(start + piece_start, start + piece_end)
         members = MEMBERS.match(name)
+        if (other := TRAILING_NAMES.match(name)) and UNIT_ENDING.search(other.group(1)):
+            aliases = [a for a in re.split("[、，,]", other.group(2)) if a]
+            if aliases and all(len(a) >= 3 and UNIT_ENDING.search(a) for a in aliases):
+                mentions.append(UnitMention(other.group(1), span, tuple(aliases)))
+                continue
         if members:
             mentions.append(UnitMention(members.group(1), span))
             mentions.append(UnitMention(members.group(1) + "成员单位", span))

@@ -30,6 +30,7 @@ STRUCTURE_START = re.compile(
       | [（(]\d{{1,3}}[)）]                            # （1）
       | [{CIRCLED}]
       | (?:落实措施|具体内容为|具体措施|主要措施)[：:]
+      | (?:牵头|责任|配合)(?:单位|部门)[：:]             # 责任单位：X on a line of its own
       | 附件
     )""",
     re.VERBOSE,
@@ -38,6 +39,8 @@ NUMBERED = re.compile(
     rf"^(?:[{CHINESE_NUMERAL}]+、|[（(][{CHINESE_NUMERAL}]+[)）]|\d{{1,3}}\s*[.．﹒、]|[（(]\d{{1,3}}[)）]|附件)"
 )
 WHITESPACE = " \t\u3000\u00a0\ufeff"
+# 责任单位：市财政局 on a line of its own: an annotation without brackets, complete in its line
+LABEL_LINE = re.compile(r"^(?:牵头|责任|配合)(?:单位|部门)[：:][^。]*$")
 
 
 def is_bare_heading(text: str) -> bool:
@@ -90,13 +93,15 @@ def line_paragraph(source: SourceText, line: Line) -> Paragraph:
 # indentation of the next paragraph), and headings run straight on after a sentence end.
 IDEOGRAPHIC_BREAK = re.compile("\u3000{2,}")
 RUN_IN_HEADING = re.compile(
-    rf"(?<=[。；！？：）])\s*(?=(?:[{CHINESE_NUMERAL}]+、|[（(][{CHINESE_NUMERAL}]+[)）]|\d{{1,3}}\s*[.．﹒](?!\d)|[（(]\d{{1,3}}[)）]|[{CIRCLED}]))"
+    rf"(?<=[。；！？：）])\s*(?=(?:[{CHINESE_NUMERAL}]+、|[（(][{CHINESE_NUMERAL}]+[)）]|\d{{1,3}}\s*[.．﹒](?!\d)|[（(]\d{{1,3}}[)）]|[{CIRCLED}]"""
+    # …负责）3．2020年底前…: an item opening with a year, not a decimal number
+    rf"""|\d{{1,3}}\s*[.．﹒](?=\d{{4}}年)))"""
 )
 
 
 # 一、持续提升投资建设便利度（一）优化…: a section title runs straight into its first subheading.
 TITLE_THEN_SUBHEADING = re.compile(
-    rf"(?:^|(?<=[。；！？）]))\s*[{CHINESE_NUMERAL}]+、[^。，；：（()）]{{2,30}}(?=[（(][{CHINESE_NUMERAL}]+[)）])"
+    rf"(?:^|(?<=[。；！？）]))\s*[{CHINESE_NUMERAL}]+、[^。；：（()）]{{2,40}}(?=[（(][{CHINESE_NUMERAL}]+[)）])"
 )
 
 
@@ -141,6 +146,7 @@ def paragraphs(source: SourceText, lines: list[Line]) -> list[Paragraph]:
             current is not None
             and continues(current.text)
             and not is_bare_heading(current.text)
+            and not LABEL_LINE.match(current.text)
             and not STRUCTURE_START.match(piece.text)
         ):
             current = Paragraph(

@@ -29,6 +29,7 @@ class UnitMention:
 
     name: str
     span: Span
+    aliases: tuple[str, ...] = ()  # other names the document gives in brackets: 区委宣传部（区文明办）
 
 
 @dataclass
@@ -87,12 +88,39 @@ class Measure:
 
 
 @dataclass
+class Task:
+    """A numbered heading that groups tasks: 一、支持工业互联网平台建设 above its （一）…（三）.
+
+    Pilot tasks and work tasks are the two named levels of the genre (试验任务 and its 工作任务); a
+    document with a further level above them has these. ``level`` is the heading's depth in the
+    document (一、 is 1) and ``path`` the numbers of the headings down to it, as "1.2.3".
+    """
+
+    number: int
+    title: str
+    span: Span
+    level: int = 1
+    path: str = ""
+    key: str = ""  # unique in the document
+    # units an annotation after the section's items names for the whole section
+    lead_units: list[UnitMention] = field(default_factory=list)
+    responsible_units: list[UnitMention] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.path = self.path or str(self.number)
+        self.key = self.key or self.path
+
+
+@dataclass
 class WorkTask:
     number: int
     title: str
     measures: list[Measure]
     span: Span
     key: str = ""  # unique in the document: the number, or pilot-task.number where numbering restarts
+    level: int = 0  # depth of its heading in the document (一、 is 1); 0: not known
+    path: str = ""  # the numbers of its headings, as "3.1.2"
+    implicit: bool = False  # no heading of its own: the text of a pilot task that carries an annotation
 
     def __post_init__(self):
         self.key = self.key or str(self.number)
@@ -106,6 +134,11 @@ class PilotTask:
     work_tasks: list[WorkTask]
     span: Span
     key: str = ""  # unique in the document: the number, or section.number where numbering restarts
+    # the other units the task's own annotation names: （X牵头，Y、Z按职责分工负责） on a task
+    responsible_units: list[UnitMention] = field(default_factory=list)
+    level: int = 0  # depth of its heading in the document (一、 is 1); 0: not known
+    path: str = ""  # the numbers of its headings, as "3.1"
+    parent: str | None = None  # key of the Task it belongs to, if the document has that level
 
     def __post_init__(self):
         self.key = self.key or str(self.number)
@@ -131,6 +164,7 @@ class AnnexRow:
     text: str
     units: list[UnitMention]
     span: Span
+    deadline: str | None = None  # the 完成时限 cell
 
 
 @dataclass
@@ -145,6 +179,9 @@ class PlanDocument:
     pilot_tasks: list[PilotTask]
     safeguards: list[Safeguard]
     annex: list[AnnexRow]
+    tasks: list[Task] = field(default_factory=list)  # headings above the pilot tasks, where there are any
+    # the text it was read from: a published file's text knows where each offset was in the original
+    source: object = field(default=None, repr=False, compare=False)
 
     def work_tasks(self) -> list[WorkTask]:
         return [wt for pt in self.pilot_tasks for wt in pt.work_tasks]

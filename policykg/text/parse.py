@@ -27,19 +27,22 @@ from .model import (
     Safeguard,
     Span,
     Stage,
+    Task,
     UnitMention,
     WorkTask,
 )
 from .numerals import CIRCLED, chinese_to_int
 from .slugs import slugify
 
-SECTION_HEADING = re.compile(rf"^([{CHINESE_NUMERAL}]+)、\s*(\S.{{0,30}})$")
+SECTION_HEADING = re.compile(rf"^([{CHINESE_NUMERAL}]+)、\s*(\S.{{0,40}})$")
 SUBHEADING = re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*(.*)$", re.S)
 STAGE = re.compile(
     r"^(第.{1,3}阶段)?\s*[（(]?\s*(\d{4})\s*年?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?\s*[：:]?\s*(.*)$",
     re.S,
 )
 MEASURE_LABEL = re.compile(r"^(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*")
+# 具体措施： closing a paragraph: the numbered items that follow are the measures it announces.
+LABEL_AT_END = re.compile(r"(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*$")
 GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\s*")
 ANNEX_START = re.compile(r"^附件\s*\d*\s*$")
 ATTACHMENT_LIST = re.compile(r"^附件\s*\d*\s*[：:]")
@@ -48,9 +51,14 @@ DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 RELEASE_NOTE = re.compile(r"^[（(](此件[^)）]*)[)）]$")
 DB_HEADER = re.compile(r"(?:索引号|发布机构|发文字号|成文日期|主题分类)\s*[：:]")
 ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员会|厅|局|部|院|中心)$")
-NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要点|办法)$")
+# what the genre's documents are called: 实施方案, 行动计划, 工作要点, 实施意见, 考评办法, 若干措施,
+# 实施细则, 任务分工
+TITLE_ENDINGS = ("方案", "计划", "要点", "意见", "办法", "措施", "细则", "分工")
+NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要点|办法|措施|细则|分工)$")
 NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
-JURISDICTION = re.compile(r"^(.+?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
+JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
+# 湖北省农业农村厅, 安徽省推进…领导小组办公室: a department or body of the place its name opens with
+PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{1,7}?(?:自治区|省|市))(?=[\u4e00-\u9fff“])")
 SELECTION_WORDS = ("入选", "确定为", "列为", "批准", "获批")
 BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
 BODY_NAME = re.compile(rf"[\u4e00-\u9fff]+?{BODY_SUFFIX}")
@@ -58,10 +66,11 @@ LEADING_VERBS = re.compile(r"^(?:依托|建立|成立|设立|召开|通过|健�
 
 KNOWN_SECTIONS = ("指导思想", "基本原则", "工作原则", "总体要求", "工作目标", "试验目标", "主要目标",
                   "发展目标", "主要任务", "重点任务", "试验措施", "工作措施", "保障措施", "组织保障")
-RUN_IN_SECTION = re.compile(rf"^[{CHINESE_NUMERAL}]+、\s*(?:{'|'.join(KNOWN_SECTIONS)})")
+RUN_IN_SECTION = re.compile(rf"^[ \u3000\u00a0]*[{CHINESE_NUMERAL}]+、\s*(?:{'|'.join(KNOWN_SECTIONS)})")
 MARKERS = (
     ("chinese", re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*")),
-    ("number", re.compile(r"^(\d{1,3})\s*[.．﹒、](?!\d)\s*")),
+    # 1. but not 1.5; 3．2020年底前… is item 3
+    ("number", re.compile(r"^(\d{1,3})\s*[.．﹒、](?:(?!\d)|(?=\d{4}年))\s*")),
     ("paren", re.compile(r"^[（(](\d{1,3})[)）]\s*")),
     ("circled", re.compile(f"^([{CIRCLED}])\\s*")),
 )
@@ -83,42 +92,46 @@ def parse_plan(path: str | Path) -> PlanDocument:
 def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     """Parse decoded text (see :func:`policykg.text.decode.SourceText.from_text`)."""
     lines = _split_run_in_sections(logical_lines(source))
-    headings = [
-        (i, m) for i, line in enumerate(lines)
-        if (m := SECTION_HEADING.match(line.text.strip())) and not _is_sentence(m.group(2))
-    ]
+    headings = _section_headings(lines)
+    if not headings:
+        # No 一、: the top-level items are the sections (1.简化装修施工许可。… or （一）…).
+        lines, headings = _item_headings(lines)
     if not headings:
         raise DocumentError(
             source.path, 1,
-            "not an implementation plan: no numbered sections (一、指导思想, 二、… ) found",
+            "not an implementation plan: no numbered sections (一、…) or numbered items (1. or （一）) found",
         )
-    first = headings[0][0]
+    first = headings[0].index
     annex_start = _annex_start(lines, first)
     body_end = _tail_start(lines, first, annex_start)
-    headings = [(i, m) for i, m in headings if i < body_end]
+    headings = [h for h in headings if h.index < body_end]
 
     metadata = _parse_head(source, lines[:first], lines[body_end:annex_start])
+    if metadata.title is None and getattr(source, "title", None):
+        # the title the file declares (a page's ArticleTitle): the notice's, or the plan's own
+        metadata.notice_title, metadata.title = (_title_from_notice(source.title, [])
+                                                 or (None, source.title))
+        metadata.issuer = metadata.issuer or _issuer_of(metadata.notice_title)
+        metadata.jurisdiction = metadata.jurisdiction or _jurisdiction(
+            metadata.issuer, metadata.notice_title, metadata.title)
     sections: dict[str, list[Line]] = {}
-    task_sections: list[_TaskSection] = []
-    for k, (i, match) in enumerate(headings):
-        end = headings[k + 1][0] if k + 1 < len(headings) else body_end
-        kind = _section_kind(match.group(2))
-        body = lines[i + 1:end]
-        # A section is read for tasks when its title says so, or when it assigns units to work,
-        # whatever it is called (一、支持工业互联网平台建设, 三、保障措施 with annotations).
-        if kind == "measures" or (kind not in ("ideology", "principles") and _assigns_units(source, body)):
-            task_sections.append(_TaskSection(lines[i], match, body))
-        elif kind and kind not in sections:
-            sections[kind] = body
-
-    ideology = sections.get("ideology")
-    pilot_tasks = _MeasureReader(source).read(task_sections)
+    task_sections = _task_sections(source, lines, headings, body_end, sections)
     annex_lines = ([line for line in source.lines if line.number >= lines[annex_start].number]
                    if annex_start < len(lines) else [])
+    if annex_lines and not any("\t" in line.text for line in annex_lines):
+        # An annex that is a numbered list, not a table (考评指标: 一、… 1．…（6月底完成，牵头考核单位：…）),
+        # is read for tasks as the body is.
+        rest = lines[annex_start:]
+        task_sections += _task_sections(source, rest, _section_headings(rest), len(rest), {})
+        annex_lines = []
+
+    ideology = sections.get("ideology")
+    reader = _MeasureReader(source)
+    pilot_tasks = reader.read(task_sections)
     annex = parse_annex(source, annex_lines)
-    if not pilot_tasks:
+    if not pilot_tasks and not any(row.units or row.lead_units for row in annex):
         raise DocumentError(
-            source.path, lines[headings[0][0]].number,
+            source.path, lines[headings[0].index].number,
             "not an implementation plan: no tasks found: no section titled 措施/任务 and no "
             "responsibility annotation (（责任单位：…）, （X牵头，Y配合）, …) under any numbered section",
         )
@@ -128,6 +141,7 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
     for what, items in (("principle", principles), ("stage", stages), ("safeguard", safeguards)):
         _refuse_repeated_numbers(source, what, items)
     return PlanDocument(
+        source=source,
         path=source.path,
         slug=slug or slugify(Path(source.path).stem),
         text=source.text,
@@ -136,17 +150,95 @@ def parse_source(source: SourceText, slug: str | None = None) -> PlanDocument:
         principles=principles,
         stages=stages,
         pilot_tasks=pilot_tasks,
+        tasks=reader.tasks,
         safeguards=safeguards,
         annex=annex,
     )
 
 
 @dataclass
+class _Heading:
+    """A section's heading: its line's index, number and title."""
+
+    index: int
+    number: int
+    title: str
+
+
+def _section_headings(lines: list[Line]) -> list[_Heading]:
+    """Every 一、… heading line (a title, not a sentence)."""
+    return [
+        _Heading(i, chinese_to_int(m.group(1)), m.group(2).strip())
+        for i, line in enumerate(lines)
+        if (m := SECTION_HEADING.match(line.text.strip())) and not re.search("[。；]", m.group(2).rstrip("。"))
+    ]
+
+
+def _item_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]:
+    """The top-level numbered items of a document without 一、 sections, as section headings.
+
+    The items are those of the first list style met (1. or （一）) numbered on from 1; an item's
+    title is its first sentence (or clause), and the rest of its line becomes the section's text.
+    """
+    result: list[Line] = []
+    headings: list[_Heading] = []
+    style = None
+    for line in lines:
+        text = line.text.lstrip(" \u3000\u2002\u00a0")
+        found = marker(text) or _section_marker(text)
+        if found and found[0] in ("number", "chinese", "section") and (style is None and found[1] == 1 or
+                                                             found[0] == style and found[1] == len(headings) + 1):
+            style = found[0]
+            indent = len(line.text) - len(text)
+            stop = re.search("[。；]|[，,（(]", text[found[2]:])
+            cut = found[2] + (stop.end() if stop and stop.group(0) in "。；" else stop.start() if stop else len(text) - found[2])
+            cut = min(cut, found[2] + 40)
+            title = text[found[2]:cut].strip().rstrip("。；")
+            if not title:
+                result.append(line)
+                continue
+            head_len = indent + cut
+            headings.append(_Heading(len(result), found[1], title))
+            result.append(Line(line.number, line.start, line.text[:head_len]))
+            if line.text[head_len:].strip():
+                # the item's text, with its title sentence again when it was cut at a clause
+                rest = indent + found[2] if stop is None or stop.group(0) not in "。；" else head_len
+                result.append(Line(line.number, line.start + rest, line.text[rest:]))
+            continue
+        result.append(line)
+    return result, headings
+
+
+def _section_marker(text: str) -> tuple[str, int, int] | None:
+    """一、 opening a long item (一、对深化商事制度改革成效显著…，优先纳入…（X负责）)."""
+    m = re.match(rf"^([{CHINESE_NUMERAL}]+)、", text)
+    return ("section", chinese_to_int(m.group(1)), m.end()) if m else None
+
+
+def _task_sections(source: SourceText, lines: list[Line], headings: list[_Heading], end: int,
+                   sections: dict[str, list[Line]]) -> list[_TaskSection]:
+    """The sections read for tasks; the others' lines go to ``sections`` by kind (first of each)."""
+    found = []
+    for k, heading in enumerate(headings):
+        stop = headings[k + 1].index if k + 1 < len(headings) else end
+        kind = _section_kind(heading.title)
+        body = lines[heading.index + 1:stop]
+        # A section is read for tasks when its title says so, or when it assigns units to work,
+        # whatever it is called (一、支持工业互联网平台建设, 三、保障措施 with annotations).
+        if kind == "measures" or (kind not in ("ideology", "principles") and _assigns_units(source, body)):
+            found.append(_TaskSection(lines[heading.index], heading.number, heading.title, body))
+        elif kind and kind not in sections:
+            sections[kind] = body
+    return found
+
+
+@dataclass
 class _TaskSection:
-    """A numbered section (一、…) read for tasks: its heading line and match, and its lines."""
+    """A numbered section (一、…) read for tasks: its heading line, number, title and lines."""
 
     heading: Line
-    match: re.Match
+    number: int
+    title: str
     lines: list[Line]
 
 
@@ -168,11 +260,16 @@ def _refuse_repeated_numbers(source: SourceText, what: str, items) -> None:
         first[item.number] = item.span.line
 
 
+# 一、优化国有土地供应。合理确定…: a numbered title sentence running into its text
+RUN_IN_TITLE = re.compile(rf"^[ \u3000\u00a0]*[{CHINESE_NUMERAL}]+、[^。；：:（(]{{2,40}}。(?=.)")
+
+
 def _split_run_in_sections(lines: list[Line]) -> list[Line]:
-    """一、指导思想以习近平…: a known section title running straight into its text."""
+    """一、指导思想以习近平…, 一、优化国有土地供应。合理确定…: a section title running straight into
+    its text."""
     result = []
     for line in lines:
-        m = RUN_IN_SECTION.match(line.text)
+        m = RUN_IN_SECTION.match(line.text) or RUN_IN_TITLE.match(line.text)
         if m and len(line.text) > m.end() + 1:
             result.append(Line(line.number, line.start, line.text[:m.end()]))
             result.append(Line(line.number, line.start + m.end(), line.text[m.end():]))
@@ -226,7 +323,8 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
         meta.issuer, meta.issued = signed
 
     notice_at = next((k for k, (_, text) in enumerate(texts)
-                      if "关于" in re.sub("《[^》]*》", "", text) and not DB_HEADER.search(text)), None)
+                      if ("关于" in re.sub("《[^》]*》", "", text) or PRINTING_LINE.search(text))
+                      and not DB_HEADER.search(text)), None)
     if notice_at is not None:
         start = notice_at
         if start > 0 and ISSUER_SUFFIX.search(texts[start - 1][1]) and not _is_sentence(texts[start - 1][1]):
@@ -235,8 +333,7 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
         while end < len(texts) - 1 and not NOTICE_END.search(texts[end][1]):
             end += 1
         meta.notice_title = "".join(text for _, text in texts[start:end + 1])
-        if meta.issuer is None and "关于" in meta.notice_title:
-            meta.issuer = meta.notice_title.split("关于", 1)[0] or None
+        meta.issuer = meta.issuer or _issuer_of(meta.notice_title)
 
     quoted = re.search("《(.+?)》", meta.notice_title or "")
     standalone = [k for k, (_, text) in enumerate(texts)
@@ -246,7 +343,10 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
     elif meta.notice_title and _is_title(meta.notice_title):
         meta.title = meta.notice_title
     elif standalone:
-        meta.title = texts[standalone[0]][1]
+        k = standalone[0]
+        meta.title = texts[k][1]
+        if k > 0 and _title_fragment(texts[k - 1][1]) and len(texts[k - 1][1] + meta.title) <= 60:
+            meta.title = texts[k - 1][1] + meta.title  # a title broken over two lines
     if meta.title is None:
         meta.notice_title, meta.title = _title_from_notice(meta.notice_title, texts) or (meta.notice_title, None)
     if standalone:
@@ -258,12 +358,42 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
     if sentences:
         chosen = [s for s in sentences if any(w in s for w in SELECTION_WORDS)]
         meta.context = (chosen or sentences)[0]
-    if meta.issuer:
-        if meta.issuer.startswith(NATIONAL_ISSUERS):
-            meta.jurisdiction = "全国"
-        elif m := JURISDICTION.match(meta.issuer):
-            meta.jurisdiction = m.group(1)
+    meta.jurisdiction = _jurisdiction(meta.issuer, meta.notice_title, meta.title)
     return meta
+
+
+# 国家税务总局重庆市税务局: a national body's local branch belongs to its place
+LOCAL_BRANCH = re.compile(r"^国家[\u4e00-\u9fff]{1,8}?总局([\u4e00-\u9fff]{1,7}?(?:自治区|省|市))")
+
+
+def _jurisdiction(*names: str | None) -> str | None:
+    """The place of the first of ``names`` (issuer, notice title, title) that names one: 湖北省农业农村厅 →
+    湖北省; an issuer that says only its level (省政府办公厅) leaves the place to the titles."""
+    for name in names:
+        if not name:
+            continue
+        if m := LOCAL_BRANCH.match(name):
+            return m.group(1)
+        if name.startswith(NATIONAL_ISSUERS):
+            return "全国"
+        if m := JURISDICTION.match(name) or PLACE_PREFIX.match(name):
+            if len(m.group(1)) > 1 and m.group(1) not in ("省", "市", "县", "区"):
+                return m.group(1)
+    return None
+
+
+def _issuer_of(notice_title: str | None) -> str | None:
+    """北京市人民政府办公厅 of 北京市人民政府办公厅关于…的通知."""
+    before = (notice_title or "").split("关于", 1)[0]
+    if "关于" in (notice_title or "") and ISSUER_SUFFIX.search(before) and not re.search(r"[，。；：:、]", before):
+        return before
+    return None
+
+
+def _title_fragment(text: str) -> bool:
+    """西宁市关于支持刚性和改善性住房需求 above 的若干措施: the first line of a title broken in two."""
+    return (len(text) <= 40 and not re.search(r"[，。；：:、（()）]", text) and not DOC_NUMBER.search(text)
+            and not DATE_LINE.match(text) and not NOTICE_END.search(text))
 
 
 NOTICE_TITLE = re.compile(
@@ -273,6 +403,8 @@ NOTICE_TITLE = re.compile(
 
 
 PRINTING_NOTICE = re.compile(r"[^\s，。；：:、“”《》]{0,40}关于印发([^，。；：:\s]{2,100}?)的通知")
+# 北京市商务局等9部门印发《关于…若干措施》的通知: a notice title without 关于 of its own
+PRINTING_LINE = re.compile(r"^[^，。；：:]{2,40}印发《[^》]+》的通知$")
 
 
 def _title_from_notice(notice: str | None, texts) -> tuple[str, str] | None:
@@ -299,8 +431,11 @@ def _signature(source: SourceText, texts) -> tuple[str | None, date] | None:
                 issued = date(*map(int, m.groups()))
             except ValueError:
                 raise DocumentError(source.path, line.number, f"not a valid date: {text}") from None
-            above = texts[k - 1][1] if k > 0 else ""
-            issuer = above if above and ISSUER_SUFFIX.search(above) and not _is_sentence(above) else None
+            # the bodies signing above it, one a line (or several on a line): the first signs for all
+            top = k
+            while top > 0 and ISSUER_SUFFIX.search(texts[top - 1][1]) and not _is_sentence(texts[top - 1][1]):
+                top -= 1
+            issuer = re.split(r"\s{2,}|\s*\u00a0\s*", texts[top][1])[0] if top < k else None
             return issuer, issued
     return None
 
@@ -322,7 +457,8 @@ def _is_title(text: str) -> bool:
     return (
         len(text) <= 60
         and not _is_sentence(text)
-        and text.endswith(("方案", "计划", "要点", "意见", "办法"))
+        # …实施方案（2023-2025年）: a period in brackets after the name
+        and re.sub(r"[（(][^（()）]{0,20}[)）]$", "", text).endswith(TITLE_ENDINGS)
     )
 
 
@@ -431,32 +567,58 @@ class _MeasureReader:
         self.sub_list: tuple[str, int] | None = None  # (style, next value) of an open sub-list
         self.last_work_task = 0
         self.work_task_style: str | None = None
+        self.tasks: list[Task] = []  # sections above pilot tasks
+        self.groups: dict[int, Task] = {}  # id of a pilot task: the section task it belongs to
+        self.group: Task | None = None  # the section task being read
 
     def read(self, sections: list[_TaskSection]) -> list[PilotTask]:
         for index, section in enumerate(sections, start=1):
             pars = list(paragraphs(self.source, section.lines))
+            first = len(self.pilot_tasks)
+            number = section.number
+            group = self.group = None
             if not any((found := marker(par.text)) and found[0] == "chinese" for par in pars):
                 # No （一） under this section: the section itself is the task its items belong to
                 # (一、支持工业互联网平台建设 → 1﹒…, or a flat list 一、…十二、 of measures).
                 self._flush()
                 self._section_task(section)
+            elif _section_kind(section.title) != "measures":
+                # 一、支持工业互联网平台建设 above its （一）…: a task of its own. A section that only
+                # says its items are the tasks (三、主要任务) is not one.
+                group = self.group = Task(number, section.title.rstrip("。."), _line_span(section.heading))
+                self.tasks.append(group)
             for par in pars:
                 self._paragraph(par, index)
             self._flush()
+            self._place(self.pilot_tasks[first:], number, group)
         self._unique_keys()
         return self.pilot_tasks
+
+    def _place(self, pilot_tasks: list[PilotTask], section: int, group: Task | None) -> None:
+        """Heading levels and number paths of the tasks one section holds."""
+        for pt in pilot_tasks:
+            if pt.level != 1:  # not the section itself (_section_task)
+                pt.level, pt.path = 2, f"{section}.{pt.number}"
+            if group is not None:
+                self.groups[id(pt)] = group
+            for wt in pt.work_tasks:
+                if wt.implicit:  # the task's own text: the same heading
+                    wt.level, wt.path = pt.level, pt.path
+                else:
+                    wt.level, wt.path = pt.level + 1, f"{pt.path}.{wt.number}"
 
     def _paragraph(self, par: Paragraph, section: int) -> None:
         found = marker(par.text)
         style = found[0] if found else None
         if style == "chinese":
+            self.sub_list = None
             self._flush()
             self._pilot_task(par, found)
         elif style in ("number", "paren", "circled") and self._is_work_task(found):
             self._flush()
             self._work_task(par, found)
         else:
-            if found and self.sub_list is None:
+            if found and (self.sub_list is None or self.sub_list[0] == "label"):
                 self.sub_list = (found[0], found[1] + 1)
             elif found and self.sub_list:
                 self.sub_list = (self.sub_list[0], found[1] + 1)
@@ -464,6 +626,8 @@ class _MeasureReader:
 
     def _is_work_task(self, found: tuple[str, int, int]) -> bool:
         style, value, _ = found
+        if self.sub_list and self.sub_list[0] == "label" and value == 1:
+            return False  # the first item the label announces
         if not self.pilot_tasks:
             return True
         current = self.pilot_tasks[-1]
@@ -491,24 +655,27 @@ class _MeasureReader:
             self._text(par.slice(first_stop + 1))
             return
         leads = [u for a in annotations for u in (a.leads or a.units)]
-        title = _without(par.text, annotations, found[2]).strip().rstrip("。.")
+        others = [u for a in annotations if a.leads for u in a.all_units[len(a.leads):]]
+        title = _without(par.text, annotations, found[2]).strip()
+        label = LABEL_AT_END.search(title)
+        title = title[:label.start()].strip() if label else title
+        title = title.rstrip("。.")
         _require_title(self.source, par, "pilot task", title)
-        self.pilot_tasks.append(PilotTask(found[1], title, leads, [], par.span()))
-        self.sub_list = None
+        self.pilot_tasks.append(PilotTask(found[1], title, leads, [], par.span(), responsible_units=others))
+        self.sub_list = ("label", 1) if label else None
 
     def _section_task(self, section: _TaskSection) -> None:
-        number = chinese_to_int(section.match.group(1))
-        title = section.match.group(2).strip().rstrip("。.")
-        line = section.heading
-        span = Span(line.start, line.start + len(line.text), line.number, line.number)
-        self.pilot_tasks.append(PilotTask(number, title, [], [], span))
+        number = section.number
+        title = section.title.rstrip("。.")
+        self.pilot_tasks.append(PilotTask(number, title, [], [], _line_span(section.heading), level=1,
+                                          path=str(number)))
         self.sub_list = None
         self.last_work_task = 0
 
     def _implicit_work_task(self) -> WorkTask:
         """The single work item of a task whose own text carries the annotation."""
         pilot_task = self.pilot_tasks[-1]
-        work_task = WorkTask(1, pilot_task.title, [], pilot_task.span)
+        work_task = WorkTask(1, pilot_task.title, [], pilot_task.span, implicit=True)
         pilot_task.work_tasks.append(work_task)
         self.last_work_task = 1
         return work_task
@@ -560,6 +727,8 @@ class _MeasureReader:
             done = annotation.end
         rest = self.pending.text[done:]
         self.pending = self.pending.slice(done) if rest.strip(" 　。；，") else None
+        if self.pending is not None and LABEL_AT_END.search(self.pending.text):
+            self.sub_list = ("label", 1)
 
     def _flush(self) -> None:
         if self.pending is not None and self.pending.text.strip("。；， 　"):
@@ -576,14 +745,23 @@ class _MeasureReader:
                 # （一）某某任务（牵头单位：X）: the annotation names who leads the task
                 self.pilot_tasks[-1].lead_units.extend(annotation.leads)
                 return
+            if text.text.strip(" 　。；，,;") == "" and self.group is not None:
+                # 二、… （一）… （二）… （责任部门：X）: one annotation after the section's items
+                # assigns the section
+                self.group.lead_units.extend(annotation.leads)
+                self.group.responsible_units.extend(annotation.all_units[len(annotation.leads):])
+                return
             self._implicit_work_task()
         work_task = self.pilot_tasks[-1].work_tasks[-1]
         body = text.strip()
         while body.text and body.text[0] in "。；，,;":  # the stop after the previous measure's annotation
             body = body.slice(1).strip()
+        labelled = False
         if label := MEASURE_LABEL.match(body.text):
-            body = body.slice(label.end())
-        if (found := marker(body.text)) and found[0] in ("circled", "paren"):
+            body, labelled = body.slice(label.end()), True
+        found = marker(body.text)
+        if found and (labelled or found[0] in ("circled", "paren")
+                      or (self.sub_list and found[0] == self.sub_list[0])):
             body = body.slice(found[2])
         if not body.text.strip(" 　。；，,;"):  # a measure is its text: none, no measure
             if annotation is None:
@@ -607,6 +785,12 @@ class _MeasureReader:
         restarts = len(set(pilot_numbers)) < len(pilot_numbers)
         for k, pt in enumerate(self.pilot_tasks, start=1):
             pt.key = str(k) if restarts else str(pt.number)
+        task_numbers = [t.number for t in self.tasks]
+        restarts = len(set(task_numbers)) < len(task_numbers)
+        for k, task in enumerate(self.tasks, start=1):
+            task.key = str(k) if restarts else str(task.number)
+        for pt in self.pilot_tasks:
+            pt.parent = self.groups[id(pt)].key if id(pt) in self.groups else None
         work_numbers = [wt.number for pt in self.pilot_tasks for wt in pt.work_tasks]
         restarts = len(work_numbers) != len(set(work_numbers))
         for pt in self.pilot_tasks:
@@ -614,6 +798,10 @@ class _MeasureReader:
                 wt.key = f"{pt.key}-{wt.number}" if restarts else str(wt.number)
                 for m in wt.measures:
                     m.work_task = wt.key
+
+
+def _line_span(line: Line) -> Span:
+    return Span(line.start, line.start + len(line.text), line.number, line.number)
 
 
 def _require_title(source: SourceText, par: Paragraph, what: str, title: str) -> None:

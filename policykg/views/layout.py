@@ -7,6 +7,7 @@ scales them to the window.
 from __future__ import annotations
 
 import math
+import re
 from typing import Sequence
 
 import networkx as nx
@@ -28,12 +29,53 @@ def ordered_subgraph(g: nx.Graph, nodes: Sequence) -> nx.Graph:
 
 
 
+def _em(ch: str) -> float:
+    return 1.0 if ord(ch) >= 0x2E80 else 0.6
+
+
 def text_width(text: str, font_size: float) -> float:
-    """Rough drawn width of a label: CJK characters one em, others about 0.6 em."""
-    width = 0.0
-    for ch in text:
-        width += 1.0 if ord(ch) >= 0x2E80 else 0.6
-    return width * font_size
+    """Rough drawn width of a label (its widest line): CJK characters one em, others about 0.6 em."""
+    return max(sum(_em(ch) for ch in line) for line in str(text).split("\n")) * font_size
+
+
+def wrap_label(text: str, max_em: float = 12.0) -> str:
+    """``text`` broken into lines of about ``max_em`` ems at most, for drawing (never cut).
+
+    Lines are balanced (two lines of 8 rather than 12 and 4); Latin text breaks at spaces, Chinese
+    anywhere but before a closing punctuation mark. Existing line breaks are kept."""
+    out = []
+    for para in str(text).split("\n"):
+        tokens = re.findall(r"[A-Za-z0-9'’()&.,\-/]+ ?|.", para)
+        total = sum(_em(ch) for ch in para)
+        lines = max(1, math.ceil(total / max_em))
+        target = min(max_em, total / lines + 1.0)
+        while True:
+            got = _fill(tokens, target)
+            if len(got) <= lines or target >= max_em:
+                break
+            target = min(max_em, target + 1.0)
+        out.extend(got)
+    return "\n".join(out)
+
+
+def _fill(tokens: list[str], target: float) -> list[str]:
+    out, line, width = [], "", 0.0
+    for token in tokens:
+        w = sum(_em(ch) for ch in token)
+        if line and width + w > target and token.strip() and token not in _NO_LINE_START:
+            out.append(line.rstrip())
+            line, width = "", 0.0
+        line += token
+        width += w
+    out.append(line.rstrip())
+    return out
+
+
+_NO_LINE_START = set("，、：；。？！）」”’")
+
+
+def label_lines(text: str) -> int:
+    return str(text).count("\n") + 1
 
 
 def node_radius(load: float, max_load: float, size: tuple[float, float] = (8.0, 30.0)) -> float:
@@ -54,6 +96,7 @@ def layout(
     font_size: float = 16.0,
     weight: str | None = "weight",
     iterations: int = 100,
+    label_em: float = 12.0,
 ) -> dict:
     """Positions for every node: a seeded spring layout scaled to a box, then label overlaps removed.
 
@@ -69,6 +112,10 @@ def layout(
 
     if len(nodes) > LARGE_GRAPH:
         pos = community_layout(graph, seed=seed, weight=weight)
+    elif len(nodes) <= SMALL_GRAPH and nx.is_connected(graph.to_undirected() if graph.is_directed() else graph):
+        # Kamada-Kawai spreads a small dense network evenly, where a spring layout packs the
+        # best-connected nodes into one knot; it is deterministic (it starts from a circle).
+        pos = nx.kamada_kawai_layout(graph, weight=None)
     else:
         pos = nx.spring_layout(graph, seed=seed, weight=weight, iterations=iterations)
     xy = np.array([pos[n] for n in nodes], dtype=float)
@@ -82,12 +129,14 @@ def layout(
     for n in nodes:
         attrs = graph.nodes[n]
         r = node_radius(float(attrs.get("load", 0) or 0), max_load)
-        w = max(2 * r, text_width(_label(attrs, lang, n), font_size)) + 2 * font_size
-        boxes.append((w, 2 * r + font_size * 1.4 + 10, r))
+        text = wrap_label(_label(attrs, lang, n), label_em)
+        w = max(2 * r, text_width(text, font_size)) + 2 * font_size
+        boxes.append((w, 2 * r + font_size * 1.25 * label_lines(text) + 10, r))
     xy = remove_overlaps(xy, np.array(boxes))
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(nodes, xy)}
 
 
+SMALL_GRAPH = 120  # up to this, and connected: Kamada-Kawai
 LARGE_GRAPH = 400  # above this: community layout, and no label-overlap pass (labels show on zoom)
 
 

@@ -114,6 +114,7 @@ class ViewData:
     pilot_task_leads: list[Row]
     structure: list[Row]
     discrepancies: list[Row]
+    discrepancy_units: list[Row] = field(default_factory=list)
     _unit_table: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
@@ -128,6 +129,7 @@ class ViewData:
             pilot_task_leads=q("view-pilot-task-leads"),
             structure=q("view-structure"),
             discrepancies=q("view-discrepancies"),
+            discrepancy_units=q("view-discrepancy-units"),
         )
 
     # ---- derived tables, all deterministic
@@ -230,19 +232,22 @@ def co_responsibility_network(
 ) -> nx.Graph:
     """Units as nodes; an edge where two units share a measure, weighted by how many they share.
 
-    ``part="annex"`` counts rows of the annex table instead of body measures. Every unit that leads
-    a pilot task or is responsible for something in that part is a node, even without partners.
-    Node attribute ``measures`` is the unit's load (measures or rows it is responsible for),
-    ``leads`` the pilot tasks it leads (body), ``filters`` the pilot tasks it takes part in.
-    Edge attribute ``filters`` maps each pilot task to the measures shared within it.
+    ``part="annex"`` takes the responsible units from the rows of the annex table instead of the
+    body, still counting measures: a measure the table splits over three rows that all name two
+    units counts once for them, not three times. Every unit that leads a pilot task or is
+    responsible for something in that part is a node, even without partners. Node attribute
+    ``measures`` is the unit's load (measures it is responsible for), ``leads`` the pilot tasks it
+    leads (in that part), ``filters`` the pilot tasks it takes part in and ``filter_load`` its
+    measures within each. Edge attribute ``filters`` maps each pilot task to the measures shared
+    within it.
     """
     units = data.unit_table()
     rows = data.responsibility_rows(part)
     members: dict[str, set[str]] = defaultdict(set)  # item -> units
     item_task: dict[str, str | None] = {}
     for r in rows:
-        members[r["item"]].add(r["unit"])
-        item_task.setdefault(r["item"], r.get("pilotTask"))
+        members[r["measure"]].add(r["unit"])
+        item_task.setdefault(r["measure"], r.get("pilotTask"))
     leads: dict[str, set[str]] = defaultdict(set)
     for r in data.pilot_task_leads:
         if r["part"] == part:
@@ -254,17 +259,18 @@ def co_responsibility_network(
     g = nx.Graph(name=f"co-responsibility ({part})", part=part)
     involved = sorted({u for ms in members.values() for u in ms} | set(leads))
     load: dict[str, int] = defaultdict(int)
-    tasks_of: dict[str, set[str]] = defaultdict(set)
+    load_in: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for item in sorted(members):
         for u in members[item]:
             load[u] += 1
             if item_task[item]:
-                tasks_of[u].add(item_task[item])
+                load_in[u][item_task[item]] += 1
     for u in involved:
         if not keep(u):
             continue
         g.add_node(u, **_unit_node_attrs(units[u]), measures=load[u], leads=len(leads[u]),
-                   load=load[u], filters=sorted(tasks_of[u] | leads[u]))
+                   load=load[u], filters=sorted(set(load_in[u]) | leads[u]),
+                   filter_load={t: load_in[u].get(t, 0) for t in sorted(set(load_in[u]) | leads[u])})
     weights: dict[tuple[str, str], int] = defaultdict(int)
     by_task: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for item in sorted(members):
@@ -287,7 +293,7 @@ def unit_task_network(data: ViewData, *, include_collective: bool = True) -> nx.
     tasks = {t["iri"]: t for t in data.pilot_tasks()}
     for t in tasks.values():
         g.add_node(t["iri"], kind="pilot-task", category="pilot-task", number=t["number"] or "",
-                   label_zh=f"试验任务{t['number']}：{short_label(t['title'], 10)}" if t["number"] else short_label(t["title"]),
+                   label_zh=f"试验任务{t['number']}：{t['title']}" if t["number"] else t["title"],
                    label_en=f"Pilot task {t['number']}" if t["number"] else t["title"], load=0,
                    filters=[t["iri"]])
     wts: dict[str, dict] = {}
@@ -299,7 +305,7 @@ def unit_task_network(data: ViewData, *, include_collective: bool = True) -> nx.
         r = wts[wt]
         num, title = r.get("wtNumber"), r.get("wtTitle") or short_name(wt)
         g.add_node(wt, kind="work-task", category="work-task", number=num or "",
-                   label_zh=f"{num}. {short_label(title)}" if num else short_label(title),
+                   label_zh=f"{num}. {title}" if num else title,
                    label_en=f"Work task {num}" if num else title, load=0,
                    filters=[r["pilotTask"]] if r.get("pilotTask") else [])
         if r.get("pilotTask") in tasks:
@@ -318,10 +324,17 @@ def unit_task_network(data: ViewData, *, include_collective: bool = True) -> nx.
     load: dict[str, int] = defaultdict(int)
     for (u, _), ms in resp.items():
         load[u] += len(ms)
+    load_in: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (u, w), ms in resp.items():
+        if wts[w].get("pilotTask"):
+            load_in[u][wts[w]["pilotTask"]] += len(ms)
     for u in unit_ids:
         task_keys = sorted({wts[w].get("pilotTask") for (x, w) in resp if x == u} | {t for x, t in lead_pairs if x == u})
-        g.add_node(u, **_unit_node_attrs(units[u]), load=load[u], measures=load[u],
-                   filters=[t for t in task_keys if t])
+        led = [t for x, t in lead_pairs if x == u]
+        work = sorted(w for (x, w) in resp if x == u)
+        g.add_node(u, **_unit_node_attrs(units[u]), load=load[u], measures=load[u], leads=len(led),
+                   work_tasks=len(work), filters=[t for t in task_keys if t],
+                   filter_load={t: load_in[u].get(t, 0) for t in task_keys if t})
     for u, t in lead_pairs:
         g.add_edge(u, t, kind="lead", weight=1, filters={t: 1})
     for (u, w), ms in sorted(resp.items()):
@@ -347,14 +360,14 @@ def structure_network(data: ViewData, *, include_collective: bool = True) -> nx.
         if pt not in g:
             num = r.get("ptNumber")
             g.add_node(pt, kind="pilot-task", category="pilot-task", number=num or "",
-                       label_zh=f"试验任务{num}：{short_label(r.get('ptTitle'), 10)}" if num else short_label(r.get("ptTitle") or short_name(pt)),
+                       label_zh=f"试验任务{num}：{r.get('ptTitle') or ''}" if num else (r.get("ptTitle") or short_name(pt)),
                        label_en=f"Pilot task {num}" if num else short_name(pt), load=0, filters=[pt])
             g.add_edge(plan, pt, kind="part-of", weight=1)
         wt = r.get("workTask")
         if wt and wt not in g:
             num = r.get("wtNumber")
             g.add_node(wt, kind="work-task", category="work-task", number=num or "",
-                       label_zh=f"{num}. {short_label(r.get('wtTitle'), 14)}" if num else short_label(r.get("wtTitle") or short_name(wt), 14),
+                       label_zh=f"{num}. {r.get('wtTitle') or ''}" if num else (r.get("wtTitle") or short_name(wt)),
                        label_en=f"Work task {num}" if num else short_name(wt), load=0, filters=[pt])
             g.add_edge(pt, wt, kind="part-of", weight=1)
         m = r.get("measure")
@@ -430,6 +443,7 @@ METRICS = ("degree", "weighted_degree", "betweenness", "eigenvector", "community
 METRIC_LABELS = {
     "measures": ("承担措施数", "measures"),
     "leads": ("牵头试验任务数", "pilot tasks led"),
+    "work_tasks": ("涉及工作任务数", "work tasks"),
     "degree": ("协作单位数（度）", "partners (degree)"),
     "weighted_degree": ("加权度", "weighted degree"),
     "betweenness": ("中介中心性", "betweenness"),

@@ -21,6 +21,8 @@ node attributes
     ``load``                    a number; node size grows with it
     ``info``                    rows ``(label_zh, label_en, value)`` shown on hover
     ``filters``                 keys of the filter options the node belongs to (absent: always shown)
+    ``filter_load``             ``{filter key: load under that filter}``, for the figures shown
+                                while a filter is on (with :attr:`PageSpec.live`)
     ``collective``              True for a collective unit (hidden by the page's switch)
     ``href``                    a relative link to the node's own page (a responsibility sheet)
     ``x``, ``y``                a position; computed by :func:`layout` when absent
@@ -44,7 +46,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .layout import layout, node_radius, text_width
+from .layout import label_lines, layout, node_radius, text_width, wrap_label
 
 VIS_VERSION = "9.1.2"
 LANGS = ("zh", "en")
@@ -83,10 +85,26 @@ class EdgeKind:
     label_en: str
     color: str = "#8896AB"
     dashes: bool = False
+    panel_zh: str = ""  # heading of the click panel's list of nodes linked by this kind
+    panel_en: str = ""
 
     def __post_init__(self) -> None:
         if not _HEX_COLOR.match(self.color):
             raise ValueError(f"edge kind {self.key!r}: colour must be #RRGGBB, got {self.color!r}")
+
+
+@dataclass(frozen=True)
+class LiveFigures:
+    """Names of the figures a page computes for what it shows (after a filter or the collective
+    switch): a node's load under the filter, its shown neighbours, the summed weight of its shown
+    edges. Hover and click show these first; the node's ``info`` rows follow as whole-plan figures."""
+
+    load_zh: str
+    load_en: str
+    degree_zh: str
+    degree_en: str
+    weight_zh: str
+    weight_en: str
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,8 @@ class PageSpec:
     links: tuple[tuple[str, str, str], ...] = ()  # (href, label_zh, label_en)
     font_size: int = 16
     node_size: tuple[float, float] = (8.0, 30.0)  # radius of the lightest and the heaviest node
+    live: LiveFigures | None = None
+    label_em: tuple[float, float] = (12.0, 16.0)  # line length of drawn labels (zh, en), in ems
 
 
 UI_TEXT = {
@@ -124,7 +144,9 @@ UI_TEXT = {
         "legend": "图例",
         "neighbours": "协作单位",
         "sheet": "责任清单",
-        "hint": "悬停查看指标，单击单位查看其协作单位，单击空白处复原。",
+        "hint": "悬停查看指标，单击节点查看与之相连的节点，单击空白处复原。",
+        "in_view": "当前视图",
+        "whole_plan": "全方案",
         "close": "关闭",
         "shown": "显示节点",
         "edge_weight": "线宽 = 共担措施数",
@@ -136,7 +158,9 @@ UI_TEXT = {
         "legend": "Legend",
         "neighbours": "Partners",
         "sheet": "Responsibility sheet",
-        "hint": "Hover for metrics; click a unit to see its partners; click the background to reset.",
+        "hint": "Hover for metrics; click a node to list what it is linked to; click the background to reset.",
+        "in_view": "In this view",
+        "whole_plan": "Whole plan",
         "close": "Close",
         "shown": "Nodes shown",
         "edge_weight": "edge width = shared measures",
@@ -203,18 +227,17 @@ def _num(value: object) -> object:
     return value
 
 
-def label_bounds(nodes: list[dict], lang: str, font_size: float) -> dict:
-    """The box holding every node and its label, in layout units: the page fits this box to
-    the window, where vis-network's own fit would leave long labels cut off at the edges."""
+def label_bounds(nodes: list[dict]) -> dict:
+    """The box holding every node and its label, in layout units: the page fits this box (or the
+    box of the nodes it shows) to the window, where vis-network's own fit would leave long labels
+    cut off at the edges."""
     if not nodes:
         return {"minX": 0, "maxX": 0, "minY": 0, "maxY": 0}
-    # text_width is a rough estimate; drawn Latin labels run wider, so leave room.
-    half = [max(n["size"], 0.6 * text_width(n[lang], font_size)) for n in nodes]
     return {
-        "minX": round(min(n["x"] - h for n, h in zip(nodes, half)), 1),
-        "maxX": round(max(n["x"] + h for n, h in zip(nodes, half)), 1),
+        "minX": round(min(n["x"] - n["hw"] for n in nodes), 1),
+        "maxX": round(max(n["x"] + n["hw"] for n in nodes), 1),
         "minY": round(min(n["y"] - n["size"] for n in nodes), 1),
-        "maxY": round(max(n["y"] + n["size"] + font_size * 1.6 for n in nodes), 1),
+        "maxY": round(max(n["y"] + n["size"] + n["lh"] for n in nodes), 1),
     }
 
 
@@ -225,7 +248,8 @@ def page_data(graph: nx.Graph, spec: PageSpec, *, lang: str = "zh", seed: int = 
     categories = {c.key: c for c in spec.categories}
     kinds = {k.key: k for k in spec.edge_kinds}
     need_layout = any("x" not in a or "y" not in a for _, a in graph.nodes(data=True))
-    positions = layout(graph, lang=lang, seed=seed, font_size=spec.font_size) if need_layout else {}
+    label_em = spec.label_em[0] if lang == "zh" else spec.label_em[1]
+    positions = layout(graph, lang=lang, seed=seed, font_size=spec.font_size, label_em=label_em) if need_layout else {}
     max_load = max((float(a.get("load", 0) or 0) for _, a in graph.nodes(data=True)), default=0.0)
     ids = {n: str(n) for n in graph.nodes}
     nodes = []
@@ -235,16 +259,25 @@ def page_data(graph: nx.Graph, spec: PageSpec, *, lang: str = "zh", seed: int = 
         if cat is not None and cat not in categories:
             raise ValueError(f"node {ids[n]!r}: category {cat!r} is not one of the page's categories")
         x, y = (a["x"], a["y"]) if "x" in a and "y" in a else positions[n]
+        names = {"zh": str(a.get("label_zh") or a.get("label_en") or ids[n]),
+                 "en": str(a.get("label_en") or a.get("label_zh") or ids[n])}
+        drawn = wrap_label(names[lang], label_em)
+        size = node_radius(float(a.get("load", 0) or 0), max_load, spec.node_size)
         nodes.append({
             "id": ids[n],
-            "zh": str(a.get("label_zh") or a.get("label_en") or ids[n]),
-            "en": str(a.get("label_en") or a.get("label_zh") or ids[n]),
+            **names,
+            "label": drawn,
+            # half the drawn label's width (text_width is rough and Latin runs wider: some room)
+            "hw": round(max(size, 0.6 * text_width(drawn, spec.font_size) + 4), 1),
+            "lh": round(spec.font_size * (1.3 * label_lines(drawn) + 0.4), 1),
             "cat": cat,
-            "size": node_radius(float(a.get("load", 0) or 0), max_load, spec.node_size),
+            "size": size,
             "x": round(float(x), 1),
             "y": round(float(y), 1),
             "info": [[str(r[0]), str(r[1]), _num(r[2])] for r in a.get("info", ())],
             "filters": sorted(str(f) for f in a["filters"]) if "filters" in a else None,
+            "fload": {str(k): _num(v) for k, v in sorted(a["filter_load"].items())} if "filter_load" in a else None,
+            "load": _num(a.get("load", 0) or 0),
             "collective": bool(a.get("collective", False)),
             "href": safe_relative_href(a.get("href")),
         })
@@ -273,7 +306,7 @@ def page_data(graph: nx.Graph, spec: PageSpec, *, lang: str = "zh", seed: int = 
     return {
         "lang": lang,
         "ui": UI_TEXT[lang],
-        "bounds": label_bounds(nodes, lang, spec.font_size),
+        "bounds": label_bounds(nodes),
         "maxWeight": _num(max_w),
         "fontSize": spec.font_size,
         "directed": graph.is_directed(),
@@ -284,12 +317,16 @@ def page_data(graph: nx.Graph, spec: PageSpec, *, lang: str = "zh", seed: int = 
             for c in spec.categories
         ],
         "edgeKinds": [
-            {"key": k.key, "label": k.label_zh if lang == "zh" else k.label_en, "color": k.color, "dashes": k.dashes}
+            {"key": k.key, "label": k.label_zh if lang == "zh" else k.label_en, "color": k.color, "dashes": k.dashes,
+             "panel": (k.panel_zh or k.label_zh) if lang == "zh" else (k.panel_en or k.label_en)}
             for k in spec.edge_kinds
         ],
         "filters": [{"key": f.key, "label": f.label_zh if lang == "zh" else f.label_en} for f in spec.filters],
         "filterLabel": spec.filter_label_zh if lang == "zh" else spec.filter_label_en,
         "collectiveSwitch": spec.collective_switch,
+        "live": None if spec.live is None else (
+            [spec.live.load_zh, spec.live.degree_zh, spec.live.weight_zh] if lang == "zh"
+            else [spec.live.load_en, spec.live.degree_en, spec.live.weight_en]),
     }
 
 
