@@ -9,14 +9,12 @@ output is the same bytes on every run whatever the number of workers or the hash
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .. import vocab
 from ..errors import DocumentError, DocumentsError, PolicyKGError
 from ..published import SUFFIXES, read_document
 from ..text.gaps import Passage, unread
@@ -25,15 +23,12 @@ from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtl
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
 from .registry import DEFAULT_REGISTRY_DIR, Registry, Unit, load_registry
-from .terms import Lit, check_namespace, lit, nt_line
+from .terms import check_namespace, nt_line
 
 GRAPH_NAME = "policykg"  # graph/policykg.ttl, graph/policykg.nt, …
 PARALLEL_FROM = 8  # documents; fewer are built in this process
 CHUNK = 4  # documents a worker takes at a time
 TURTLE_PREFIXES = {k: str(v) for k, v in PREFIXES.items() if k != "rdf"}
-_REGISTERED, _SLUG = str(vocab.PKG.registered), str(vocab.PKG.slug)
-_NAMES = {str(vocab.SKOS.prefLabel), str(vocab.SKOS.altLabel)}
-_FALSE = lit(False)
 
 
 @dataclass
@@ -74,6 +69,8 @@ class _PlanPart:
     shared_turtle: bytes  # Turtle of the rest: nodes plans may share (units, the jurisdiction)
     shared: list[str]  # the same as sorted N-Triples lines, for the union
     shared_triples: list  # and as triples, for the cross-plan shape check
+    # (jurisdiction slug, unit slug) -> the names of the unregistered units given that slug
+    new_units: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -207,8 +204,12 @@ def _build_plan(path: Path, registry: Registry, namespace: str, shapes) -> _Plan
             shared.append(line)
             shared_triples.append(triple)
     outcome = outcome_of(plan, iri, len(own) + len(shared))
+    new_units: dict = {}
+    for unit in place.resolved_units():
+        if not unit.registered:
+            new_units.setdefault((unit.jurisdiction, unit.slug), set()).add(unit.name)
     return _PlanPart(outcome, (place.slug, doc.slug), turtle_fragment(own, TURTLE_PREFIXES),
-                     turtle_fragment(shared, TURTLE_PREFIXES), shared, shared_triples)
+                     turtle_fragment(shared, TURTLE_PREFIXES), shared, shared_triples, new_units)
 
 
 # Worker processes get the registry and shapes once, when they start (fork).
@@ -271,22 +272,16 @@ def _all_parts(paths, registry, namespace, shapes, workers, progress):
 
 
 def merged_units(parts: list[_PlanPart]) -> dict[str, set[str]]:
-    """``{jurisdiction slug: unit slugs}`` of unregistered units that more than one distinct
-    name (spaces aside) resolved to, in any of the plans: pinyin slugs of different names."""
-    unregistered, names, where = set(), defaultdict(set), {}
+    """``{jurisdiction slug: unit slugs}`` that units of different names (not spellings of one
+    name, which the registry's resolution already joined) were given, in any of the plans."""
+    names: dict[tuple[str, str], set[str]] = defaultdict(set)
     for part in parts:
-        for s, p, o in part.shared_triples:
-            if p == _REGISTERED and o == _FALSE:
-                unregistered.add(s)
-            elif p in _NAMES and isinstance(o, Lit):
-                names[s].add(re.sub(r"\s+", "", o.value))
-            elif p == _SLUG and isinstance(o, Lit):
-                where[s] = o.value
+        for key, found in part.new_units.items():
+            names[key] |= found
     merged: dict[str, set[str]] = defaultdict(set)
-    for node in sorted(unregistered):
-        if len(names[node]) > 1 and node in where:
-            jurisdiction = node.rsplit("/", 2)[-2]
-            merged[jurisdiction].add(where[node])
+    for (jurisdiction, slug), found in sorted(names.items()):
+        if len(found) > 1:
+            merged[jurisdiction].add(slug)
     return dict(merged)
 
 

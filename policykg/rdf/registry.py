@@ -54,6 +54,10 @@ class Jurisdiction:
         m = LEVEL_SUFFIX.search(self.name)
         return m.group(1) if m else ""
 
+    def resolved_units(self) -> list[Unit]:
+        """Every unit :meth:`resolve` has given so far."""
+        return list(self._resolved.values())
+
     def resolve(self, name: str) -> Unit:
         """The unit a document of this jurisdiction means by ``name``."""
         unit = self._resolved.get(name)
