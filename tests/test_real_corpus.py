@@ -337,6 +337,11 @@ def test_every_catalog_question_answers_on_the_real_corpus(real_corpus_engines, 
     from policykg.sparql.catalog import load_catalog
 
     query = load_catalog().get(name)
-    ox, rd = (e.run(query.bind(REAL_PARAMS.get(name, {})), trusted=True) for e in real_corpus_engines)
+    oxigraph, rdflib = real_corpus_engines
+    ox = oxigraph.run(query.bind(REAL_PARAMS.get(name, {})), trusted=True)
     assert ox.columns == list(query.columns)
-    assert ox.rows == rd.rows, name
+    if name.startswith("view-"):
+        # the views' own queries are compared on both engines over the Gaoqing graph
+        # (test_catalog.py); rdflib needs about 30 s for view-measure-units on these documents
+        return
+    assert ox.rows == rdflib.run(query.bind(REAL_PARAMS.get(name, {})), trusted=True).rows, name
