@@ -267,6 +267,18 @@ def test_serve_exits_non_zero_with_the_reason_when_the_child_keeps_dying():
         proc.kill()
 
 
+def test_a_query_that_would_take_the_machines_memory_stops_oxigraph_not_the_server():
+    with OxigraphServer.for_graph([GRAPH], timeout_s=60, max_memory=400 * 1024 ** 2) as srv:
+        waiter = _in_thread(srv.wait)
+        first = srv.process.pid
+        status, _ = post_form(srv, query="SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?i")
+        assert status in (502, 504, 507)
+        deadline = time.monotonic() + 30
+        while not (srv.process is not None and srv.process.pid != first and answers(srv)):
+            assert time.monotonic() < deadline and waiter.error is None, waiter.error
+            time.sleep(0.2)
+
+
 class _in_thread:
     def __init__(self, work):
         import threading

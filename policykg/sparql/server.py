@@ -73,17 +73,22 @@ def _alive(pid: int) -> bool:
 
 
 # Runs before oxigraph's exec: asks the kernel to kill it when its parent dies (and exits if
-# that happened already). A launcher rather than preexec_fn, which is unsafe with threads.
+# that happened already), and bounds its heap (RLIMIT_DATA: allocations, not the store's mapped
+# files), so a query that would take the machine's memory makes Oxigraph stop instead, and
+# `serve` start it again. A launcher rather than preexec_fn, which is unsafe with threads.
 _LAUNCHER = (
-    "import ctypes, os, signal, sys\n"
+    "import ctypes, os, resource, signal, sys\n"
     "try:\n"
     "    ctypes.CDLL(None).prctl(1, signal.SIGKILL)\n"
     "except (OSError, AttributeError):\n"
     "    pass\n"
     "if os.getppid() != int(sys.argv[1]):\n"
     "    sys.exit(1)\n"
-    "os.execv(sys.argv[2], sys.argv[2:])\n"
+    "if int(sys.argv[2]) > 0:\n"
+    "    resource.setrlimit(resource.RLIMIT_DATA, (int(sys.argv[2]), resource.getrlimit(resource.RLIMIT_DATA)[1]))\n"
+    "os.execv(sys.argv[3], sys.argv[3:])\n"
 )
+DEFAULT_MEMORY = 4 * 1024 ** 3  # bytes of heap Oxigraph may use
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -110,13 +115,15 @@ class OxigraphServer:
     """
 
     def __init__(self, location: Path, port: int | None = None, *, timeout_s: int = 30,
-                 cleanup: Path | None = None, max_result_bytes: int | None = None, log=None):
+                 cleanup: Path | None = None, max_result_bytes: int | None = None, log=None,
+                 max_memory: int | None = DEFAULT_MEMORY):
         self.location = Path(location)
         self.port = port or 0
         self.timeout_s = timeout_s
         self.process: subprocess.Popen | None = None
         self.front = None
         self.max_result_bytes = max_result_bytes
+        self.max_memory = max_memory
         self.log = log or (lambda line: None)
         self._cleanup = cleanup
         self._private_port = 0
@@ -179,7 +186,7 @@ class OxigraphServer:
         self._private_port = free_port()
         self.front.upstream = ("127.0.0.1", self._private_port)
         cmd = [
-            sys.executable, "-c", _LAUNCHER, str(os.getpid()),
+            sys.executable, "-c", _LAUNCHER, str(os.getpid()), str(self.max_memory or 0),
             str(oxigraph_binary()), "serve-read-only", "--location", str(self.location),
             "--bind", f"127.0.0.1:{self._private_port}", "--union-default-graph",
             "--timeout-s", str(self.timeout_s),
@@ -243,14 +250,15 @@ class OxigraphServer:
     def wait(self, poll: float = 0.2) -> None:
         """Serve until interrupted; start Oxigraph again if it dies, up to :data:`RESTARTS` times
         a minute, else raise :class:`ServerError` with the reason."""
-        assert self.process is not None
         while True:
+            process = self.process
+            if process is None:  # stopped
+                return
             try:
-                self.process.wait(poll)
-                continue_serving = False
+                process.wait(poll)
             except subprocess.TimeoutExpired:
-                continue_serving = True
-            if continue_serving:
+                continue
+            if self.process is not process:  # stopped or restarted meanwhile
                 continue
             reason = self._reason()
             now = time.monotonic()
