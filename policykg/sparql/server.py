@@ -73,22 +73,31 @@ def _alive(pid: int) -> bool:
 
 
 # Runs before oxigraph's exec: asks the kernel to kill it when its parent dies (and exits if
-# that happened already), and bounds its heap (RLIMIT_DATA: allocations, not the store's mapped
-# files), so a query that would take the machine's memory makes Oxigraph stop instead, and
-# `serve` start it again. A launcher rather than preexec_fn, which is unsafe with threads.
+# that happened already). A launcher rather than preexec_fn, which is unsafe with threads.
 _LAUNCHER = (
-    "import ctypes, os, resource, signal, sys\n"
+    "import ctypes, os, signal, sys\n"
     "try:\n"
     "    ctypes.CDLL(None).prctl(1, signal.SIGKILL)\n"
     "except (OSError, AttributeError):\n"
     "    pass\n"
     "if os.getppid() != int(sys.argv[1]):\n"
     "    sys.exit(1)\n"
-    "if int(sys.argv[2]) > 0:\n"
-    "    resource.setrlimit(resource.RLIMIT_DATA, (int(sys.argv[2]), resource.getrlimit(resource.RLIMIT_DATA)[1]))\n"
-    "os.execv(sys.argv[3], sys.argv[3:])\n"
+    "os.execv(sys.argv[2], sys.argv[2:])\n"
 )
-DEFAULT_MEMORY = 4 * 1024 ** 3  # bytes of heap Oxigraph may use
+# Resident memory Oxigraph may hold: past it, wait() kills it (and starts it again), so a query
+# that would take the machine's memory stops Oxigraph instead. (An rlimit cannot do this: Linux
+# counts the address space reserved for each thread's stack, and Oxigraph then cannot start
+# the threads of 200 concurrent requests.)
+DEFAULT_MEMORY = 4 * 1024 ** 3
+
+
+def resident_bytes(pid: int) -> int:
+    """Resident memory of process ``pid`` (0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -186,7 +195,7 @@ class OxigraphServer:
         self._private_port = free_port()
         self.front.upstream = ("127.0.0.1", self._private_port)
         cmd = [
-            sys.executable, "-c", _LAUNCHER, str(os.getpid()), str(self.max_memory or 0),
+            sys.executable, "-c", _LAUNCHER, str(os.getpid()),
             str(oxigraph_binary()), "serve-read-only", "--location", str(self.location),
             "--bind", f"127.0.0.1:{self._private_port}", "--union-default-graph",
             "--timeout-s", str(self.timeout_s),
@@ -248,8 +257,9 @@ class OxigraphServer:
             self._cleanup = None
 
     def wait(self, poll: float = 0.2) -> None:
-        """Serve until interrupted; start Oxigraph again if it dies, up to :data:`RESTARTS` times
-        a minute, else raise :class:`ServerError` with the reason."""
+        """Serve until interrupted; start Oxigraph again if it dies or holds more than
+        ``max_memory`` bytes, up to :data:`RESTARTS` times a minute, else raise
+        :class:`ServerError` with the reason."""
         while True:
             process = self.process
             if process is None:  # stopped
@@ -257,7 +267,11 @@ class OxigraphServer:
             try:
                 process.wait(poll)
             except subprocess.TimeoutExpired:
-                continue
+                if not self.max_memory or resident_bytes(process.pid) <= self.max_memory:
+                    continue
+                process.kill()
+                process.wait()
+                self.log(f"oxigraph held more than {self.max_memory / 1024 ** 2:.0f} MB; stopped it")
             if self.process is not process:  # stopped or restarted meanwhile
                 continue
             reason = self._reason()
