@@ -104,6 +104,10 @@ class QuerySyntaxError(InputError):
         super().__init__(f"{where}: SPARQL syntax error: {message}")
 
 
+class OutputError(InputError):
+    """An output folder cannot be written: under a file, read-only, or on a special file system."""
+
+
 class UnsafeQueryError(InputError):
     """The query would make the engine read from the network or the file system, or change data."""
 
@@ -133,6 +137,10 @@ class QueryTimeoutError(RuntimeFailure):
             f"the query was stopped after {seconds:g} s (the time limit); make it more selective "
             "or allow more time with --timeout"
         )
+
+
+class QueryLimitError(RuntimeFailure):
+    """The query held more rows or memory than its limit, or its engine failed."""
 
 
 class ViewQueryError(PolicyKGError):

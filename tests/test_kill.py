@@ -1,8 +1,9 @@
-"""Never lose a good graph: a build SIGKILLed while it writes leaves the previous outputs.
+"""Never lose a good graph: a build SIGKILLed while it writes leaves the previous outputs, all
+of them (issue 12, item 9: the outputs of one build switch as one).
 
-The build in the child process is the real one; the child only wraps ``os.fsync`` (called
-once per staged file, before any rename) to announce the moment and wait there, so the
-kill lands inside the writing phase every time, not by luck.
+The build in the child process is the real one; the child only sets the writer's step hook
+(``policykg.rdf.export._after_step``) to announce each step and wait there, so the kill lands
+at that step every time, not by luck.
 """
 
 import os
@@ -15,24 +16,26 @@ import time
 import pytest
 from conftest import GAOQING, ROOT
 
+from policykg.errors import OutputError
+
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "labelled-with-annex.txt"
 FORMATS = "turtle,nt,jsonld,trig"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 PAUSING_BUILD = """
-import os, sys, time
-real_fsync, staged = os.fsync, 0
-def announcing_fsync(fd):
-    global staged
-    real_fsync(fd)
-    staged += 1
-    if staged == int(sys.argv[1]):
-        print("staged", staged, flush=True)
+import sys, time
+from policykg.rdf import export
+def pause(step):
+    if step == sys.argv[1]:
+        print("at", step, flush=True)
         time.sleep(600)
-os.fsync = announcing_fsync
+export._after_step = pause
 from policykg.cli.main import cli
 cli(sys.argv[2:], prog_name="policykg")
 """
+# every step of a write, in order, for FORMATS
+STEPS = ["fresh", "file:policykg.ttl", "file:policykg.nt", "file:policykg.jsonld", "file:policykg.trig",
+         "staged", "swapped", "done"]
 
 
 def build(source, out):
@@ -55,31 +58,41 @@ def old_and_new(tmp_path_factory):
     return old, new
 
 
-@pytest.mark.parametrize("after_files", [1, 2, 4])
-def test_build_killed_while_writing_leaves_the_previous_graph(tmp_path, old_and_new, after_files):
-    old, _ = old_and_new
+@pytest.mark.parametrize("step", STEPS)
+def test_build_killed_at_each_write_step_leaves_one_whole_graph(tmp_path, old_and_new, step):
+    old, new = old_and_new
     out = tmp_path / "graph"
     assert build(GAOQING, out) == old
     child = subprocess.Popen(
-        [sys.executable, "-c", PAUSING_BUILD, str(after_files), "build", str(SEED), "--out", str(out),
+        [sys.executable, "-c", PAUSING_BUILD, step, "build", str(SEED), "--out", str(out),
          "--format", FORMATS, "-q"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT,
     )
     try:
         line = child.stdout.readline()
-        assert line.startswith("staged"), child.stderr.read()
-        staged = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
-        assert len(staged) == after_files  # the new graph is on disk, beside the old one
+        assert line.startswith("at " + step), child.stderr.read()
         child.send_signal(signal.SIGKILL)
     finally:
         child.kill()
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
-    assert snapshot(out) == old
-    visible = [p.name for p in out.iterdir() if not p.name.startswith(".")]
-    assert sorted(visible) == sorted(old)  # temporary files, if any survive the kill, are hidden
-    # and the next build replaces the outputs and is not confused by the leftovers
-    assert build(SEED, out) == old_and_new[1]
+    # every output is the old build's, or every output is the new build's: never a mix
+    expected = new if STEPS.index(step) >= STEPS.index("swapped") else old
+    assert snapshot(out) == expected
+    assert sorted(p.name for p in out.iterdir()) == sorted(expected)  # nothing else in the folder
+    # the next build replaces the outputs and clears what the killed one left beside them
+    assert build(SEED, out) == new
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]
+
+
+def test_temporary_files_of_earlier_versions_are_cleared(tmp_path, old_and_new):
+    out = tmp_path / "graph"
+    build(GAOQING, out)
+    (out / ".policykg.ttl.abc123.tmp").write_bytes(b"left by a killed build")
+    (tmp_path / ".graph.policykg-999999999-x.tmp").mkdir()
+    build(SEED, out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(old_and_new[1])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]
 
 
 def test_build_killed_at_random_moments_leaves_whole_files(tmp_path, old_and_new):
@@ -105,7 +118,7 @@ def test_build_killed_at_random_moments_leaves_whole_files(tmp_path, old_and_new
         for name, content in after.items():
             assert content in (old[name], new[name]), name
         outcomes.append("old" if after == old else "new" if after == new else "mixed")
-    assert "mixed" not in outcomes or outcomes.count("mixed") <= 1  # only a kill between two renames
+    assert "mixed" not in outcomes
 
 
 def test_failed_write_leaves_the_previous_files(tmp_path):
@@ -118,7 +131,8 @@ def test_failed_write_leaves_the_previous_files(tmp_path):
     (out / "b.nt").write_bytes(b"old b")
     files = {out / "a.ttl": b"new a", out / "b.nt": b"new b", out / "missing" / "c": b"new c"}
     (out / "missing").write_bytes(b"a file where a folder should be")
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError):
         export.write_atomically(files)
     assert (out / "a.ttl").read_bytes() == b"old a" and (out / "b.nt").read_bytes() == b"old b"
     assert sorted(p.name for p in out.iterdir()) == ["a.ttl", "b.nt", "missing"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]  # no staged folder left beside it

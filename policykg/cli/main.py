@@ -9,6 +9,7 @@ import click
 
 from .. import __version__
 from ..errors import DocumentsError, GraphLoadError, PolicyKGError
+from ..text.decode import visible
 from .options import CONTEXT_SETTINGS, graph_option, graph_paths
 
 
@@ -20,7 +21,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PolicyKGError as err:
-            click.echo(f"error: {err}", err=True)
+            click.echo(f"error: {visible(str(err))}", err=True)
             sys.exit(err.exit_code)
 
 
@@ -82,9 +83,9 @@ def build(sources, out, formats, namespace, registry_dir, quiet, workers, keep_g
         write_atomically({Path(report_file): json_report(result).encode("utf-8")})
     if quiet:
         for path in result.files:
-            click.echo(str(path))
+            click.echo(visible(str(path)))
     else:
-        click.echo(summary(result))
+        click.echo(visible(summary(result)))
     if result.failures:
         raise DocumentsError(result.failures, len(result.failures) + len(result.plans))
 
@@ -103,29 +104,25 @@ def _progress(items, total):
 def validate(graph_file):
     """Check a built graph against the SHACL shapes in ontology/shapes.ttl.
 
-    Exits 0 when it conforms, 1 with the report when it does not.
+    A TriG or N-Quads file is checked graph by graph (each plan's graph with the default
+    graph). Exits 0 when it conforms, 1 with the report when it does not.
 
     Example: policykg validate graph/policykg.ttl
     """
     from pathlib import Path
 
-    from rdflib import Graph
-    from rdflib.util import guess_format
-
-    from ..rdf.shapes import validation_report
+    from ..rdf.shapes import validate_file
 
     path = Path(graph_file)
     if not path.exists():
         raise GraphLoadError(f"{path}: no such file; run `policykg build` first")
-    try:
-        graph = Graph().parse(path, format=guess_format(str(path)) or "turtle")
-    except Exception as err:
-        raise GraphLoadError(f"{path}: cannot be read as RDF: {err}") from None
-    conforms, report = validation_report(graph)
-    if conforms:
-        click.echo(f"{path}: conforms ({len(graph)} triples)")
+    checked = validate_file(path)
+    n = len(checked.graphs)
+    graphs = "" if checked.graphs == ["default"] else f", {n} named graph{'s' if n > 1 else ''} checked one by one"
+    if checked.conforms:
+        click.echo(visible(f"{path}: conforms ({checked.triples} triples{graphs})"))
     else:
-        click.echo(report)
+        click.echo(visible(checked.report))
         sys.exit(1)
 
 
@@ -140,7 +137,9 @@ def validate(graph_file):
                    "document number (文号), title or IRI.")
 @click.option("--endpoint", default=None, metavar="URL",
               help="Read the graph from this SPARQL endpoint instead of --graph.")
-def visualize(graph, out, lang, plan, endpoint):
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Time limit of each query the views are drawn from, in seconds.")
+def visualize(graph, out, lang, plan, endpoint, timeout):
     """Draw the network views: offline HTML pages, responsibility sheets, CSV/GraphML/GEXF.
 
     Writes OUT/index.html (counts, most central units, body/annex discrepancies, links),
@@ -157,7 +156,13 @@ def visualize(graph, out, lang, plan, endpoint):
 
     if endpoint and plan:
         raise click.UsageError("--plan works on the local graph (--graph), not with --endpoint")
-    source = endpoint or load_graph(graph_paths(graph), plan=plan)  # an endpoint URL, or the local graph
+    if endpoint:
+        from ..sparql.remote import RemoteEngine
+
+        source = RemoteEngine(endpoint, timeout=timeout)
+    else:
+        source = load_graph(graph_paths(graph), plan=plan)
+        source.timeout = timeout
     result = build_views(source, out, lang=lang)
     c = result.counts
     click.echo(f"{len(result.files)} files written to {result.out}/ "
@@ -182,7 +187,7 @@ def evaluate(folder, as_json):
     from ..corpus.evaluate import evaluate_corpus, table
 
     scores = evaluate_corpus(folder)
-    click.echo(scores_json(scores) if as_json else table(scores))
+    click.echo(scores_json(scores) if as_json else visible(table(scores)))
 
 
 @cli.command()

@@ -7,8 +7,11 @@ Heavy libraries are imported by those modules only when a command needs them.
 
 from __future__ import annotations
 
+import sys
+
 import click
 
+from ..text.decode import visible as terminal_safe
 from .options import CONTEXT_SETTINGS, graph_option, graph_paths
 
 # Queries the views are drawn from: internal, listed by `policykg queries --all`.
@@ -102,7 +105,10 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan
 
         runner = load_engine(graph_paths(graph), engine, plan=plan)
     result = runner.run(text, trusted=trusted, timeout=timeout, source=source)
-    click.echo(write(result, fmt), nl=False)
+    output = write(result, fmt)
+    if fmt == "table" or sys.stdout.isatty():  # a name must not reverse or hide the terminal's text
+        output = terminal_safe(output)
+    click.echo(output, nl=False)
     if name and entry.scope == "plan" and not plan:
         _note_if_several_plans(runner, name, timeout)
 
@@ -183,14 +189,25 @@ def serve_command(graph, port, timeout):
       policykg serve --port 7878
       policykg serve -g corpus-graph/ --timeout 60
     """
+    import signal
+
     from ..sparql.server import OxigraphServer
 
-    server = OxigraphServer.for_graph(graph_paths(graph), port, timeout_s=timeout)
+    def log(line: str) -> None:
+        click.echo(terminal_safe(line), err=True)
+
+    def stop_on_signal(signum, frame):
+        raise KeyboardInterrupt
+
+    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):  # kill, a closed terminal
+        if signum is not None:
+            signal.signal(signum, stop_on_signal)
+    server = OxigraphServer.for_graph(graph_paths(graph), port, timeout_s=timeout, log=log)
     try:
         server.start()
         click.echo(f"SPARQL endpoint: {server.query_url}")
         click.echo(f"YASGUI page:     {server.url}")
-        click.echo("read-only; press Ctrl-C to stop")
+        click.echo("read-only, queries checked as `policykg query` checks them; press Ctrl-C to stop")
         server.wait()
     except KeyboardInterrupt:
         click.echo("stopping", err=True)
@@ -206,8 +223,9 @@ def serve_command(graph, port, timeout):
 @graph_option
 @click.option("--append", is_flag=True, help="Add to the target graph (POST) instead of "
               "replacing it (PUT).")
-
-def push_command(endpoint, graph_iri, graph, append):
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Time limit of the whole upload, in seconds.")
+def push_command(endpoint, graph_iri, graph, append, timeout):
     """Upload the graph to a SPARQL server with the Graph Store Protocol.
 
     \b
@@ -217,7 +235,7 @@ def push_command(endpoint, graph_iri, graph, append):
     """
     from ..sparql.remote import push
 
-    n = push(graph_paths(graph), endpoint, graph_iri, replace=not append)
+    n = push(graph_paths(graph), endpoint, graph_iri, replace=not append, timeout=timeout)
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     click.echo(f"uploaded {n} triples to {target} at {endpoint}")
 

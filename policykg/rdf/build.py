@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,14 +19,15 @@ from ..errors import DocumentError, DocumentsError, PolicyKGError
 from ..published import SUFFIXES, read_document
 from ..text.gaps import Passage, unread
 from ..text.parse import parse_documents
-from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_atomically
+from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_folder
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
 from .registry import DEFAULT_REGISTRY_DIR, Registry, Unit, load_registry
-from .terms import nt_line
+from .terms import check_namespace, nt_line
 
 GRAPH_NAME = "policykg"  # graph/policykg.ttl, graph/policykg.nt, …
 PARALLEL_FROM = 8  # documents; fewer are built in this process
+CHUNK = 4  # documents a worker takes at a time
 TURTLE_PREFIXES = {k: str(v) for k, v in PREFIXES.items() if k != "rdf"}
 
 
@@ -68,6 +69,8 @@ class _PlanPart:
     shared_turtle: bytes  # Turtle of the rest: nodes plans may share (units, the jurisdiction)
     shared: list[str]  # the same as sorted N-Triples lines, for the union
     shared_triples: list  # and as triples, for the cross-plan shape check
+    # (jurisdiction slug, unit slug) -> the names of the unregistered units given that slug
+    new_units: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -207,8 +210,12 @@ def _build_plan(doc, path: Path, registry: Registry, namespace: str, shapes) -> 
             shared.append(line)
             shared_triples.append(triple)
     outcome = outcome_of(plan, iri, len(own) + len(shared))
+    new_units: dict = {}
+    for unit in place.resolved_units():
+        if not unit.registered:
+            new_units.setdefault((unit.jurisdiction, unit.slug), set()).add(unit.name)
     return _PlanPart(outcome, (place.slug, doc.slug), turtle_fragment(own, TURTLE_PREFIXES),
-                     turtle_fragment(shared, TURTLE_PREFIXES), shared, shared_triples)
+                     turtle_fragment(shared, TURTLE_PREFIXES), shared, shared_triples, new_units)
 
 
 # Worker processes get the registry and shapes once, when they start (fork).
@@ -233,6 +240,7 @@ def _built_or_refused(path: Path, registry, namespace, shapes):
 
 def _plan_parts(paths: list[Path], registry, namespace, shapes, workers: int, progress):
     """Each document's part or refusal, in order; other errors stop the build."""
+    workers = min(workers, -(-len(paths) // CHUNK))  # a process with nothing to do is not started
     if workers <= 1 or len(paths) < PARALLEL_FROM:
         results = (_built_or_refused(p, registry, namespace, shapes) for p in paths)
         yield from (progress(results, len(paths)) if progress else results)
@@ -241,12 +249,47 @@ def _plan_parts(paths: list[Path], registry, namespace, shapes, workers: int, pr
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with context.Pool(workers, initializer=_worker_init, initargs=(registry, namespace, shapes)) as pool:
-        results = pool.imap(_worker_build, paths, chunksize=4)  # in order: deterministic
+        results = pool.imap(_worker_build, paths, chunksize=CHUNK)  # in order: deterministic
         for part in (progress(results, len(paths)) if progress else results):
             if isinstance(part, BaseException) and not isinstance(part, DocumentError):
                 pool.terminate()
                 raise part
             yield part
+
+
+def _all_parts(paths, registry, namespace, shapes, workers, progress):
+    """``(parts, refusals)``: each document's part, or the error that refused it."""
+    parts: list[_PlanPart] = []
+    failures: list[DocumentError] = []
+    origin: dict[tuple[str, str], str] = {}
+    for file_parts in _plan_parts(paths, registry, namespace, shapes, workers, progress):
+        if isinstance(file_parts, DocumentError):
+            failures.append(file_parts)
+            continue
+        for part in file_parts:  # a file may hold two documents
+            if part.key in origin:
+                raise DocumentError(
+                    part.outcome.path, None,
+                    f"would be written as the same plan ({part.key[0]}/{part.key[1]}) as {origin[part.key]}; "
+                    "rename one file",
+                )
+            origin[part.key] = part.outcome.path
+            parts.append(part)
+    return parts, failures
+
+
+def merged_units(parts: list[_PlanPart]) -> dict[str, set[str]]:
+    """``{jurisdiction slug: unit slugs}`` that units of different names (not spellings of one
+    name, which the registry's resolution already joined) were given, in any of the plans."""
+    names: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for part in parts:
+        for key, found in part.new_units.items():
+            names[key] |= found
+    merged: dict[str, set[str]] = defaultdict(set)
+    for (jurisdiction, slug), found in sorted(names.items()):
+        if len(found) > 1:
+            merged[jurisdiction].add(slug)
+    return dict(merged)
 
 
 def default_workers() -> int:
@@ -278,6 +321,7 @@ def build(
     for fmt in formats:
         if fmt not in FORMATS:
             raise PolicyKGError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+    check_namespace(namespace)
     clock = time.perf_counter()
     timings: dict[str, float] = {}
 
@@ -294,24 +338,14 @@ def build(
         from .shapes import Shapes
 
         shapes = Shapes.load()
-    parts: list[_PlanPart] = []
-    failures: list[DocumentError] = []
-    origin: dict[tuple[str, str], str] = {}
-    for file_parts in _plan_parts(paths, registry, namespace, shapes, workers or default_workers(), progress):
-        if isinstance(file_parts, DocumentError):
-            failures.append(file_parts)
-            continue
-        for part in file_parts:
-            if part.key in origin:
-                raise DocumentError(
-                    part.outcome.path, None,
-                    f"would be written as the same plan ({part.key[0]}/{part.key[1]}) as {origin[part.key]}; "
-                    "rename one file",
-                )
-            origin[part.key] = part.outcome.path
-            parts.append(part)
+    parts, failures = _all_parts(paths, registry, namespace, shapes, workers or default_workers(), progress)
     if failures and (not keep_going or not parts):
         raise failures[0] if len(failures) == 1 else DocumentsError(failures, len(paths))
+    merged = merged_units(parts)
+    if merged:  # distinct names that share a slug: give each its own, and build again
+        for jurisdiction, slugs in merged.items():
+            registry.mark_ambiguous(jurisdiction, slugs)
+        parts, failures = _all_parts(paths, registry, namespace, shapes, workers or default_workers(), progress)
     lap("plans")
 
     # Nodes that several plans describe (a county's units, the county) are checked again on
@@ -340,7 +374,7 @@ def build(
         out = Path(out)
         contents: dict = {}
         for fmt in formats:
-            path = out / f"{GRAPH_NAME}{FORMATS[fmt]}"
+            path = f"{GRAPH_NAME}{FORMATS[fmt]}"
             if fmt == "turtle":
                 contents[path] = b"".join(union)
             elif fmt == "trig":
@@ -351,7 +385,6 @@ def build(
             else:
                 contents[path] = jsonld(result.graph)
             lap(fmt)
-        write_atomically(contents)
+        result.files = write_folder(out, contents)
         lap("write")
-        result.files = sorted(contents)
     return result

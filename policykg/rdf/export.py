@@ -1,15 +1,22 @@
-"""Writing graphs to files: deterministic serializations, written atomically.
+"""Writing graphs to files: deterministic serializations, and the outputs of a build switched as one.
 
-Every file is written to a temporary name in its folder and renamed into place, and only
-after every serialization succeeded, so a failed or killed build leaves the previous
-outputs as they were.
+:func:`write_folder` writes every output of a build into a fresh hidden folder beside the
+output folder, then swaps the two with one ``rename`` (``renameat2(RENAME_EXCHANGE)`` on Linux;
+a plain rename when there is no output folder yet). A build that fails or is killed at any
+moment leaves the previous outputs, all of them, as they were; readers never see a new
+``.ttl`` beside an old ``.trig``. Temporary folders and files a killed build left are removed
+by the next build. A folder that cannot be written is an :class:`~policykg.errors.OutputError`.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
+
+from ..errors import OutputError
 
 FORMATS = {"turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig"}  # name -> file suffix
 
@@ -84,22 +91,22 @@ def _sorted_jsonld(data):
 
 
 def write_atomically(files: dict) -> None:
-    """Write every ``path: content`` or, if any write fails, none of them.
+    """Write every ``path: content`` or, if any write fails, none of them (single files, such as
+    a report; a build's outputs go through :func:`write_folder`).
 
-    ``content`` is bytes, or a function that writes the file at the path it is given (so a
-    large serialization streams to disk instead of being held in memory).
+    ``content`` is bytes, or a function that writes the file at the path it is given. Each file
+    is written to a temporary name beside it and renamed once all are written.
     """
     staged: list[tuple[str, Path]] = []
     umask = os.umask(0)
     os.umask(umask)
     try:
         for path, content in files.items():
+            path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((temp, path))
-            # mkstemp makes the file private (0600); the outputs are for sharing, so give them
-            # the mode an ordinary open() would.
-            os.chmod(temp, 0o666 & ~umask)
+            os.chmod(temp, 0o666 & ~umask)  # mkstemp's 0600 is not what an ordinary open() gives
             if callable(content):
                 os.close(fd)
                 content(temp)
@@ -113,7 +120,185 @@ def write_atomically(files: dict) -> None:
                 os.fsync(handle.fileno())
         for temp, path in staged:
             os.replace(temp, path)
+    except OSError as err:
+        raise _output_error(Path(err.filename or next(iter(files))).parent, err) from None
     finally:
         for temp, _ in staged:
             if os.path.exists(temp):
                 os.unlink(temp)
+
+
+def write_folder(out, contents: dict) -> list[Path]:
+    """Write ``name: content`` into folder ``out``, all switched at once; return the paths."""
+    folder, fresh = _stage(Path(out), contents)
+    _switch(folder, fresh)
+    return sorted(Path(out) / name for name in contents)
+
+
+# Test hook: called with the name of each step of a write (tests kill the process there).
+_after_step = None
+
+
+def _step(name: str) -> None:
+    if _after_step is not None:
+        _after_step(name)
+
+
+TEMP_MARK = ".policykg-"  # in the names of temporary folders: .<out>.policykg-<pid>-<random>.tmp
+
+
+def _stage(out: Path, contents: dict) -> tuple[Path, Path]:
+    """A fresh folder beside ``out`` holding ``contents`` and what else ``out`` holds."""
+    out = Path(os.path.abspath(out))
+    if out.is_symlink():
+        out = out.resolve()
+    try:
+        if out.exists() and not out.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(out))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        clear_stale(out)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
+                                      dir=out.parent))
+    except OSError as err:
+        raise _output_error(out, err) from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(fresh, (out.stat().st_mode & 0o7777) if out.is_dir() else 0o777 & ~umask)
+        _step("fresh")
+        for name, content in contents.items():
+            target = fresh / name
+            if callable(content):
+                content(str(target))
+            else:
+                with open(target, "wb") as handle:
+                    handle.write(content)
+            fd = os.open(target, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.chmod(target, 0o666 & ~umask)
+            _step(f"file:{name}")
+        if out.is_dir():  # keep what the build does not write (other formats, a README, ...)
+            for entry in out.iterdir():
+                if entry.name not in contents and TEMP_MARK not in entry.name:
+                    _carry(entry, fresh / entry.name)
+        _fsync_dir(fresh)
+        _step("staged")
+    except OSError as err:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise _output_error(out, err) from None
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    return out, fresh
+
+
+def _switch(out: Path, fresh: Path) -> None:
+    try:
+        if out.is_dir():
+            _exchange(fresh, out)
+            _step("swapped")
+            shutil.rmtree(fresh, ignore_errors=True)  # now the previous outputs
+        else:
+            os.rename(fresh, out)
+            _step("swapped")
+        _fsync_dir(out.parent)
+    except OSError as err:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise _output_error(out, err) from None
+    _step("done")
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two folders in one step (Linux), else with two renames (a short window)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if hasattr(libc, "renameat2"):
+            at_fdcwd, rename_exchange = -100, 2
+            if libc.renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+                return
+            code = ctypes.get_errno()
+            if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+                raise OSError(code, os.strerror(code), str(b))
+    except (OSError, AttributeError) as err:
+        if isinstance(err, OSError) and err.errno not in (None, errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise
+    aside = a.with_name(a.name + ".old")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
+
+
+def _carry(source: Path, target: Path) -> None:
+    if source.is_dir() and not source.is_symlink():
+        shutil.copytree(source, target, symlinks=True, copy_function=_link_or_copy)
+    else:
+        _link_or_copy(source, target)
+
+
+def _link_or_copy(source, target) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - not on every system
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def clear_stale(out: Path) -> list[Path]:
+    """Remove the temporary folders and files builds that were killed left beside and in ``out``.
+
+    A folder still owned by a running process (the pid in its name) is left alone.
+    """
+    removed = []
+    candidates = list(out.parent.glob(f".{out.name}{TEMP_MARK}*.tmp*"))
+    if out.is_dir():  # the files of earlier versions, which wrote into the folder itself
+        candidates += [p for p in out.glob(".*.tmp") if p.is_file()]
+    for path in candidates:
+        pid = path.name.split(TEMP_MARK, 1)[1].split("-", 1)[0] if TEMP_MARK in path.name else ""
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _output_error(out: Path, err: OSError) -> OutputError:
+    where = Path(err.filename) if err.filename else out
+    if err.errno in (errno.EEXIST, errno.ENOTDIR):
+        reason = "a file, not a folder, is in the way"
+        blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+        where = blocker or where
+    else:
+        reason = err.strerror or str(err)
+        if TEMP_MARK in where.name:  # the fresh folder beside the outputs could not be made
+            where, reason = out.parent, f"cannot create files in the folder: {reason}"
+    return OutputError(f"{out}: cannot write the outputs there: {reason} ({where})")

@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import vocab
 from ..errors import RegistryError
 from ..resources import REGISTRY_DIR
-from ..text.slugs import slugify
+from ..text.slugs import distinct_slug, slugify
 
 PKG = str(vocab.PKG)
 DEFAULT_REGISTRY_DIR = REGISTRY_DIR
@@ -45,12 +45,18 @@ class Jurisdiction:
     alt_names: tuple[str, ...] = ()
     units: dict[str, Unit] = field(default_factory=dict)  # by slug
     by_name: dict[str, Unit] = field(default_factory=dict)  # canonical and variant names
+    # slugs distinct unregistered names share (found by the build): each such name gets its own
+    ambiguous: set[str] = field(default_factory=set, repr=False, compare=False)
     _resolved: dict[str, Unit] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def level(self) -> str:
         m = LEVEL_SUFFIX.search(self.name)
         return m.group(1) if m else ""
+
+    def resolved_units(self) -> list[Unit]:
+        """Every unit :meth:`resolve` has given so far."""
+        return list(self._resolved.values())
 
     def resolve(self, name: str) -> Unit:
         """The unit a document of this jurisdiction means by ``name``."""
@@ -68,8 +74,11 @@ class Jurisdiction:
             # 安徽省商务厅 in an Anhui document is the 省商务厅 its other documents name: one unit,
             # named as the registries name a place's own units (县公安局)
             name = self.level + name[len(self.name):]
+        slug = slugify(name)
+        if slug in self.units or slug in self.ambiguous:  # never merge distinct names
+            slug = distinct_slug(name)
         return Unit(
-            slug=slugify(name), name=name, english=None, unit_type="UnknownType",
+            slug=slug, name=name, english=None, unit_type="UnknownType",
             jurisdiction=self.slug, registered=False,
         )
 
@@ -86,6 +95,15 @@ class Jurisdiction:
 @dataclass
 class Registry:
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)  # by slug
+    ambiguous: dict[str, set[str]] = field(default_factory=dict)  # jurisdiction slug -> unit slugs
+
+    def mark_ambiguous(self, jurisdiction: str, slugs) -> None:
+        """Unit slugs of ``jurisdiction`` that distinct names share: each name gets its own."""
+        self.ambiguous.setdefault(jurisdiction, set()).update(slugs)
+        place = self.jurisdictions.get(jurisdiction)
+        if place is not None:
+            place.ambiguous.update(slugs)
+            place._resolved.clear()
 
     def named_in(self, text: str | None) -> Jurisdiction | None:
         """The registered jurisdiction whose name ``text`` mentions first, if any."""
@@ -99,8 +117,13 @@ class Registry:
             if name and (name == jurisdiction.name or name in jurisdiction.alt_names):
                 return jurisdiction
         if not name:
-            return Jurisdiction(slug="unknown", name="", english=None)
-        return Jurisdiction(slug=slugify(name), name=name, english=None)
+            return Jurisdiction(slug="unknown", name="", english=None,
+                                ambiguous=self.ambiguous.setdefault("unknown", set()))
+        slug = slugify(name)
+        if slug in self.jurisdictions:  # a registered place's slug: never merge with it
+            slug = distinct_slug(name)
+        return Jurisdiction(slug=slug, name=name, english=None,
+                            ambiguous=self.ambiguous.setdefault(slug, set()))
 
 
 def load_registry(directory: str | Path = DEFAULT_REGISTRY_DIR) -> Registry:

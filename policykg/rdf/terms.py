@@ -11,6 +11,7 @@ parses, stores and writes them), or rdflib terms for small in-process graphs. rd
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple, Union
@@ -49,6 +50,24 @@ def zh(text: str) -> Lit:
 
 def en(text: str) -> Lit:
     return Lit(text, None, "en")
+
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\\x7f-\x9f]')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def check_namespace(namespace: str) -> str:
+    """``namespace`` if it can start every data IRI: absolute, ending in ``/`` or ``#``, and free
+    of the characters an IRI cannot hold; else :class:`~policykg.errors.InputError`."""
+    from ..errors import InputError
+
+    bad = _IRI_FORBIDDEN.search(namespace)
+    if not _SCHEME.match(namespace) or bad or not namespace.endswith(("/", "#")):
+        why = (f"it holds {bad.group(0)!r}" if bad else "it has no scheme (such as https:)"
+               if not _SCHEME.match(namespace) else "it does not end in / or #")
+        raise InputError(f"--namespace {namespace!r} is not an IRI data IRIs can start with: {why}; "
+                         "for example https://example.org/policykg/id/")
+    return namespace
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})

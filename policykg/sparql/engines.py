@@ -19,12 +19,14 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from ..errors import GraphLoadError, PolicyKGError, QueryTimeoutError
+from ..errors import GraphLoadError, PolicyKGError, QueryLimitError, QueryTimeoutError
+from .isolation import DEFAULT_MEMORY
 from .results import Result, Term
 from .tsv import TsvFormatError, parse_tsv
 
 ENGINES = ("oxigraph", "rdflib")
 DEFAULT_TIMEOUT = 30.0  # seconds
+ENGINE_TIMEOUT = object()  # run(timeout=...) not given: the engine's own timeout
 
 # file extension -> (pyoxigraph RdfFormat name, rdflib format name, holds quads)
 GRAPH_FORMATS = {
@@ -157,24 +159,48 @@ class Engine:
 
     name = "engine"
 
+    timeout: float | None = DEFAULT_TIMEOUT  # seconds, when run() is not given one
+
     def run(self, query: str, params: dict[str, str] | None = None, *, trusted: bool = False,
-            timeout: float | None = DEFAULT_TIMEOUT, source: str = "query") -> Result:
+            timeout: float | None | object = ENGINE_TIMEOUT, source: str = "query") -> Result:
         """Run a SPARQL query; ``params`` bind ``$name`` variables to string literals.
 
-        ``trusted=False`` (the default) refuses SERVICE, FROM / FROM NAMED and updates before
-        the engine sees the query. ``source`` names the query in error messages.
+        ``trusted=False`` (the default) refuses SERVICE, FROM / FROM NAMED, updates and queries
+        too long or too deeply nested before the engine sees the query, runs the canonical text
+        the check read (see :mod:`policykg.sparql.safety`) and, where the system allows, runs it
+        in a child process bounded in time and memory (:mod:`policykg.sparql.isolation`).
+        ``source`` names the query in error messages. At most :attr:`max_rows` rows come back.
         """
+        if timeout is ENGINE_TIMEOUT:
+            timeout = self.timeout
         if params:
             from .params import bind
 
             query = bind(query, params)
-        if not trusted:
-            from .safety import check_query
+        if trusted:
+            return run_with_time_limit(lambda: self._execute(query, source), timeout)
+        from . import isolation
+        from .safety import inspect, precheck
 
-            check_query(query, source)
-        return run_with_time_limit(lambda: self._execute(query, source), timeout)
+        text = precheck(query, source)
 
-    def _execute(self, query: str, source: str) -> Result:  # pragma: no cover - abstract
+        def work() -> Result:  # the parse is slow for some texts: it runs under the limits too
+            checked = inspect(text, source)
+            return self._execute(checked.text, source, checked.parsed)
+
+        if isolation.available():
+            self._prepare_isolated()
+            return isolation.run_isolated(work, timeout, self.max_memory, what=source)
+        return run_with_time_limit(work, timeout)
+
+    max_rows = 1_000_000  # rows a query may return
+    max_memory = DEFAULT_MEMORY  # bytes an untrusted query may add to the process
+
+    def _prepare_isolated(self) -> None:
+        """Import before forking what the child would import on every query."""
+        import rdflib.plugins.sparql.parser  # noqa: F401 - the safety check's parser
+
+    def _execute(self, query: str, source: str, parsed=None) -> Result:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def __len__(self) -> int:  # pragma: no cover - abstract
@@ -249,11 +275,25 @@ class RdflibEngine(Engine):
     def __len__(self) -> int:
         return len(self.graph)
 
-    def _execute(self, query: str, source: str) -> Result:
+    def _prepare_isolated(self) -> None:
+        super()._prepare_isolated()
+        import rdflib.plugins.sparql.algebra  # noqa: F401
+        import rdflib.plugins.sparql.evaluate  # noqa: F401
+        import rdflib.plugins.sparql.processor  # noqa: F401
+
+    def _execute(self, query: str, source: str, parsed=None) -> Result:
         from pyparsing import ParseException
 
         try:
-            res = self.graph.query(query)
+            if parsed is not None:  # the very tree the safety check inspected
+                import sys
+
+                from rdflib.plugins.sparql.algebra import translateQuery
+
+                sys.setrecursionlimit(max(sys.getrecursionlimit(), 8000))
+                res = self.graph.query(translateQuery(parsed))
+            else:
+                res = self.graph.query(query)
         except ParseException as err:
             from .safety import QuerySyntaxError
 
@@ -261,12 +301,42 @@ class RdflibEngine(Engine):
         if res.type == "ASK":
             return Result(columns=[], boolean=bool(res.askAnswer), form="ask")
         if res.type in ("CONSTRUCT", "DESCRIBE"):
-            rows = [tuple(_from_rdflib(t) for t in triple) for triple in res.graph]
+            rows = [tuple(_from_rdflib(t) for t in triple) for triple in _capped(res.graph, self.max_rows)]
             rows.sort(key=lambda r: tuple((t.kind, t.value) for t in r))
             return Result(["subject", "predicate", "object"], rows, form=res.type.lower())
         columns = [str(v) for v in res.vars]
-        rows = [tuple(_from_rdflib(row[i]) for i in range(len(columns))) for row in res]
+        rows = [tuple(_from_rdflib(row[i]) for i in range(len(columns))) for row in _capped(res, self.max_rows)]
         return Result(columns, rows)
+
+
+def _too_many_rows(limit: int) -> QueryLimitError:
+    return QueryLimitError(f"the query gives more than {limit} rows (the limit); make it more selective "
+                           "or add LIMIT")
+
+
+def _capped(items, limit: int):
+    for n, item in enumerate(items):
+        if n >= limit:
+            raise _too_many_rows(limit)
+        yield item
+
+
+class _RowCountingSink:
+    """A file-like target for pyoxigraph's TSV writer that stops it after ``limit`` rows."""
+
+    def __init__(self, limit: int):
+        self.limit, self.lines, self.chunks = limit, 0, []
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.lines += data.count(b"\n")
+        if self.lines > self.limit + 1:  # the header line, then one line per row
+            raise _too_many_rows(self.limit)
+        self.chunks.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
 
 
 # --------------------------------------------------------------------------- Oxigraph
@@ -349,7 +419,7 @@ class OxigraphEngine(Engine):
             return len(self.store)
         return sum(len(list(self.store.quads_for_pattern(None, None, None, g))) for g in self.default_graph)
 
-    def _execute(self, query: str, source: str) -> Result:
+    def _execute(self, query: str, source: str, parsed=None) -> Result:
         import pyoxigraph as ox
 
         def run():
@@ -364,16 +434,20 @@ class OxigraphEngine(Engine):
             if isinstance(res, ox.QueryTriples):
                 rows = [
                     (_from_oxigraph(t.subject), _from_oxigraph(t.predicate), _from_oxigraph(t.object))
-                    for t in res
+                    for t in _capped(res, self.max_rows)
                 ]
                 rows.sort(key=lambda r: tuple((t.kind, t.value) for t in r))
                 return Result(["subject", "predicate", "object"], rows, form="construct")
             columns = [v.value for v in res.variables]
             try:  # see policykg.tsv_results: faster than reading pyoxigraph's term objects
-                rows = parse_tsv(res.serialize(format=ox.QueryResultsFormat.TSV), len(columns)) \
-                    if columns else [() for _ in res]
+                if columns:
+                    sink = _RowCountingSink(self.max_rows)
+                    res.serialize(sink, format=ox.QueryResultsFormat.TSV)
+                    rows = parse_tsv(b"".join(sink.chunks), len(columns))
+                else:
+                    rows = [() for _ in _capped(res, self.max_rows)]
             except TsvFormatError:  # a term TSV does not carry plainly (RDF-star): read objects
-                rows = [tuple(map(_from_oxigraph, solution)) for solution in run()]
+                rows = [tuple(map(_from_oxigraph, solution)) for solution in _capped(run(), self.max_rows)]
         except SyntaxError as err:
             raise _oxigraph_syntax_error(err, source) from None
         except OSError as err:

@@ -9,6 +9,8 @@ of its own. The result runs on every engine and on any SPARQL 1.1 endpoint.
 
 from __future__ import annotations
 
+import re
+
 from ..errors import ParameterError
 
 # Characters a SPARQL string literal must not hold as they are: the short escapes where SPARQL has
@@ -18,14 +20,35 @@ _ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r")
                  ord("\t"): "\\t", ord("\b"): "\\b", ord("\f"): "\\f"})
 
 
+# SPARQL expands \uXXXX and \UXXXXXXXX before parsing, even after a backslash, so no string
+# literal can hold them as text: rdflib reads "\\u53bf" as a broken escape, pyoxigraph as text.
+_CODEPOINT_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+
+
 def sparql_string(value: str, lang: str | None = None) -> str:
-    """``value`` as a SPARQL string literal (``"..."`` with escapes), optionally language-tagged."""
+    """``value`` as a SPARQL string literal (``"..."`` with escapes), optionally language-tagged.
+
+    A value holding a ``\\uXXXX`` escape as text is refused: no SPARQL literal can carry it
+    the same way on every engine. The message gives the characters it spells.
+    """
+    escape = _CODEPOINT_ESCAPE.search(value)
+    if escape:
+        spelled = _CODEPOINT_ESCAPE.sub(_spell, value)
+        raise ParameterError(
+            f"the value {value} holds the escape {escape.group(0)}, which SPARQL engines read "
+            f"differently; give the characters themselves: {spelled}"
+        )
     literal = '"' + value.translate(_ESCAPES) + '"'
     if lang:
         if not all(part.isalnum() and part.isascii() for part in lang.split("-")):
             raise ParameterError(f"not a language tag: {lang!r}")
         literal += "@" + lang
     return literal
+
+
+def _spell(match: re.Match) -> str:
+    code = int(match.group(0)[2:], 16)
+    return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group(0)
 
 
 def _is_name_char(ch: str) -> bool:

@@ -21,8 +21,8 @@ _CONNECTION_ERRORS = (urllib.error.URLError, OSError, http.client.HTTPException)
 _TURTLE_TYPES = {"text/turtle", "application/turtle", "application/x-turtle", "text/n3", "text/rdf+n3",
                  "application/n-triples"}
 
-from ..errors import EndpointError
-from .engines import DEFAULT_TIMEOUT, Engine, graph_files, run_with_time_limit
+from ..errors import EndpointError, QueryTimeoutError
+from .engines import DEFAULT_TIMEOUT, ENGINE_TIMEOUT, Engine, graph_files, run_with_time_limit
 from .results import Result, from_json_dict
 
 
@@ -44,14 +44,17 @@ class RemoteEngine(Engine):
 
     name = "remote"
 
-    def __init__(self, endpoint: str):
+    def __init__(self, endpoint: str, timeout: float | None = DEFAULT_TIMEOUT):
         parsed = urllib.parse.urlparse(endpoint)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise EndpointError(f"{endpoint}: not an http(s) URL of a SPARQL endpoint")
         self.endpoint = endpoint
+        self.timeout = timeout
 
     def run(self, query: str, params: dict[str, str] | None = None, *, trusted: bool = False,
-            timeout: float | None = DEFAULT_TIMEOUT, source: str = "query") -> Result:
+            timeout: float | None | object = ENGINE_TIMEOUT, source: str = "query") -> Result:
+        if timeout is ENGINE_TIMEOUT:
+            timeout = self.timeout
         if params:
             from .params import bind
 
@@ -143,6 +146,7 @@ def push(paths, endpoint: str, graph: str | None = None, *, replace: bool = True
 
     ``replace=True`` sends HTTP PUT (the target graph's content is replaced), otherwise POST
     (triples are added). ``graph`` is the target graph IRI; without it, the default graph.
+    ``timeout`` bounds the whole upload, however slowly the server answers.
     """
     import pyoxigraph as ox
 
@@ -161,9 +165,16 @@ def push(paths, endpoint: str, graph: str | None = None, *, replace: bool = True
         url, data=payload, method="PUT" if replace else "POST",
         headers={"Content-Type": "application/n-triples", "User-Agent": "policykg"},
     )
-    try:
+
+    def upload() -> None:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
-    except (urllib.error.URLError, OSError) as err:
+
+    try:
+        run_with_time_limit(upload, timeout)
+    except QueryTimeoutError:
+        raise EndpointError(f"{url}: the upload did not finish within {timeout:g} s; allow more time "
+                            "with --timeout") from None
+    except _CONNECTION_ERRORS as err:
         raise EndpointError(f"{url}: cannot upload the graph: {_reason(err)}") from None
     return len(engine)

@@ -9,15 +9,47 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from ..errors import DocumentError
 
-# Larger than any real plan by two orders of magnitude; beyond it we refuse rather than
-# hold the whole text and its per-character offset tables in memory.
-MAX_SOURCE_BYTES = 20 * 1024 * 1024
+# Larger than any real plan (50-200 KB) by more than an order of magnitude, and small enough
+# that every literal the graph holds fits the 16 MiB a single token may take in pyoxigraph's
+# Turtle and N-Triples readers and writers: a paragraph of N bytes becomes at most 2N bytes
+# escaped (a quote or line end is two), and one paragraph of the whole file must still load.
+MAX_SOURCE_BYTES = 8_000_000
+
+
+# Control characters a plan cannot hold: C0 and C1 but tab and the line ends (LF, CR, and the
+# Unicode mandatory breaks VT, FF, NEL), and DEL. A NUL line would become a measure's text.
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+# Characters that reorder or hide what a terminal shows: the bidirectional controls, and the
+# control characters above. Terminal output shows them as <U+202E> instead (see visible()).
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` for a terminal: bidirectional and control characters (but tab and LF) shown
+    as ``<U+202E>``, so a name cannot reverse or hide the rest of the line."""
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+
+
+def _control_error(text: str, path: str) -> DocumentError | None:
+    found = CONTROL.search(text)
+    if found is None:
+        return None
+    char = found.group(0)
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    name = unicodedata.name(char, "") or {"\x00": "NUL", "\x7f": "DELETE"}.get(char, "control")
+    problem = f"control character U+{ord(char):04X} ({name}) at column {column}; a plan holds text only"
+    if char == "\x00" and text.count("\x00") * 4 > len(text):
+        problem += " (UTF-16 without a byte-order mark? Save it with a BOM or as UTF-8)"
+    return DocumentError(path, line, problem)
 
 
 @dataclass(frozen=True)
@@ -35,7 +67,11 @@ class SourceText:
 
     @classmethod
     def from_text(cls, path: str, text: str) -> "SourceText":
+        """Index ``text``; a control character in it is a :class:`DocumentError` with its line."""
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+        error = _control_error(text, path)
+        if error is not None:
+            raise error
         lines, offset = [], 0
         for number, raw in enumerate(text.split("\n"), start=1):
             lines.append(Line(number, offset, raw))

@@ -23,3 +23,13 @@ def slugify(text: str) -> str:
         digest = hashlib.sha256(slug.encode("ascii")).hexdigest()[:10]
         slug = slug[: MAX_SLUG - 11].rstrip("-") + "-" + digest
     return slug or "x"
+
+
+def distinct_slug(text: str) -> str:
+    """A slug that no other text gets: :func:`slugify` and a hash of ``text`` itself.
+
+    Pinyin drops tones and characters (县石油局 and 县诗游局 are both ``xian-shi-you-ju``), so
+    a name whose slug another name also takes is given this one instead (40 bits of hash).
+    """
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    return slugify(text)[: MAX_SLUG - 11].rstrip("-") + "-" + digest

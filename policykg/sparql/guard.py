@@ -1,0 +1,247 @@
+"""The guarded front of ``policykg serve``: every request is checked before Oxigraph sees it.
+
+``oxigraph serve-read-only`` runs ``SERVICE`` against any URL, and one deeply nested query makes
+it overflow its stack; a web page can make a browser POST a form to a local port. So the
+public port is this small HTTP server, and Oxigraph listens on a private port behind it:
+
+- ``/query`` (GET ``?query=``, POST form, POST ``application/sparql-query``): the query goes
+  through :func:`policykg.sparql.safety.precheck` and :func:`~policykg.sparql.safety.inspect`
+  (the same checks as the command line, parse under the time limit, results cached by text)
+  and only its canonical text is forwarded; a dataset in the request (``default-graph-uri``,
+  ``named-graph-uri``) is refused, as FROM is;
+- ``/update`` and ``/store`` writes are refused (403); other GETs (the YASGUI page, the Graph
+  Store Protocol's read) pass;
+- at most ``slots`` requests reach Oxigraph at once; an answer is held until complete, so
+  a result larger than ``max_result_bytes`` or later than ``timeout`` is an error status
+  (507, 504) rather than a cut 200 body;
+- whatever a request holds, the handler answers it with a status and one line of text; an
+  error in one request never stops the server.
+"""
+
+from __future__ import annotations
+
+import http.client
+import sys
+import threading
+import time
+import urllib.parse
+from collections import OrderedDict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from ..errors import PolicyKGError, QuerySyntaxError, QueryTimeoutError, UnsafeQueryError
+
+MAX_REQUEST_BYTES = 1024 * 1024
+MAX_RESULT_BYTES = 64 * 1024 * 1024
+_DATASET_PARAMETERS = {"default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"}
+CANCELLED = b"The SPARQL operation has been cancelled"  # what Oxigraph appends to a 200 body
+
+
+class QueryChecker:
+    """The safety check with a cache of the texts already checked (the check is a pure function)."""
+
+    def __init__(self, timeout: float, size: int = 1024):
+        self.timeout = timeout
+        self.size = size
+        self._cache: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> str:
+        from .engines import run_with_time_limit
+        from .safety import inspect, precheck
+
+        with self._lock:
+            if text in self._cache:
+                self._cache.move_to_end(text)
+                return self._cache[text]
+        canonical = precheck(text, "query")
+        checked = run_with_time_limit(lambda: inspect(canonical, "query"), self.timeout)
+        with self._lock:
+            self._cache[text] = checked.text
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return checked.text
+
+
+class GuardedEndpoint(ThreadingHTTPServer):
+    """The public HTTP server; ``upstream`` is Oxigraph's private ``(host, port)``."""
+
+    daemon_threads = True
+    request_queue_size = 512  # 200 clients connecting at once must not be refused by the backlog
+
+    def __init__(self, address, upstream, *, timeout: float = 30.0, slots: int = 4,
+                 max_result_bytes: int = MAX_RESULT_BYTES, log=None):
+        super().__init__(address, _Handler)
+        self.upstream = upstream
+        self.timeout = timeout
+        self.slots = threading.BoundedSemaphore(slots)
+        self.max_result_bytes = max_result_bytes
+        self.check = QueryChecker(timeout)
+        self.log = log or (lambda line: None)
+
+    def handle_error(self, request, client_address) -> None:  # one line, never a traceback
+        err = sys.exc_info()[1]
+        self.log(f"request from {client_address[0]} failed: {type(err).__name__}: {err}")
+
+
+class _Reply(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: GuardedEndpoint
+    protocol_version = "HTTP/1.1"
+    server_version = "policykg-guard"
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+        pass
+
+    # -- methods ---------------------------------------------------------------------------------
+
+    def do_GET(self) -> None:  # noqa: N802 - the base class's name
+        self._answer(self._get)
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._answer(self._post)
+
+    def _refuse_method(self) -> None:
+        self._answer(lambda: self._raise(405, "read-only endpoint: only GET and POST of queries"))
+
+    do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _refuse_method  # noqa: N815
+
+    # -- routing ---------------------------------------------------------------------------------
+
+    def _get(self):
+        path, _, query_string = self.path.partition("?")
+        if path == "/query":
+            return self._query(_single(urllib.parse.parse_qs(query_string, keep_blank_values=True)))
+        if path.startswith("/update"):
+            self._raise(403, "read-only endpoint: updates are not allowed")
+        return self._forward("GET", self.path, None, {})
+
+    def _post(self):
+        path = self.path.partition("?")[0]
+        if path != "/query":
+            self._raise(403, "read-only endpoint: only queries (POST /query) are allowed")
+        body = self._body()
+        kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if kind == "application/sparql-query":
+            return self._query({"query": _decode(body)})
+        if kind == "application/x-www-form-urlencoded":
+            return self._query(_single(urllib.parse.parse_qs(_decode(body), keep_blank_values=True)))
+        self._raise(415, "send the query as application/sparql-query or a form field 'query'")
+
+    def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding"):
+            self._raise(411, "send the request with a Content-Length")
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self._raise(400, "bad Content-Length")
+        if length < 0 or length > MAX_REQUEST_BYTES:
+            self._raise(413, f"the request is larger than {MAX_REQUEST_BYTES} bytes")
+        return self.rfile.read(length)
+
+    def _query(self, params: dict[str, str]):
+        if "update" in params:
+            self._raise(403, "read-only endpoint: updates are not allowed")
+        dataset = sorted(set(params) & _DATASET_PARAMETERS)
+        if dataset:
+            self._raise(403, f"{', '.join(dataset)} is not allowed here, as FROM is not: query the "
+                        "graph loaded")
+        if "query" not in params:
+            self._raise(400, "no query: give a 'query' parameter")
+        try:
+            text = self.server.check(params["query"])
+        except UnsafeQueryError as err:
+            self._raise(403, str(err))
+        except QuerySyntaxError as err:
+            self._raise(400, str(err))
+        except QueryTimeoutError:
+            self._raise(504, f"the query could not be checked within {self.server.timeout:g} s")
+        except PolicyKGError as err:
+            self._raise(400, str(err))
+        headers = {"Content-Type": "application/sparql-query; charset=utf-8"}
+        return self._forward("POST", "/query", text.encode("utf-8"), headers)
+
+    # -- upstream --------------------------------------------------------------------------------
+
+    def _forward(self, method: str, path: str, body: bytes | None, headers: dict):
+        server = self.server
+        deadline = time.monotonic() + server.timeout
+        if not server.slots.acquire(timeout=server.timeout):
+            self._raise(503, "the server is busy; try again")
+        try:
+            accept = self.headers.get("Accept")
+            if accept:
+                headers["Accept"] = accept
+            conn = http.client.HTTPConnection(*server.upstream, timeout=max(0.1, deadline - time.monotonic()))
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                data = _read_limited(response, server.max_result_bytes, deadline)
+            finally:
+                conn.close()
+        except TimeoutError:
+            self._raise(504, f"the query was stopped after {server.timeout:g} s (the time limit)")
+        except (OSError, http.client.HTTPException) as err:
+            self._raise(502, f"the query engine did not answer: {err}")
+        finally:
+            server.slots.release()
+        if data is None:
+            self._raise(504, f"the query was stopped after {server.timeout:g} s (the time limit)")
+        if len(data) > server.max_result_bytes:
+            self._raise(507, f"the result is larger than the {server.max_result_bytes // 1024 ** 2} MB "
+                        "this server sends; make the query more selective or add LIMIT")
+        if response.status == 200 and data.endswith(CANCELLED):
+            self._raise(504, f"the query was stopped after {server.timeout:g} s (the time limit)")
+        return response.status, response.getheader("Content-Type") or "application/octet-stream", data
+
+    # -- answering -------------------------------------------------------------------------------
+
+    def _raise(self, status: int, message: str):
+        raise _Reply(status, message)
+
+    def _answer(self, work) -> None:
+        try:
+            status, content_type, data = work()
+        except _Reply as reply:
+            status, content_type = reply.status, "text/plain; charset=utf-8"
+            data = (str(reply) + "\n").encode("utf-8")
+        except Exception as err:  # a bug: the request fails, the server stays
+            self.server.log(f"{self.command} {self.path[:80]}: {type(err).__name__}: {err}")
+            status, content_type, data = 500, "text/plain; charset=utf-8", b"internal error\n"
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def _read_limited(response, limit: int, deadline: float) -> bytes | None:
+    """The body, at most ``limit + 1`` bytes of it; None when ``deadline`` passes first."""
+    chunks, size = [], 0
+    while size <= limit:
+        if time.monotonic() > deadline:
+            return None
+        chunk = response.read1(1 << 16) if hasattr(response, "read1") else response.read(1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _single(params: dict[str, list[str]]) -> dict[str, str]:
+    for name, values in params.items():
+        if len(values) != 1:
+            raise _Reply(400, f"the parameter {name!r} is given {len(values)} times")
+    return {name: values[0] for name, values in params.items()}
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _Reply(400, "the request is not UTF-8") from None
