@@ -67,8 +67,9 @@ CARRIED = re.compile(r"^\s*以下(?:均|都|各项)?(?:需|由|请)?")
 NOT_LISTED = re.compile(r"^不再(?:一一)?列(?:出|明)$")
 # 省公安厅、发展改革委 is 省公安厅、省发展改革委: a level prefix written once for a 、-run of
 # departments (44: 各区商务部门、城管执法部门)
-SHARED_PREFIX = re.compile(r"^(?:各区|各市|各县|省|市(?!场)|区|县)(?=[\u4e00-\u9fff])")
-DEPARTMENT = re.compile(r"(?:厅|局|委|办|部门|委员会|中心|社)$")
+# (74: 省局行政审批处、登记注册局 — a bureau's own divisions, 省局 written once)
+SHARED_PREFIX = re.compile(r"^(?:[省市区县]局|各区|各市|各县|省|市(?!场)|区|县)(?=[\u4e00-\u9fff])")
+DEPARTMENT = re.compile(r"(?:厅|局|委|办|处|科|部门|委员会|中心|社)$")
 PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
              "海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆")
 # names that carry their own level or place: 省…, 各…, 国家…, 安徽证监局, 象州公路养护中心
@@ -77,11 +78,11 @@ NO_PREFIX_NEEDED = re.compile(
     r"|^.{1,3}?(?:[省州县区旗]|市(?!场))"
 )
 ETC_TAIL = re.compile(
-    r"等(?:国务院|中央|省|市|县|区)?(?:相关|有关|其他)?(?:部门|单位|企业|机构)?(?:[和及](?:部门|单位|企业|机构))?$"
+    r"等(?:国务院|中央|[省市县区]直?)?(?:相关|有关|其他)?(?:部门|单位|企业|机构)?(?:[和及](?:部门|单位|企业|机构))?$"
 )
 # A piece of a unit list that names only an administrative level (市, 州, 各县) is part of a
 # name that itself contains 、, such as 各市、州、县人民政府.
-LEVEL_ONLY = re.compile(r"^各?(?:省|市|州|盟|县|区|旗|乡|镇|街道|自治区|自治州|自治县|直辖市|市辖区)$")
+LEVEL_ONLY = re.compile(r"^(?:各|有关|相关)?(?:设区的?)?(?:省|市|州|盟|县|区|旗|乡|镇|街道|自治区|自治州|自治县|直辖市|市辖区)$")
 MEMBERS = re.compile(r"^(.+?)及其成员单位$")
 # 区委宣传部（区文明办、区政府新闻办）: a unit followed by its other names in brackets. Each other
 # name must read as a unit's (各镇（街道）and 区县（自治县，以下简称区县）政府 are one name each).
