@@ -75,6 +75,11 @@ class CatalogQuery:
                         f"pass --param {p.name}=VALUE"
                     )
                 values[p.name] = p.default
+            if p.required and not str(values[p.name]).strip():
+                # -p keyword= would match every measure: an empty answer to a required question
+                raise ParameterError(
+                    f"parameter {p.name!r} of query {self.name!r} is empty; give it a value ({p.description})"
+                )
             if p.choices and values[p.name] not in p.choices:
                 raise ParameterError(
                     f"parameter {p.name!r} of query {self.name!r} must be one of "

@@ -110,7 +110,42 @@ def _table_cell(term: Term | None) -> str:
     return " ".join(text.split())  # one line per row, whatever the text holds
 
 
-def to_table(result: Result) -> str:
+def _terminal_width() -> int | None:
+    """The terminal's width when the table goes to one; None (no limit) when it is piped."""
+    import shutil
+    import sys
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal columns, with … where it was cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def _fit(widths: list[int], limit: int, floor: int = 8) -> list[int]:
+    """Column widths that fit ``limit`` columns (two spaces between), narrowing the widest first."""
+    widths = list(widths)
+    while sum(widths) + 2 * (len(widths) - 1) > limit:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= floor:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def to_table(result: Result, width: int | None = None) -> str:
+    """Aligned columns; on a terminal (or with ``width``) long cells are cut with … to fit.
+    CSV, TSV and JSON always carry whole values."""
     if result.boolean is not None:
         return ("true" if result.boolean else "false") + "\n"
     header = list(result.columns)
@@ -119,6 +154,11 @@ def to_table(result: Result) -> str:
     for row in body:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], display_width(cell))
+    limit = width if width is not None else _terminal_width()
+    if limit:
+        widths = _fit(widths, limit)
+        header = [_clip(h, w) for h, w in zip(header, widths)]
+        body = [[_clip(c, w) for c, w in zip(row, widths)] for row in body]
     lines = [
         "  ".join(_pad(h, w) for h, w in zip(header, widths)).rstrip(),
         "  ".join("-" * w for w in widths),

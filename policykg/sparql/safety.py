@@ -32,6 +32,7 @@ import threading
 from dataclasses import dataclass, field
 
 from ..errors import QuerySyntaxError, UnsafeQueryError
+from .prefixes import declare_known_prefixes
 
 MAX_QUERY_CHARS = 50_000  # a long hand-written query is 5,000; the catalog's longest 2,000
 MAX_NESTING = 32  # brackets ( { [ inside one another; the catalog's deepest is 8
@@ -193,7 +194,7 @@ def precheck(text: str, source: str = "query") -> str:
             "federated queries would reach the network. Run the query on that endpoint with "
             "--endpoint instead"
         )
-    return text
+    return declare_known_prefixes(text, _code(text))
 
 
 def inspect(text: str, source: str = "query") -> CheckedQuery:
