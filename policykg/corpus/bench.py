@@ -248,3 +248,85 @@ def _targets(figures: dict) -> dict:
         out["overhead_le_1_2x_raw"] = {"worst": worst, "measured": overheads[worst],
                                        "met": overheads[worst] <= TARGETS["policykg_overhead_vs_raw"]}
     return out
+
+
+# Questions compared on the build's store and on the files: questions about one plan (asked
+# with --plan) and corpus-wide aggregates.
+STORE_PLAN_QUESTIONS = ("lead-units", "responsibility", "discrepancies", "stage-goals", "pilot-task-breadth")
+STORE_CORPUS_QUESTIONS = ("plans-per-jurisdiction", "units-across-plans", "unit-load", "unit-load-per-plan",
+                          "corpus-co-responsibility", "plans")
+
+
+def _peak_rss_mb(command: list[str], timeout: float) -> tuple[dict, float | None]:
+    """Wall time, exit status and output of ``command`` run as a fresh process, and its own
+    peak RSS (``wait4``), in MB."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PACKAGE_PARENT), os.environ.get("PYTHONPATH", "")])}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        deadline = time.monotonic() + timeout + 60
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                child.kill()
+                pid, status, usage = os.wait4(child.pid, 0)
+                break
+            time.sleep(0.005)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read().decode("utf-8", "replace").strip()
+    return ({"seconds": round(seconds, 3), "status": child.returncode, "stdout": stdout,
+             "stderr": stderr.splitlines()[-1:]}, round(usage.ru_maxrss / 1024, 1))
+
+
+def store_vs_files(out: Path, plan: str | None = None, names: list[str] | None = None,
+                   timeout: float = 60.0, progress=None) -> dict:
+    """Each question asked from the shell (``python -m policykg query``) on the build's store
+    and with ``--no-store`` (the files parsed into memory), side by side; and its own time on
+    the opened store, in this process. ``plan``: the plan the --plan questions ask about
+    (default: the first in the store)."""
+    from ..errors import PolicyKGError
+    from ..sparql.catalog import load_catalog
+    from ..sparql.engines import OxigraphEngine
+
+    say = progress or (lambda message: None)
+    catalog = load_catalog()
+    engine = OxigraphEngine.from_store([out])
+    if engine is None:
+        raise RuntimeError(f"{out}: no store matching the graph files; build it again")
+    plan = plan or engine.opened.plans[0].rsplit("/", 1)[-1]
+    engine.close()
+    rows: dict = {}
+    for name in names or (*STORE_PLAN_QUESTIONS, *STORE_CORPUS_QUESTIONS):
+        entry = catalog.get(name)
+        scoped = ["--plan", plan] if entry.scope == "plan" else []
+        base = [sys.executable, "-m", "policykg", "query", name, "-g", str(out), "--format", "tsv",
+                "--timeout", str(timeout), *scoped]
+        row: dict = {"scope": "plan" if scoped else "corpus"}
+        outputs = {}
+        for mode, extra in (("store", []), ("files", ["--no-store"])):
+            say(f"{name} on the {mode}")
+            run, rss = _peak_rss_mb(base + extra, timeout)
+            row[f"shell_{mode}_seconds"] = run["seconds"] if run["status"] == 0 else None
+            row[f"shell_{mode}_peak_rss_mb"] = rss
+            if run["status"] != 0:
+                row[f"shell_{mode}_failed"] = run["stderr"]
+            outputs[mode] = run["stdout"] if run["status"] == 0 else None
+        if outputs["store"] is not None and outputs["files"] is not None:
+            row["same_rows"] = outputs["store"] == outputs["files"]
+        if outputs["store"] is not None:
+            row["rows"] = max(0, outputs["store"].count(b"\n") - 1)
+            engine = OxigraphEngine.from_store([out], plan if scoped else None)
+            start = time.perf_counter()
+            try:
+                engine.run(entry.bind({}), trusted=True, timeout=timeout)
+                row["query_on_store_seconds"] = round(time.perf_counter() - start, 3)
+            except PolicyKGError as err:  # slower in this busier moment than from the shell
+                row["query_on_store_failed"] = str(err)
+            engine.close()
+        rows[name] = row
+    return {"graph": str(out), "plan": plan, "timeout_seconds": timeout, "questions": rows}
