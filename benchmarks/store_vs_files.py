@@ -7,7 +7,8 @@ GRAPH_DIR is a folder `policykg build` wrote (with its store/), e.g. after
 Each question runs as a fresh `python -m policykg query NAME -g GRAPH_DIR` (start-up, opening
 or parsing, the query, printing) on the store and with --no-store (the files parsed into
 memory); questions about one plan are asked with --plan. Prints wall time and peak RSS of each,
-whether both gave the same output, and the query's own time on the opened store.
+whether both gave the same rows, and the query's own time on the opened store and on the files
+parsed into memory (in this process).
 """
 
 import argparse
@@ -42,18 +43,23 @@ def print_table(figures: dict) -> None:
     print(f"{m['nproc']} cores, {m['cpu_model']}, load {m['load_average']}; graph {figures['graph']}, "
           f"--plan {figures['plan']}")
     print(f"{'question':26} {'scope':6} {'rows':>6} {'store s':>8} {'MB':>6} {'files s':>8} {'MB':>6} "
-          f"{'query on store s':>16} same")
+          f"{'query: store s':>14} {'memory s':>9} same")
     for name, row in figures["questions"].items():
         def cell(mode, row=row):
             s = row[f"shell_{mode}_seconds"]
             return f"{s:>8.2f}" if s is not None else f"{'failed':>8}"
-        own = row.get("query_on_store_seconds")
+        own, mem = row.get("query_on_store_seconds"), row.get("query_in_memory_seconds")
         print(f"{name:26} {row['scope']:6} {row.get('rows', '-')!s:>6} {cell('store')} "
               f"{row['shell_store_peak_rss_mb']!s:>6} {cell('files')} {row['shell_files_peak_rss_mb']!s:>6} "
-              f"{'-' if own is None else f'{own:.3f}':>16} {row.get('same_rows', '-')}")
+              f"{'-' if own is None else f'{own:.3f}':>14} {'-' if mem is None else f'{mem:.3f}':>9} "
+              f"{row.get('same_rows', '-')}")
         for mode in ("store", "files"):
             if row.get(f"shell_{mode}_failed"):
                 print(f"    {mode}: {row[f'shell_{mode}_failed']}")
+    ready = figures.get("serve_ready")
+    if ready:
+        print(f"policykg serve ready: {ready['store_seconds']} s on the store, {ready['files_seconds']} s "
+              "loading the files into a temporary store")
 
 
 if __name__ == "__main__":

@@ -317,7 +317,8 @@ def store_vs_files(out: Path, plan: str | None = None, names: list[str] | None =
                 row[f"shell_{mode}_failed"] = run["stderr"]
             outputs[mode] = run["stdout"] if run["status"] == 0 else None
         if outputs["store"] is not None and outputs["files"] is not None:
-            row["same_rows"] = outputs["store"] == outputs["files"]
+            row["same_rows"] = sorted(outputs["store"].splitlines()) == sorted(outputs["files"].splitlines())
+            row["same_order"] = outputs["store"] == outputs["files"]  # differs where ORDER BY has ties
         if outputs["store"] is not None:
             row["rows"] = max(0, outputs["store"].count(b"\n") - 1)
             engine = OxigraphEngine.from_store([out], plan if scoped else None)
@@ -329,4 +330,44 @@ def store_vs_files(out: Path, plan: str | None = None, names: list[str] | None =
                 row["query_on_store_failed"] = str(err)
             engine.close()
         rows[name] = row
-    return {"graph": str(out), "plan": plan, "timeout_seconds": timeout, "questions": rows}
+    _in_memory(out, plan, rows, timeout, say)
+    say("serve: ready on the store, and after loading the files into a temporary store")
+    serve = {"store_seconds": serve_ready(out, store=True), "files_seconds": serve_ready(out, store=False)}
+    return {"graph": str(out), "plan": plan, "timeout_seconds": timeout, "questions": rows, "serve_ready": serve}
+
+
+def serve_ready(out: Path, store: bool = True) -> float:
+    """Seconds from asking for a server of ``out`` to its first answer (``OxigraphServer.start``
+    returns once Oxigraph answers)."""
+    from ..sparql.server import OxigraphServer
+
+    start = time.perf_counter()
+    server = OxigraphServer.for_graph([out], store=store)
+    try:
+        server.start(wait=600)
+        return round(time.perf_counter() - start, 3)
+    finally:
+        server.stop()
+
+
+def _in_memory(out: Path, plan: str, rows: dict, timeout: float, say) -> None:
+    """The questions' own times on the files parsed into memory (one load for the corpus-wide
+    questions, one for those about the plan), where they finished from the shell."""
+    from ..errors import PolicyKGError
+    from ..sparql.catalog import load_catalog
+    from ..sparql.engines import load_engine
+
+    catalog = load_catalog()
+    for scope, chosen in (("corpus", None), ("plan", plan)):
+        names = [n for n, row in rows.items() if row["scope"] == scope and row["shell_files_seconds"] is not None]
+        if not names:
+            continue
+        say(f"the {scope} questions in memory")
+        engine = load_engine([out], plan=chosen, store=False)
+        for name in names:
+            start = time.perf_counter()
+            try:
+                engine.run(catalog.get(name).bind({}), trusted=True, timeout=timeout)
+                rows[name]["query_in_memory_seconds"] = round(time.perf_counter() - start, 3)
+            except PolicyKGError as err:
+                rows[name]["query_in_memory_failed"] = str(err)
