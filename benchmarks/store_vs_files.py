@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from policykg.corpus.bench import machine, store_vs_files  # noqa: E402
+from policykg.corpus.bench import machine, print_store_vs_files, store_vs_files  # noqa: E402
 
 
 def main() -> None:
@@ -35,31 +35,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(figures, ensure_ascii=False, indent=2))
         return
-    print_table(figures)
-
-
-def print_table(figures: dict) -> None:
-    m = figures["machine"]
-    print(f"{m['nproc']} cores, {m['cpu_model']}, load {m['load_average']}; graph {figures['graph']}, "
-          f"--plan {figures['plan']}")
-    print(f"{'question':26} {'scope':6} {'rows':>6} {'store s':>8} {'MB':>6} {'files s':>8} {'MB':>6} "
-          f"{'query: store s':>14} {'memory s':>9} same")
-    for name, row in figures["questions"].items():
-        def cell(mode, row=row):
-            s = row[f"shell_{mode}_seconds"]
-            return f"{s:>8.2f}" if s is not None else f"{'failed':>8}"
-        own, mem = row.get("query_on_store_seconds"), row.get("query_in_memory_seconds")
-        print(f"{name:26} {row['scope']:6} {row.get('rows', '-')!s:>6} {cell('store')} "
-              f"{row['shell_store_peak_rss_mb']!s:>6} {cell('files')} {row['shell_files_peak_rss_mb']!s:>6} "
-              f"{'-' if own is None else f'{own:.3f}':>14} {'-' if mem is None else f'{mem:.3f}':>9} "
-              f"{row.get('same_rows', '-')}")
-        for mode in ("store", "files"):
-            if row.get(f"shell_{mode}_failed"):
-                print(f"    {mode}: {row[f'shell_{mode}_failed']}")
-    ready = figures.get("serve_ready")
-    if ready:
-        print(f"policykg serve ready: {ready['store_seconds']} s on the store, {ready['files_seconds']} s "
-              "loading the files into a temporary store")
+    print_store_vs_files(figures)
 
 
 if __name__ == "__main__":

@@ -189,8 +189,10 @@ def run_queries(graph_file: Path, names: list[str] | None, rdflib_max_triples: i
 
 def bench(docs: int = 100, seed: int = 0, queries: list[str] | None = None,
           rdflib_max_triples: int = 200_000, workers: int | None = None, keep: str | Path | None = None,
-          progress=None) -> dict:
-    """Generate ``docs`` documents, build them and run the catalog; the figures as a dict."""
+          progress=None, store: bool = False, timeout: float = 60.0) -> dict:
+    """Generate ``docs`` documents, build them and run the catalog; the figures as a dict.
+    With ``store``, also the questions from the shell on the build's store and on its files
+    (:func:`store_vs_files`), each within ``timeout`` seconds."""
     from .synthetic import generate_corpus
 
     say = progress or (lambda message: None)
@@ -203,6 +205,7 @@ def bench(docs: int = 100, seed: int = 0, queries: list[str] | None = None,
         generated = round(time.perf_counter() - start, 2)
         say("building")
         build = run_build(sources, out, workers)
+        compared = store_vs_files(out, timeout=timeout, progress=say) if store else None
         say("running the catalog")
         measured = run_queries(out / "policykg.ttl", queries, rdflib_max_triples)
     figures = {
@@ -215,6 +218,8 @@ def bench(docs: int = 100, seed: int = 0, queries: list[str] | None = None,
         "load": measured["load"],
         "queries": measured["queries"],
     }
+    if compared is not None:
+        figures["store_vs_files"] = compared
     figures["targets"] = _targets(figures)
     return figures
 
@@ -371,3 +376,28 @@ def _in_memory(out: Path, plan: str, rows: dict, timeout: float, say) -> None:
                 rows[name]["query_in_memory_seconds"] = round(time.perf_counter() - start, 3)
             except PolicyKGError as err:
                 rows[name]["query_in_memory_failed"] = str(err)
+
+
+def print_store_vs_files(figures: dict, echo=print) -> None:
+    """The figures of :func:`store_vs_files` as a table."""
+    m = figures["machine"]
+    echo(f"{m['nproc']} cores, {m['cpu_model']}, load {m['load_average']}; graph {figures['graph']}, "
+          f"--plan {figures['plan']}")
+    echo(f"{'question':26} {'scope':6} {'rows':>6} {'store s':>8} {'MB':>6} {'files s':>8} {'MB':>6} "
+          f"{'query: store s':>14} {'memory s':>9} same")
+    for name, row in figures["questions"].items():
+        def cell(mode, row=row):
+            s = row[f"shell_{mode}_seconds"]
+            return f"{s:>8.2f}" if s is not None else f"{'failed':>8}"
+        own, mem = row.get("query_on_store_seconds"), row.get("query_in_memory_seconds")
+        echo(f"{name:26} {row['scope']:6} {row.get('rows', '-')!s:>6} {cell('store')} "
+              f"{row['shell_store_peak_rss_mb']!s:>6} {cell('files')} {row['shell_files_peak_rss_mb']!s:>6} "
+              f"{'-' if own is None else f'{own:.3f}':>14} {'-' if mem is None else f'{mem:.3f}':>9} "
+              f"{row.get('same_rows', '-')}")
+        for mode in ("store", "files"):
+            if row.get(f"shell_{mode}_failed"):
+                echo(f"    {mode}: {row[f'shell_{mode}_failed']}")
+    ready = figures.get("serve_ready")
+    if ready:
+        echo(f"policykg serve ready: {ready['store_seconds']} s on the store, {ready['files_seconds']} s "
+              "loading the files into a temporary store")
