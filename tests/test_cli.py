@@ -13,7 +13,7 @@ def test_build_graph_py_is_policykg_build(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     subprocess.run([sys.executable, "build_graph.py", str(GAOQING), "--out", str(a), "-q"], cwd=ROOT, check=True)
     subprocess.run([sys.executable, "-m", "policykg", "build", str(GAOQING), "--out", str(b), "-q"], cwd=ROOT, check=True)
-    assert sorted(p.name for p in a.iterdir()) == ["policykg.trig", "policykg.ttl"]
+    assert sorted(p.name for p in a.iterdir()) == ["policykg.trig", "policykg.ttl", "store"]
     for name in ("policykg.trig", "policykg.ttl"):
         assert (a / name).read_bytes() == (b / name).read_bytes()
 

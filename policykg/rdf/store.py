@@ -24,7 +24,6 @@ while the reader works changes nothing it sees: the old files and store, or the 
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -33,6 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .export import READERS_LOCK
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX: the files are read instead
+    fcntl = None
 
 STORE_DIR = "store"
 DB_DIR = "db"
@@ -145,7 +149,7 @@ def open_store(files: list[Path]) -> tuple[OpenStore | None, str | None]:
     """The store beside ``files`` when it was loaded from exactly those files, else ``(None,
     why)``; ``why`` is None when the files have no store beside them at all."""
     folders = {Path(os.path.abspath(f)).parent for f in files}
-    if len(folders) != 1:
+    if len(folders) != 1 or fcntl is None:
         return None, None
     folder = folders.pop()
     for _ in range(3):  # a build may delete the folder just found: look again
