@@ -13,7 +13,7 @@ from conftest import GAOQING, ROOT
 
 from policykg.rdf.build import build
 from policykg.rdf.export import TEMP_MARK
-from policykg.rdf.store import STORE_DIR, verify
+from policykg.rdf.store import STORE_DIR, VOCABULARY_GRAPH, verify
 from policykg.sparql.catalog import load_catalog
 from policykg.sparql.engines import load_engine
 
@@ -117,10 +117,34 @@ def test_every_catalog_question_answers_on_the_store_as_on_the_files(corpus, tmp
         assert sorted(map(str, a.rows)) == sorted(map(str, b.rows)), entry.name
     # a user's query runs in a forked child: on the store too
     assert count(on_store, COUNT_TRIPLES) == int(on_store.run(COUNT_TRIPLES).rows[0][0].value)
-    if plan:
+    if plan:  # GRAPH patterns see the plans' graphs, and on the store the vocabulary's too
         graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-        assert sorted(map(str, on_store.run(graphs).rows)) == sorted(map(str, on_files.run(graphs).rows))
+        on_store_graphs = {row[0].value for row in on_store.run(graphs).rows}
+        assert on_store_graphs - {VOCABULARY_GRAPH} == {row[0].value for row in on_files.run(graphs).rows}
     on_store.close()
+
+
+@pytest.mark.parametrize("wanted", ["gaoqing-urban-rural-pilot-2022", "gaoqing/gaoqing-urban-rural-pilot-2022",
+                                    PLAN, f"<{PLAN}>", "高政办字〔2022〕21号", "高青县城乡融合发展试验区实施方案"])
+def test_plan_named_on_the_store_as_on_the_files(corpus, tmp_path, wanted):
+    out = tmp_path / "graph"
+    build([corpus], out=out)
+    on_store = load_engine([out], plan=wanted)
+    assert on_store.opened is not None and on_store.default_graph[0].value == PLAN
+    assert count(on_store) == 1 == count(load_engine([out], plan=wanted, store=False))
+
+
+def test_an_unknown_plan_is_refused_on_the_store_as_on_the_files(corpus, tmp_path):
+    from policykg.errors import GraphLoadError
+
+    out = tmp_path / "graph"
+    build([corpus], out=out)
+    messages = []
+    for use_store in (True, False):
+        with pytest.raises(GraphLoadError) as caught:
+            load_engine([out], plan="no-such-plan", store=use_store)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] and "gaoqing-urban-rural-pilot-2022" in messages[0]
 
 
 def test_a_reader_keeps_the_store_it_opened_while_a_build_replaces_it(corpus, tmp_path):
