@@ -56,8 +56,8 @@ def test_written_files_have_the_usual_mode(tmp_path):
         assert CliRunner().invoke(cli, ["build", str(GAOQING), "--out", str(tmp_path), "-q"]).exit_code == 0
     finally:
         os.umask(old)
-    for path in tmp_path.iterdir():
-        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path  # not mkstemp's private 0600
+    for path in tmp_path.iterdir():  # not mkstemp's private 0600 (nor mkdtemp's 0700: the store)
+        assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
 
 
 def test_every_command_takes_dash_h():
