@@ -243,3 +243,28 @@ def test_outputs_stay_deterministic_with_the_store(corpus, tmp_path):
     plain = tmp_path / "plain"
     build([corpus], out=plain, store=False)
     assert {p.name: p.read_bytes() for p in plain.iterdir()} == texts[0]
+
+
+def test_a_signal_to_serve_on_the_store_ends_oxigraph_and_leaves_the_store(tmp_path):
+    import signal
+
+    import psutil
+
+    from policykg.sparql.server import free_port
+
+    out = tmp_path / "graph"
+    build([GAOQING], out=out)
+    proc = subprocess.Popen([sys.executable, "-m", "policykg", "serve", "-g", str(out), "--port", str(free_port())],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert proc.stdout.readline().startswith("SPARQL endpoint"), proc.stderr.read()
+        children = [c for c in psutil.Process(proc.pid).children(recursive=True) if "oxigraph" in " ".join(c.cmdline())]
+        assert children and any("/proc/self/fd/" in " ".join(c.cmdline()) for c in children)  # the store, not a copy
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        gone, alive = psutil.wait_procs(children, timeout=10)
+        assert alive == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert verify(out) == [] and count(load_engine([out])) == 1

@@ -184,8 +184,10 @@ def queries_command(name, show_all):
 @click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: a free one).")
 @click.option("--timeout", type=int, default=30, show_default=True,
               help="Time limit of each query, in seconds.")
-
-def serve_command(graph, port, timeout):
+@click.option("--store/--no-store", "use_store", default=True, show_default=True,
+              help="Serve the build's Oxigraph store (GRAPH/store/) when it matches the graph files, "
+                   "instead of loading them into a temporary store.")
+def serve_command(graph, port, timeout, use_store):
     """Serve the graph read-only with the Oxigraph SPARQL server on 127.0.0.1.
 
     Opens the build's Oxigraph store (GRAPH/store/) when it matches the graph files, else loads
@@ -210,7 +212,7 @@ def serve_command(graph, port, timeout):
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):  # kill, a closed terminal
         if signum is not None:
             signal.signal(signum, stop_on_signal)
-    server = OxigraphServer.for_graph(graph_paths(graph), port, timeout_s=timeout, log=log)
+    server = OxigraphServer.for_graph(graph_paths(graph), port, store=use_store, timeout_s=timeout, log=log)
     try:
         server.start()
         click.echo(f"SPARQL endpoint: {server.query_url}")
