@@ -20,7 +20,7 @@ def good_graph(tmp_path):
     out = tmp_path / "graph"
     result = run_build(GAOQING, out)
     assert result.returncode == 0, result.stderr
-    return out, {p.name: p.read_bytes() for p in out.iterdir()}
+    return out, {p.name: (p.read_bytes() if p.is_file() else (p / "manifest.json").read_bytes()) for p in out.iterdir()}
 
 
 def replace_line(text, number, new):
@@ -66,7 +66,7 @@ def test_bad_document_is_refused_and_leaves_the_graph(tmp_path, gaoqing_text, ca
     assert result.stderr.startswith(f"error: {where}"), result.stderr
     assert problem in result.stderr
     assert "Traceback" not in result.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: (p.read_bytes() if p.is_file() else (p / "manifest.json").read_bytes()) for p in out.iterdir()} == before
 
 
 def test_undecodable_bytes_name_the_line(tmp_path):
@@ -79,7 +79,7 @@ def test_undecodable_bytes_name_the_line(tmp_path):
     result = run_build(bad, out)
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {bad}:59: undecodable bytes")
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: (p.read_bytes() if p.is_file() else (p / "manifest.json").read_bytes()) for p in out.iterdir()} == before
 
 
 def test_missing_source(tmp_path):
@@ -128,7 +128,7 @@ def test_killed_build_leaves_the_previous_graph(tmp_path):
     time.sleep(0.5)
     proc.kill()
     proc.wait()
-    after = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+    after = {p.name: (p.read_bytes() if p.is_file() else (p / "manifest.json").read_bytes()) for p in out.iterdir() if not p.name.startswith(".")}
     leftovers = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     for name, content in before.items():
         assert after[name] == content

@@ -13,7 +13,7 @@ def test_build_graph_py_is_policykg_build(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     subprocess.run([sys.executable, "build_graph.py", str(GAOQING), "--out", str(a), "-q"], cwd=ROOT, check=True)
     subprocess.run([sys.executable, "-m", "policykg", "build", str(GAOQING), "--out", str(b), "-q"], cwd=ROOT, check=True)
-    assert sorted(p.name for p in a.iterdir()) == ["policykg.trig", "policykg.ttl"]
+    assert sorted(p.name for p in a.iterdir()) == ["policykg.trig", "policykg.ttl", "store"]
     for name in ("policykg.trig", "policykg.ttl"):
         assert (a / name).read_bytes() == (b / name).read_bytes()
 
@@ -56,8 +56,8 @@ def test_written_files_have_the_usual_mode(tmp_path):
         assert CliRunner().invoke(cli, ["build", str(GAOQING), "--out", str(tmp_path), "-q"]).exit_code == 0
     finally:
         os.umask(old)
-    for path in tmp_path.iterdir():
-        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path  # not mkstemp's private 0600
+    for path in tmp_path.iterdir():  # not mkstemp's private 0600 (nor mkdtemp's 0700: the store)
+        assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
 
 
 def test_every_command_takes_dash_h():

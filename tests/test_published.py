@@ -292,14 +292,14 @@ def test_bad_published_file_is_refused_and_leaves_the_graph(tmp_path, bad_materi
     out = tmp_path / "graph"
     first = subprocess.run([*CLI, "build", str(GAOQING), "--out", str(out), "-q"], capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: (p.read_bytes() if p.is_file() else (p / "manifest.json").read_bytes()) for p in out.iterdir()}
     bad = tmp_path / name
     bad.write_bytes(make(bad_material))
     result = subprocess.run([*CLI, "build", str(bad), "--out", str(out), "-q"], capture_output=True, text=True)
     assert result.returncode == 2
     lines = result.stderr.strip().split("\n")
     assert len(lines) == 1 and lines[0].startswith(f"error: {bad}: ") and problem in lines[0], result.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: (p.read_bytes() if p.is_file() else (p / "manifest.json").read_bytes()) for p in out.iterdir()} == before
 
 
 def test_folders_are_searched_for_every_format(tmp_path, published):

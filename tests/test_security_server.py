@@ -153,8 +153,9 @@ def test_a_query_past_the_time_limit_is_an_error_status(served):
 
 # -- item 5: signals, the child, the port -----------------------------------------------------------
 
-def start_serve(port, *extra):
-    proc = subprocess.Popen([sys.executable, "-m", "policykg", "serve", "-g", str(GRAPH), "--port", str(port), *extra],
+def start_serve(port, *extra):  # on a temporary store (graph/store/, if built, is not used)
+    proc = subprocess.Popen([sys.executable, "-m", "policykg", "serve", "-g", str(GRAPH), "--port", str(port),
+                             "--no-store", *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
     line = proc.stdout.readline()
     assert line.startswith("SPARQL endpoint"), proc.stderr.read()

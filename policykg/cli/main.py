@@ -224,7 +224,9 @@ def generate(count, out, seed):
 @click.option("--keep", type=click.Path(file_okay=False), default=None,
               help="Keep the corpus and graph in this folder instead of a temporary one.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def bench(docs, seed, queries, rdflib_max_triples, workers, keep, as_json):
+@click.option("--store", "store", is_flag=True,
+              help="Also ask questions from the shell on the build's store and on its files, side by side.")
+def bench(docs, seed, queries, rdflib_max_triples, workers, keep, as_json, store):
     """Generate DOCS synthetic plans, build them and run the query catalog, side by side.
 
     Reports the build's time and peak memory (a child process and its workers), and each
@@ -238,7 +240,7 @@ def bench(docs, seed, queries, rdflib_max_triples, workers, keep, as_json):
     from ..corpus.bench import bench as run_bench
 
     figures = run_bench(docs, seed, list(queries) or None, rdflib_max_triples, workers, keep,
-                        progress=None if as_json else (lambda m: click.echo(m + " …", err=True)))
+                        progress=None if as_json else (lambda m: click.echo(m + " …", err=True)), store=store)
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False, indent=2))
         return
@@ -259,6 +261,10 @@ def bench(docs, seed, queries, rdflib_max_triples, workers, keep, as_json):
                    f"{row['raw_pyoxigraph_seconds']:>8.4f} {row['overhead_vs_raw']!s:>8} {speed if speed else '-'!s:>8}")
     for target, value in figures["targets"].items():
         click.echo(f"target {target}: {'met' if value['met'] else 'MISSED'} {value}")
+    if "store_vs_files" in figures:
+        from ..corpus.bench import print_store_vs_files
+
+        print_store_vs_files({**figures["store_vs_files"], "machine": m}, click.echo)
 
 
 # SPARQL layer: query, queries, serve, push (policykg/query_cli.py)

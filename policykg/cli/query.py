@@ -51,8 +51,11 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--endpoint", metavar="URL", help="Run on this SPARQL 1.1 query endpoint instead.")
 @click.option("--timeout", type=float, default=30.0, show_default=True,
               help="Time limit in seconds.")
-
-def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan, endpoint, timeout):
+@click.option("--store/--no-store", "use_store", default=True, show_default=True,
+              help="Open the build's Oxigraph store (GRAPH/store/) when it matches the graph files, "
+                   "instead of reading them.")
+def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan, endpoint, timeout,
+                  use_store):
     """Run a named catalog query, or an ad hoc one, on the graph or an endpoint.
 
     Queries typed by a user may not use SERVICE, FROM / FROM NAMED or updates on the
@@ -103,7 +106,7 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan
     else:
         from ..sparql.engines import load_engine
 
-        runner = load_engine(graph_paths(graph), engine, plan=plan)
+        runner = load_engine(graph_paths(graph), engine, plan=plan, store=use_store, notify=_note)
     result = runner.run(text, trusted=trusted, timeout=timeout, source=source)
     output = write(result, fmt)
     if fmt == "table" or sys.stdout.isatty():  # a name must not reverse or hide the terminal's text
@@ -111,6 +114,10 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan
     click.echo(output, nl=False)
     if name and entry.scope == "plan" and not plan:
         _note_if_several_plans(runner, name, timeout)
+
+
+def _note(message: str) -> None:
+    click.echo(terminal_safe(f"note: {message}"), err=True)
 
 
 def _note_if_several_plans(runner, name: str, timeout: float) -> None:
@@ -177,12 +184,15 @@ def queries_command(name, show_all):
 @click.option("--port", type=int, default=None, help="Port on 127.0.0.1 (default: a free one).")
 @click.option("--timeout", type=int, default=30, show_default=True,
               help="Time limit of each query, in seconds.")
-
-def serve_command(graph, port, timeout):
+@click.option("--store/--no-store", "use_store", default=True, show_default=True,
+              help="Serve the build's Oxigraph store (GRAPH/store/) when it matches the graph files, "
+                   "instead of loading them into a temporary store.")
+def serve_command(graph, port, timeout, use_store):
     """Serve the graph read-only with the Oxigraph SPARQL server on 127.0.0.1.
 
-    Loads the graph into a temporary Oxigraph store and runs `oxigraph serve-read-only`, with
-    its YASGUI query page. Updates are refused. Stop it with Ctrl-C.
+    Opens the build's Oxigraph store (GRAPH/store/) when it matches the graph files, else loads
+    them into a temporary store, and runs `oxigraph serve-read-only` on it, with its YASGUI
+    query page. Updates are refused. Stop it with Ctrl-C.
 
     \b
     Example:
@@ -202,7 +212,7 @@ def serve_command(graph, port, timeout):
     for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):  # kill, a closed terminal
         if signum is not None:
             signal.signal(signum, stop_on_signal)
-    server = OxigraphServer.for_graph(graph_paths(graph), port, timeout_s=timeout, log=log)
+    server = OxigraphServer.for_graph(graph_paths(graph), port, store=use_store, timeout_s=timeout, log=log)
     try:
         server.start()
         click.echo(f"SPARQL endpoint: {server.query_url}")

@@ -189,8 +189,10 @@ def run_queries(graph_file: Path, names: list[str] | None, rdflib_max_triples: i
 
 def bench(docs: int = 100, seed: int = 0, queries: list[str] | None = None,
           rdflib_max_triples: int = 200_000, workers: int | None = None, keep: str | Path | None = None,
-          progress=None) -> dict:
-    """Generate ``docs`` documents, build them and run the catalog; the figures as a dict."""
+          progress=None, store: bool = False, timeout: float = 60.0) -> dict:
+    """Generate ``docs`` documents, build them and run the catalog; the figures as a dict.
+    With ``store``, also the questions from the shell on the build's store and on its files
+    (:func:`store_vs_files`), each within ``timeout`` seconds."""
     from .synthetic import generate_corpus
 
     say = progress or (lambda message: None)
@@ -203,6 +205,7 @@ def bench(docs: int = 100, seed: int = 0, queries: list[str] | None = None,
         generated = round(time.perf_counter() - start, 2)
         say("building")
         build = run_build(sources, out, workers)
+        compared = store_vs_files(out, timeout=timeout, progress=say) if store else None
         say("running the catalog")
         measured = run_queries(out / "policykg.ttl", queries, rdflib_max_triples)
     figures = {
@@ -215,6 +218,8 @@ def bench(docs: int = 100, seed: int = 0, queries: list[str] | None = None,
         "load": measured["load"],
         "queries": measured["queries"],
     }
+    if compared is not None:
+        figures["store_vs_files"] = compared
     figures["targets"] = _targets(figures)
     return figures
 
@@ -248,3 +253,151 @@ def _targets(figures: dict) -> dict:
         out["overhead_le_1_2x_raw"] = {"worst": worst, "measured": overheads[worst],
                                        "met": overheads[worst] <= TARGETS["policykg_overhead_vs_raw"]}
     return out
+
+
+# Questions compared on the build's store and on the files: questions about one plan (asked
+# with --plan) and corpus-wide aggregates.
+STORE_PLAN_QUESTIONS = ("lead-units", "responsibility", "discrepancies", "stage-goals", "pilot-task-breadth")
+STORE_CORPUS_QUESTIONS = ("plans-per-jurisdiction", "units-across-plans", "unit-load", "unit-load-per-plan",
+                          "corpus-co-responsibility", "plans")
+
+
+def _peak_rss_mb(command: list[str], timeout: float) -> tuple[dict, float | None]:
+    """Wall time, exit status and output of ``command`` run as a fresh process, and its own
+    peak RSS (``wait4``), in MB."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PACKAGE_PARENT), os.environ.get("PYTHONPATH", "")])}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        deadline = time.monotonic() + timeout + 60
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                child.kill()
+                pid, status, usage = os.wait4(child.pid, 0)
+                break
+            time.sleep(0.005)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read().decode("utf-8", "replace").strip()
+    return ({"seconds": round(seconds, 3), "status": child.returncode, "stdout": stdout,
+             "stderr": stderr.splitlines()[-1:]}, round(usage.ru_maxrss / 1024, 1))
+
+
+def store_vs_files(out: Path, plan: str | None = None, names: list[str] | None = None,
+                   timeout: float = 60.0, progress=None) -> dict:
+    """Each question asked from the shell (``python -m policykg query``) on the build's store
+    and with ``--no-store`` (the files parsed into memory), side by side; and its own time on
+    the opened store, in this process. ``plan``: the plan the --plan questions ask about
+    (default: the first in the store)."""
+    from ..errors import PolicyKGError
+    from ..sparql.catalog import load_catalog
+    from ..sparql.engines import OxigraphEngine
+
+    say = progress or (lambda message: None)
+    catalog = load_catalog()
+    engine = OxigraphEngine.from_store([out])
+    if engine is None:
+        raise RuntimeError(f"{out}: no store matching the graph files; build it again")
+    plan = plan or engine.opened.plans[0].rsplit("/", 1)[-1]
+    engine.close()
+    rows: dict = {}
+    for name in names or (*STORE_PLAN_QUESTIONS, *STORE_CORPUS_QUESTIONS):
+        entry = catalog.get(name)
+        scoped = ["--plan", plan] if entry.scope == "plan" else []
+        base = [sys.executable, "-m", "policykg", "query", name, "-g", str(out), "--format", "tsv",
+                "--timeout", str(timeout), *scoped]
+        row: dict = {"scope": "plan" if scoped else "corpus"}
+        outputs = {}
+        for mode, extra in (("store", []), ("files", ["--no-store"])):
+            say(f"{name} on the {mode}")
+            run, rss = _peak_rss_mb(base + extra, timeout)
+            row[f"shell_{mode}_seconds"] = run["seconds"] if run["status"] == 0 else None
+            row[f"shell_{mode}_peak_rss_mb"] = rss
+            if run["status"] != 0:
+                row[f"shell_{mode}_failed"] = run["stderr"]
+            outputs[mode] = run["stdout"] if run["status"] == 0 else None
+        if outputs["store"] is not None and outputs["files"] is not None:
+            row["same_rows"] = sorted(outputs["store"].splitlines()) == sorted(outputs["files"].splitlines())
+            row["same_order"] = outputs["store"] == outputs["files"]  # differs where ORDER BY has ties
+        if outputs["store"] is not None:
+            row["rows"] = max(0, outputs["store"].count(b"\n") - 1)
+            engine = OxigraphEngine.from_store([out], plan if scoped else None)
+            start = time.perf_counter()
+            try:
+                engine.run(entry.bind({}), trusted=True, timeout=timeout)
+                row["query_on_store_seconds"] = round(time.perf_counter() - start, 3)
+            except PolicyKGError as err:  # slower in this busier moment than from the shell
+                row["query_on_store_failed"] = str(err)
+            engine.close()
+        rows[name] = row
+    _in_memory(out, plan, rows, timeout, say)
+    say("serve: ready on the store, and after loading the files into a temporary store")
+    serve = {"store_seconds": serve_ready(out, store=True), "files_seconds": serve_ready(out, store=False)}
+    return {"graph": str(out), "plan": plan, "timeout_seconds": timeout, "questions": rows, "serve_ready": serve}
+
+
+def serve_ready(out: Path, store: bool = True) -> float:
+    """Seconds from asking for a server of ``out`` to its first answer (``OxigraphServer.start``
+    returns once Oxigraph answers)."""
+    from ..sparql.server import OxigraphServer
+
+    start = time.perf_counter()
+    server = OxigraphServer.for_graph([out], store=store)
+    try:
+        server.start(wait=600)
+        return round(time.perf_counter() - start, 3)
+    finally:
+        server.stop()
+
+
+def _in_memory(out: Path, plan: str, rows: dict, timeout: float, say) -> None:
+    """The questions' own times on the files parsed into memory (one load for the corpus-wide
+    questions, one for those about the plan), where they finished from the shell."""
+    from ..errors import PolicyKGError
+    from ..sparql.catalog import load_catalog
+    from ..sparql.engines import load_engine
+
+    catalog = load_catalog()
+    for scope, chosen in (("corpus", None), ("plan", plan)):
+        names = [n for n, row in rows.items() if row["scope"] == scope and row["shell_files_seconds"] is not None]
+        if not names:
+            continue
+        say(f"the {scope} questions in memory")
+        engine = load_engine([out], plan=chosen, store=False)
+        for name in names:
+            start = time.perf_counter()
+            try:
+                engine.run(catalog.get(name).bind({}), trusted=True, timeout=timeout)
+                rows[name]["query_in_memory_seconds"] = round(time.perf_counter() - start, 3)
+            except PolicyKGError as err:
+                rows[name]["query_in_memory_failed"] = str(err)
+
+
+def print_store_vs_files(figures: dict, echo=print) -> None:
+    """The figures of :func:`store_vs_files` as a table."""
+    m = figures["machine"]
+    echo(f"{m['nproc']} cores, {m['cpu_model']}, load {m['load_average']}; graph {figures['graph']}, "
+          f"--plan {figures['plan']}")
+    echo(f"{'question':26} {'scope':6} {'rows':>6} {'store s':>8} {'MB':>6} {'files s':>8} {'MB':>6} "
+          f"{'query: store s':>14} {'memory s':>9} same")
+    for name, row in figures["questions"].items():
+        def cell(mode, row=row):
+            s = row[f"shell_{mode}_seconds"]
+            return f"{s:>8.2f}" if s is not None else f"{'failed':>8}"
+        own, mem = row.get("query_on_store_seconds"), row.get("query_in_memory_seconds")
+        echo(f"{name:26} {row['scope']:6} {row.get('rows', '-')!s:>6} {cell('store')} "
+              f"{row['shell_store_peak_rss_mb']!s:>6} {cell('files')} {row['shell_files_peak_rss_mb']!s:>6} "
+              f"{'-' if own is None else f'{own:.3f}':>14} {'-' if mem is None else f'{mem:.3f}':>9} "
+              f"{row.get('same_rows', '-')}")
+        for mode in ("store", "files"):
+            if row.get(f"shell_{mode}_failed"):
+                echo(f"    {mode}: {row[f'shell_{mode}_failed']}")
+    ready = figures.get("serve_ready")
+    if ready:
+        echo(f"policykg serve ready: {ready['store_seconds']} s on the store, {ready['files_seconds']} s "
+              "loading the files into a temporary store")

@@ -309,6 +309,7 @@ def build(
     progress=None,
     workers: int | None = None,
     keep_going: bool = False,
+    store: bool = True,
 ) -> BuildResult:
     """Build the graph of ``sources`` and, unless ``out`` is None, write it there.
 
@@ -316,7 +317,8 @@ def build(
     document refused is reported (DocumentsError). With ``keep_going``, the graph of the readable
     documents is built and written, and ``failures`` lists the others.
     ``progress(iterable, total)`` wraps the per-plan loop (a progress bar); ``workers`` is
-    the number of processes (default: one per core available).
+    the number of processes (default: one per core available). With ``store``, an Oxigraph
+    store of the graph is written too, in ``store/`` (see :mod:`policykg.rdf.store`).
     """
     for fmt in formats:
         if fmt not in FORMATS:
@@ -373,18 +375,26 @@ def build(
     if out is not None:
         out = Path(out)
         contents: dict = {}
+        turtle = b"".join(union)
+        trig = b"".join([header, concepts] + [
+            named_graph(part.outcome.iri, [part.own, part.shared_turtle]) for part in ordered])
         for fmt in formats:
             path = f"{GRAPH_NAME}{FORMATS[fmt]}"
             if fmt == "turtle":
-                contents[path] = b"".join(union)
+                contents[path] = turtle
             elif fmt == "trig":
-                contents[path] = b"".join([header, concepts] + [
-                    named_graph(part.outcome.iri, [part.own, part.shared_turtle]) for part in ordered])
+                contents[path] = trig
             elif fmt == "nt":
-                contents[path] = ntriples(b"".join(union))
+                contents[path] = ntriples(turtle)
             else:
                 contents[path] = jsonld(result.graph)
             lap(fmt)
+        if store:  # after the files: the manifest records them as written
+            from .store import STORE_DIR, write_store
+
+            graph_files = {name: data for name, data in contents.items()
+                           if not name.endswith(FORMATS["jsonld"])}
+            contents[STORE_DIR] = lambda target: write_store(target, turtle, trig, header + concepts, graph_files)
         result.files = write_folder(out, contents)
         lap("write")
     return result

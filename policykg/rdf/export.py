@@ -6,6 +6,10 @@ a plain rename when there is no output folder yet). A build that fails or is kil
 moment leaves the previous outputs, all of them, as they were; readers never see a new
 ``.ttl`` beside an old ``.trig``. Temporary folders and files a killed build left are removed
 by the next build. A folder that cannot be written is an :class:`~policykg.errors.OutputError`.
+
+Previous outputs someone is still reading (a shared lock on a ``readers.lock`` in one of their
+folders: the Oxigraph store's readers, see :mod:`policykg.rdf.store`) are left beside the new
+ones, under their temporary name, until a later build finds them unread.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from ..errors import OutputError
 
+READERS_LOCK = "readers.lock"  # in a subfolder of the outputs: its readers hold a shared lock on it
 FORMATS = {"turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig"}  # name -> file suffix
 
 
@@ -178,7 +183,7 @@ def _stage(out: Path, contents: dict) -> tuple[Path, Path]:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            os.chmod(target, 0o666 & ~umask)
+            os.chmod(target, (0o777 if target.is_dir() else 0o666) & ~umask)  # a folder: its writer synced it
             _step(f"file:{name}")
         if out.is_dir():  # keep what the build does not write (other formats, a README, ...)
             for entry in out.iterdir():
@@ -200,7 +205,7 @@ def _switch(out: Path, fresh: Path) -> None:
         if out.is_dir():
             _exchange(fresh, out)
             _step("swapped")
-            shutil.rmtree(fresh, ignore_errors=True)  # now the previous outputs
+            remove_unless_read(fresh)  # now the previous outputs
         else:
             os.rename(fresh, out)
             _step("swapped")
@@ -263,7 +268,8 @@ def _fsync_dir(folder: Path) -> None:
 def clear_stale(out: Path) -> list[Path]:
     """Remove the temporary folders and files builds that were killed left beside and in ``out``.
 
-    A folder still owned by a running process (the pid in its name) is left alone.
+    A folder still owned by a running process (the pid in its name), or one whose store a
+    reader still has open (:func:`remove_unless_read`), is left alone.
     """
     removed = []
     candidates = list(out.parent.glob(f".{out.name}{TEMP_MARK}*.tmp*"))
@@ -274,11 +280,37 @@ def clear_stale(out: Path) -> list[Path]:
         if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
             continue
         if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
+            if not remove_unless_read(path):
+                continue
         else:
             path.unlink(missing_ok=True)
         removed.append(path)
     return removed
+
+
+def remove_unless_read(folder: Path) -> bool:
+    """Delete ``folder`` unless a reader holds a lock on a ``readers.lock`` in one of its
+    subfolders; True when it was deleted. The locks are held while it is deleted, so a reader
+    that comes late finds it gone rather than half gone."""
+    import fcntl
+
+    held = []
+    try:
+        for lock in sorted(folder.glob(f"*/{READERS_LOCK}")):
+            try:
+                fd = os.open(lock, os.O_RDONLY)
+            except OSError:
+                continue
+            held.append(fd)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+        shutil.rmtree(folder, ignore_errors=True)
+        return True
+    finally:
+        for fd in held:
+            os.close(fd)
 
 
 def _alive(pid: int) -> bool:

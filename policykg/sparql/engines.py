@@ -1,8 +1,10 @@
 """SPARQL engines over the graph files: one ``run(query, params) -> Result`` API.
 
 - ``rdflib``: rdflib's in-memory ``Graph``; pure Python, the reference engine.
-- ``oxigraph``: a pyoxigraph in-memory ``Store``; parses and queries one to two orders of
-  magnitude faster, and imports in a few milliseconds, so the command line uses it by default.
+- ``oxigraph``: a pyoxigraph ``Store``; parses and queries one to two orders of magnitude
+  faster, and imports in a few milliseconds, so the command line uses it by default. Where the
+  build's on-disk store (``graph/store/``, :mod:`policykg.rdf.store`) was loaded from the very
+  files asked for, it is opened read-only instead of parsing them: milliseconds at any size.
 - a remote SPARQL 1.1 endpoint (see :mod:`policykg.sparql.remote`) has the same API.
 
 Every file's triples go into the default graph (quads of TriG / N-Quads files too), so both
@@ -15,6 +17,7 @@ Each query runs under a time limit.
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 from typing import Callable
@@ -79,14 +82,15 @@ SELECT ?plan ?name WHERE {
 }"""
 
 
-def choose_plan(graph_names, wanted: str, names_of: dict | None = None) -> str:
+def choose_plan(graph_names, wanted: str, names_of=None) -> str:
     """The named graph (a plan's IRI) that ``wanted`` names: the IRI itself, the plan's slug
     (its file name without .txt), ``jurisdiction/slug``, or one of ``names_of[IRI]`` (its
-    document number, 文号, or its title)."""
+    document number, 文号, or its title); ``names_of`` may be a function giving that dict."""
     names = sorted(set(graph_names))
     wanted = wanted.strip().strip("<>")
     found = [n for n in names if n == wanted or n.endswith("/" + wanted.strip("/"))]
     if not found and names_of:
+        names_of = names_of() if callable(names_of) else names_of
         found = [n for n in names if wanted in names_of.get(n, ())]
     if len(found) == 1:
         return found[0]
@@ -100,6 +104,45 @@ def choose_plan(graph_names, wanted: str, names_of: dict | None = None) -> str:
     slugs = [n.rsplit("/", 1)[-1] for n in names]
     shown = ", ".join(slugs[:10]) + (f" … ({len(slugs)} plans)" if len(slugs) > 10 else "")
     raise GraphLoadError(f"--plan: no plan {wanted!r} in the graph; it has: {shown}")
+
+
+# The plans a --plan value may name, found through the indexes of the store's default graph.
+_CANDIDATE_PLANS = """
+SELECT DISTINCT ?plan WHERE {
+  VALUES ?name { %s }
+  ?plan a <https://w3id.org/policykg/ns#Plan> .
+  { ?plan <https://w3id.org/policykg/ns#slug> ?name } UNION { ?plan <http://purl.org/dc/terms/identifier> ?name }
+  UNION { ?plan <http://purl.org/dc/terms/title> ?name }
+}"""
+
+
+def _plan_in_store(opened, wanted: str) -> str:
+    """:func:`choose_plan` on the store: first among the few plans whose slug (an IRI's last
+    segment), document number or title is ``wanted``; else among all, as on the files."""
+    import pyoxigraph as ox
+
+    store = opened.store
+
+    def names_of(plans) -> dict:
+        found: dict = {}
+        for solution in store.query(PLAN_NAMES_QUERY):
+            if plans is None or solution["plan"].value in plans:
+                found.setdefault(solution["plan"].value, []).append(solution["name"].value)
+        return found
+
+    text = wanted.strip().strip("<>")
+    values = {text, text.strip("/").rsplit("/", 1)[-1]}
+    literals = " ".join(str(ox.Literal(v, **lang)) for v in sorted(values) for lang in ({}, {"language": "zh"}))
+    candidates = {s["plan"].value for s in store.query(_CANDIDATE_PLANS % literals)}
+    if "://" in text:
+        candidates.add(text)
+    candidates = {c for c in candidates if store.contains_named_graph(ox.NamedNode(c))}
+    if candidates:
+        try:
+            return choose_plan(candidates, wanted, lambda: names_of(candidates))
+        except GraphLoadError:
+            pass  # ask again among all the plans, for the message that lists them
+    return choose_plan(opened.plans, wanted, lambda: names_of(None))
 
 
 def _quad_files(paths) -> list[Path]:
@@ -374,11 +417,45 @@ def _oxigraph_syntax_error(err: SyntaxError, source: str):
 class OxigraphEngine(Engine):
     name = "oxigraph"
 
-    def __init__(self, store=None, default_graph=None):
+    def __init__(self, store=None, default_graph=None, named_graphs=None, opened=None):
         import pyoxigraph as ox
 
         self.store = store if store is not None else ox.Store()
         self.default_graph = default_graph  # None: the store's default graph
+        self.named_graphs = named_graphs  # None: all the store's named graphs
+        self.opened = opened  # the on-disk store this engine reads, if it reads one
+
+    @classmethod
+    def from_store(cls, paths, plan: str | None = None, notify=None) -> "OxigraphEngine | None":
+        """An engine over the build's store beside the graph files ``paths`` when it was loaded
+        from those files as they are now; else None, and ``notify(message)`` says why when a
+        store is there but does not match, or when the files are big enough to need one."""
+        import pyoxigraph as ox
+
+        from ..rdf.store import STORE_DIR, VOCABULARY_GRAPH, open_store
+
+        files = _quad_files(paths) if plan is not None else graph_files(paths)
+        opened, why = open_store(files)
+        if opened is None:
+            if why is None and sum(f.stat().st_size for f in files) >= NOTE_NO_STORE_FROM:
+                folder = files[0].parent
+                why = f"{folder}/ has no {STORE_DIR}/ (policykg build writes one)"
+            if why and notify:
+                notify(f"{why}; reading the graph files instead")
+            return None
+        if plan is None:  # the default graph holds the union, as the files would give it
+            return cls(opened.store, None, [], opened)
+        # Every named graph stays visible to GRAPH patterns (the vocabulary's too): listing the
+        # plans' graphs in each query would cost 0.5 s at 10,000 plans.
+        return cls(opened.store, [ox.NamedNode(_plan_in_store(opened, plan)), ox.NamedNode(VOCABULARY_GRAPH)],
+                   None, opened)
+
+    def close(self) -> None:
+        """Let go of the on-disk store (and the build's folder it holds in view)."""
+        if self.opened is not None:
+            self.store = None
+            self.opened.close()
+            self.opened = None
 
     @classmethod
     def from_files(cls, paths, plan: str | None = None) -> "OxigraphEngine":
@@ -415,17 +492,22 @@ class OxigraphEngine(Engine):
         return cls(store)
 
     def __len__(self) -> int:
-        if self.default_graph is None:
+        if self.default_graph is None and self.named_graphs is None:
             return len(self.store)
-        return sum(len(list(self.store.quads_for_pattern(None, None, None, g))) for g in self.default_graph)
+        count = self._execute("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "count").rows[0][0]
+        return int(count.value)
 
     def _execute(self, query: str, source: str, parsed=None) -> Result:
         import pyoxigraph as ox
 
+        dataset = {}
+        if self.default_graph is not None:
+            dataset["default_graph"] = self.default_graph
+        if self.named_graphs is not None:
+            dataset["named_graphs"] = self.named_graphs
+
         def run():
-            if self.default_graph is None:
-                return self.store.query(query)
-            return self.store.query(query, default_graph=self.default_graph)
+            return self.store.query(query, **dataset)
 
         try:
             res = run()
@@ -455,10 +537,29 @@ class OxigraphEngine(Engine):
         return Result(columns, rows)
 
 
-def load_engine(paths, engine: str = "oxigraph", plan: str | None = None) -> Engine:
+# Graph files from this size (bytes) take a second or more to read: without a store beside
+# them, reading them is worth a note. Smaller ones are read in a blink and need none.
+NOTE_NO_STORE_FROM = 16 * 1024 ** 2
+
+
+def note(message: str) -> None:
+    """A note on stderr, as the command line gives them."""
+    print(f"note: {message}", file=sys.stderr)
+
+
+def load_engine(paths, engine: str = "oxigraph", plan: str | None = None, *, store: bool = True,
+                notify=note) -> Engine:
     """An engine of kind ``engine`` (``oxigraph`` or ``rdflib``) over the graph files ``paths``;
-    with ``plan`` (see :func:`choose_plan`), over that plan's named graph alone."""
+    with ``plan`` (see :func:`choose_plan`), over that plan's named graph alone.
+
+    Oxigraph opens the build's store beside the files when it matches them (``store=False``:
+    never); otherwise it reads the files, and ``notify`` is told why when a store would help.
+    """
     if engine == "oxigraph":
+        if store:
+            found = OxigraphEngine.from_store(paths, plan, notify)
+            if found is not None:
+                return found
         return OxigraphEngine.from_files(paths, plan)
     if engine == "rdflib":
         return RdflibEngine.from_files(paths, plan)

@@ -1,7 +1,8 @@
 """Serve the graph with the real Oxigraph server (``oxigraph serve-read-only``, PyPI ``oxigraph``).
 
-The graph files are loaded with ``oxigraph load`` into a store directory (a temporary one by
-default), then the server runs read-only on a private port of 127.0.0.1, behind the guarded
+The server opens the build's store (``graph/store/``, :mod:`policykg.rdf.store`) when it was
+loaded from the graph files served, whatever their size, in well under a second; otherwise the
+files are loaded with ``oxigraph load`` into a temporary store first. The server runs read-only on a private port of 127.0.0.1, behind the guarded
 front of :mod:`policykg.sparql.guard` on the public port: the SPARQL 1.1 query endpoint is
 ``http://127.0.0.1:PORT/query`` and its YASGUI page ``http://127.0.0.1:PORT/``. Every query is
 checked as the command line checks it before Oxigraph sees it; updates are refused.
@@ -125,8 +126,11 @@ class OxigraphServer:
 
     def __init__(self, location: Path, port: int | None = None, *, timeout_s: int = 30,
                  cleanup: Path | None = None, max_result_bytes: int | None = None, log=None,
-                 max_memory: int | None = DEFAULT_MEMORY):
+                 max_memory: int | None = DEFAULT_MEMORY, opened=None):
         self.location = Path(location)
+        # The build's store (an OpenStore): its default graph is already the union of the plans'
+        # graphs, and Oxigraph reads it through the descriptor the store keeps open.
+        self.opened = opened
         self.port = port or 0
         self.timeout_s = timeout_s
         self.process: subprocess.Popen | None = None
@@ -140,8 +144,18 @@ class OxigraphServer:
         self._restarts: list[float] = []
 
     @classmethod
-    def for_graph(cls, paths, port: int | None = None, **kwargs) -> "OxigraphServer":
-        """A server over a fresh temporary store holding the graph files ``paths``."""
+    def for_graph(cls, paths, port: int | None = None, *, store: bool = True, **kwargs) -> "OxigraphServer":
+        """A server over the build's store when it matches the graph files ``paths`` (and
+        ``store``), else over a fresh temporary store holding them."""
+        if store:
+            from ..rdf.store import open_store
+
+            opened, why = open_store(graph_files(paths))
+            if opened is not None:
+                opened.store = None  # the server reads it; this process only keeps it in view
+                return cls(Path(opened.location), port, opened=opened, **kwargs)
+            if why and kwargs.get("log"):
+                kwargs["log"](f"note: {why}; loading the graph files into a temporary store")
         remove_stale_stores()
         tmp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
         try:
@@ -197,13 +211,15 @@ class OxigraphServer:
         cmd = [
             sys.executable, "-c", _LAUNCHER, str(os.getpid()),
             str(oxigraph_binary()), "serve-read-only", "--location", str(self.location),
-            "--bind", f"127.0.0.1:{self._private_port}", "--union-default-graph",
-            "--timeout-s", str(self.timeout_s),
+            "--bind", f"127.0.0.1:{self._private_port}", "--timeout-s", str(self.timeout_s),
         ]
+        if self.opened is None:  # files loaded as they are: named graphs' triples count too
+            cmd.append("--union-default-graph")
         # Its own session: Ctrl-C reaches policykg, which then stops the server in order.
         self._log = tempfile.TemporaryFile()  # a pipe could fill up and block the server
         self.process = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=self._log, start_new_session=True
+            cmd, stdout=subprocess.DEVNULL, stderr=self._log, start_new_session=True,
+            pass_fds=(self.opened.folder_fd,) if self.opened is not None else (),
         )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
@@ -252,6 +268,9 @@ class OxigraphServer:
             self.front.server_close()
             self.front = None
         self._stop_oxigraph()
+        if self.opened is not None:
+            self.opened.close()
+            self.opened = None
         if self._cleanup is not None:
             shutil.rmtree(self._cleanup, ignore_errors=True)
             self._cleanup = None
