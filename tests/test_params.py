@@ -33,8 +33,12 @@ def test_any_string_round_trips(value):
 
 def test_language_tag_must_be_a_tag():
     assert sparql_string("a", "zh") == '"a"@zh'
-    with pytest.raises(ParameterError):
-        sparql_string("a", 'zh" . }')
+    assert sparql_string("a", "zh-Hans-CN") == '"a"@zh-Hans-CN'
+    # BCP 47 tags are ASCII letters and digits in pieces joined by -: anything else is refused
+    # with the error that says so (not any exception: a crash would also "raise").
+    for bad in ('zh" . }', "zh cn", "中文", "zh_CN", "zh-"):
+        with pytest.raises(ParameterError, match="not a language tag"):
+            sparql_string("a", bad)
 
 
 def test_strip_comments_keeps_strings_and_iris():
