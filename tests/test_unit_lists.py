@@ -1,0 +1,49 @@
+"""Unit lists: which characters separate names, and that a list never yields an empty name.
+
+The rule stated in ``policykg.text.annotations.name_pieces``: names are written in a list with
+、 ， ； (and ASCII , ;). A doubled separator (县公安局、、县科技局) is a typing slip, not a unit.
+"""
+
+import pytest
+
+from policykg.text.annotations import AnnotationReader, split_names, split_units
+from policykg.text.decode import SourceText
+from policykg.text.lines import line_paragraph
+
+
+def paragraph(text):
+    source = SourceText.from_text("example.txt", text)
+    return line_paragraph(source, source.lines[0])
+
+
+def units_in(text):
+    """The unit names of the one annotation in ``text``: (leads, others)."""
+    (found,) = AnnotationReader().find(paragraph(text))
+    return [u.name for u in found.leads], [u.name for u in found.units]
+
+
+@pytest.mark.parametrize("separator", ["、", "，", "；", ",", ";"])
+def test_each_separator_splits_a_list(separator):
+    text = f"县公安局{separator}县科技局{separator}各镇办"
+    assert split_names(text) == ["县公安局", "县科技局", "各镇办"]
+    assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县公安局", "县科技局", "各镇办"]
+
+
+@pytest.mark.parametrize("separator", ["、", "，", ","])
+def test_a_labelled_annotation_splits_on_the_separator(separator):
+    # （责任单位：…） with the list written with each separator that stays inside one statement
+    assert units_in(f"推进工作。（责任单位：县公安局{separator}县科技局）") == ([], ["县公安局", "县科技局"])
+
+
+@pytest.mark.parametrize("separator", ["；", ";"])
+def test_a_semicolon_separates_the_lead_from_the_others(separator):
+    # （牵头单位：X；责任单位：Y、Z）: both, separated by ； (the module's docstring), or ASCII ;
+    assert units_in(f"推进工作。（牵头单位：县公安局{separator}责任单位：县科技局、县财政局）") == (
+        ["县公安局"], ["县科技局", "县财政局"])
+
+
+@pytest.mark.parametrize("text", ["县公安局、、县科技局", "县公安局，，县科技局", "、县公安局、县科技局、", "县公安局、 、县科技局"])
+def test_empty_names_are_dropped(text):
+    assert split_names(text) == ["县公安局", "县科技局"]
+    assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县公安局", "县科技局"]
+    assert units_in(f"推进工作。（责任单位：{text}）") == ([], ["县公安局", "县科技局"])
