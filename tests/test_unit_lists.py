@@ -47,3 +47,23 @@ def test_empty_names_are_dropped(text):
     assert split_names(text) == ["县公安局", "县科技局"]
     assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县公安局", "县科技局"]
     assert units_in(f"推进工作。（责任单位：{text}）") == ([], ["县公安局", "县科技局"])
+
+
+def test_spaces_inside_a_name_are_not_part_of_it():
+    assert split_names("县 公安局、县科技局") == ["县公安局", "县科技局"]
+    assert units_in("推进工作。（责任单位：县 公安局、县科技局）") == ([], ["县公安局", "县科技局"])
+
+
+def test_a_level_written_once_joins_the_name_it_belongs_to():
+    # 各市、州、县人民政府 is one name, wherever it stands in the list
+    assert split_names("县公安局、各市、州、县人民政府、县科技局") == ["县公安局", "各市、州、县人民政府", "县科技局"]
+
+
+def test_words_for_how_a_unit_takes_part_are_not_its_name():
+    assert units_in("推进工作。（责任单位：团县委等，县财政局等有关部门）") == ([], ["团县委", "县财政局"])
+
+
+def test_a_level_prefix_is_shared_along_a_run_of_bare_departments_only():
+    # 省公安厅、发展改革委 is 省公安厅、省发展改革委; after a ， a new run starts
+    assert units_in("推进工作。（责任单位：省公安厅、发展改革委、住房城乡建设厅，商务厅）") == (
+        [], ["省公安厅", "省发展改革委", "省住房城乡建设厅", "商务厅"])
