@@ -87,6 +87,8 @@ def test_iris_hide_variables_and_less_than_does_not():
     assert names("FILTER(?o < $a)") == ["a"]
     assert names("FILTER(?o <$a && ?o > 1)") == ["a"]
     assert names("FILTER(?o <$a") == ["a"]  # ends while it could still be an IRI
+    assert names("FILTER(?o < $b&&$c>0)") == ["b", "c"]  # a space right after < : no IRI
+    assert names("?s <http://example.org/ns#> $a") == ["a"]  # the # inside the IRI starts no comment
 
 
 def test_a_variable_at_the_very_end():
@@ -103,6 +105,8 @@ def test_strip_comments_keeps_the_text_before_the_first_comment():
     ("\\uE000", "\\uE000", "\ue000"),  # private use: a character, spelled
     ("\\uD800", "\\uD800", "\\uD800"),  # a lone surrogate is no character: left as written
     ("\\U00110000", "\\U00110000", "\\U00110000"),  # past U+10FFFF: no character either
+    ("\\U0010FFFF", "\\U0010FFFF", "\U0010FFFF"),  # the last code point is one
+    ("\\uDFFF", "\\uDFFF", "\\uDFFF"),  # the last surrogate is not
 ])
 def test_codepoint_escapes_are_refused_with_the_characters_they_spell(value, escape, spelled):
     with pytest.raises(ParameterError) as refused:
