@@ -113,3 +113,55 @@ def test_errors_name_the_file_the_line_and_the_label(text, line, problem):
     with pytest.raises(DocumentError) as err:
         read(text)
     assert (err.value.path, err.value.line, err.value.problem) == ("plan.txt", line, problem)
+
+
+def test_points_belong_across_spaces_and_punctuation_only():
+    assert summary("完成考核任务（牵头单位：市卫健委）。（1分）")[0][3] == "1分"  # only 。 between
+    assert summary("完成考核任务（牵头单位：市卫健委）X（1分）")[0][3] is None
+    assert summary("完成考核任务（1分）、（牵头单位：市卫健委）")[0][3] is None
+    assert summary("完成考核任务（1分）\t（牵头单位：市卫健委）")[0][3] is None  # a tab is not a space here
+
+
+def test_a_label_right_after_an_annotation_is_a_second_one():
+    assert summary("加强宣传（牵头单位：县公安局）责任单位：县财政局") == [
+        (["县公安局"], [], None, None, "（牵头单位：县公安局）"), ([], ["县财政局"], None, None, "责任单位：县财政局")]
+
+
+@pytest.mark.parametrize("note", ["下同", "以下同", "不再列出", "列第一位者为牵头单位", "6月底完成"])
+def test_clauses_that_name_no_unit_are_skipped_and_the_list_goes_on(note):
+    leads, units = summary(f"加强宣传（县科技局负责，{note}，，县公安局、县财政局负责）")[0][:2]
+    assert leads + units == ["县科技局", "县公安局", "县财政局"]
+
+
+def test_clauses_without_a_verb_join_the_next_unit_list():
+    # （A，B，C负责）: A and B have no verb of their own; C's 负责 covers them all
+    assert summary("加强宣传（县公安局，县科技局，县财政局负责）")[0][:2] == ([], ["县公安局", "县科技局", "县财政局"])
+
+
+def test_spans_of_other_names_members_and_leading_words():
+    text = "加强宣传（区委宣传部（文明办）、县财政局负责；由县委组织部及其成员单位配合）"
+    source = SourceText.from_text("plan.txt", text)
+    _, (a,) = read(text)
+    written = [(u.name, u.aliases, source.text[u.span.start:u.span.end]) for u in a.units]
+    assert written == [("区委宣传部", ("文明办",), "区委宣传部（文明办）"), ("县财政局", (), "县财政局"),
+                       ("县委组织部", (), "由县委组织部及其成员单位"), ("县委组织部成员单位", (), "由县委组织部及其成员单位")]
+
+
+def test_a_bracket_that_names_no_unit_stays_part_of_the_name():
+    assert summary("加强宣传（县人民政府（含开发区）负责）")[0][1] == ["县人民政府（含开发区）"]
+
+
+def test_a_latin_letter_in_a_name_is_text():
+    assert summary("加强宣传（责任单位：县X光检测中心、县财政局）")[0][1] == ["县X光检测中心", "县财政局"]
+
+
+def test_a_sentence_that_ends_inside_a_labelled_bracket_leaves_it_unclosed():
+    with pytest.raises(DocumentError) as err:
+        read("第一行。\n加强宣传（责任单位：县公安局。开展培训）")
+    assert (err.value.line, err.value.problem) == (2, "责任单位 annotation is not closed")
+
+
+def test_brackets_inside_brackets():
+    text = "县人民政府（含开发区（园区）、街道）、县公安局"
+    assert [text[a:b] for a, b in top_level_pieces(text, re.compile("[、，]"))] == [
+        "县人民政府（含开发区（园区）、街道）", "县公安局"]

@@ -67,3 +67,30 @@ def test_a_level_prefix_is_shared_along_a_run_of_bare_departments_only():
     # 省公安厅、发展改革委 is 省公安厅、省发展改革委; after a ， a new run starts
     assert units_in("推进工作。（责任单位：省公安厅、发展改革委、住房城乡建设厅，商务厅）") == (
         [], ["省公安厅", "省发展改革委", "省住房城乡建设厅", "商务厅"])
+
+
+def test_a_table_cell_separates_names_with_spaces_too():
+    text = "县公安局 县科技局　各镇办"
+    assert [u.name for u in split_units(paragraph(text), 0, len(text), spaces=True)] == ["县公安局", "县科技局", "各镇办"]
+    assert split_names("县 公 安 局、县科技局") == ["县公安局", "县科技局"]  # in the body a space is no separator
+    assert split_names("各市、 州、县人民政府") == ["各市、州、县人民政府"]
+
+
+@pytest.mark.parametrize("cell", ["无", "/", "—", "以下简称有关部门"])
+def test_cells_that_name_no_unit(cell):
+    text = f"县公安局、{cell}"
+    assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县公安局"]
+
+
+def test_latin_names_are_names():
+    text = "县公安局、IBM、ibm"
+    assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县公安局", "IBM", "ibm"]
+
+
+def test_role_words_after_short_and_listed_names():
+    assert units_in("推进工作。（责任单位：县委等，县公安局、县财政局按职责分工配合）") == (
+        [], ["县委", "县公安局", "县财政局"])
+
+
+def test_a_prefixed_name_in_the_run_stops_the_sharing():
+    assert units_in("推进工作。（责任单位：省公安厅、市商务局、发展改革委）") == ([], ["省公安厅", "市商务局", "发展改革委"])
