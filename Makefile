@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test build visualize clean
+.PHONY: run test build visualize clean mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,5 +25,14 @@ visualize: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# Mutation testing (mutmut; modules and tests in setup.cfg [mutmut]), apart from `make test`: it
+# takes tens of minutes per module on two cores. One module: make mutation MUTANTS='policykg.sparql.params*'
+MUTANTS ?=
+mutation: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,mutation]'
+	rm -rf mutants
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/python -m tests.mutation_score
+
 clean:
-	rm -rf $(VENV) views
+	rm -rf $(VENV) views mutants

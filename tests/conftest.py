@@ -94,9 +94,17 @@ NO_BROWSER = f"skipped without Chromium ({INSTALL_CHROMIUM})"
 _NO_BROWSER_MARK = "[no browser] "
 
 
+# A missing browser fails the browser tests (a green run must mean they ran), on CI and off it,
+# unless the developer says to skip them: POLICYKG_SKIP_BROWSER=1 (never honoured on CI).
+SKIP_BROWSER = "POLICYKG_SKIP_BROWSER"
+
+
 def _unavailable(reason: str):
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests must run on CI: {reason}")
+    if os.environ.get(SKIP_BROWSER) != "1":
+        pytest.fail(f"browser tests cannot run: {reason}; install it with `{INSTALL_CHROMIUM}` "
+                    f"or skip them knowingly with {SKIP_BROWSER}=1", pytrace=False)
     pytest.skip(_NO_BROWSER_MARK + reason)
 
 
@@ -121,7 +129,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 @pytest.fixture(scope="session")
 def chromium():
-    """A headless Debian Chromium driven by Playwright; skipped off CI when missing, failed on CI."""
+    """A headless Debian Chromium driven by Playwright; a failure when missing, unless skipped knowingly."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _unavailable(f"no Chromium at {CHROMIUM} ({INSTALL_CHROMIUM})")
     try:

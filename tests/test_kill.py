@@ -9,10 +9,10 @@ at that step every time, not by luck.
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from conftest import GAOQING, ROOT
@@ -104,30 +104,61 @@ def test_temporary_files_of_earlier_versions_are_cleared(tmp_path, old_and_new):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]
 
 
+# The build killed just before its N-th file-system operation on the output folder or beside it
+# (Python's audit events: open, rename, mkdir, remove, link, ...). The moment depends on no part of
+# the writer: a writer that truncates the outputs in place is killed between two of its files.
+KILLED_AT_OPERATION = """
+import atexit, os, signal, sys
+area, at = sys.argv[1], int(sys.argv[2])
+seen = 0
+EVENTS = {"open", "os.rename", "os.remove", "os.rmdir", "os.mkdir", "os.link", "os.symlink", "os.chmod",
+          "os.truncate", "os.scandir", "shutil.rmtree", "shutil.copyfile", "tempfile.mkstemp",
+          "tempfile.mkdtemp"}
+def touches_area(args):
+    for a in args:
+        if isinstance(a, (str, bytes, os.PathLike)) and os.fsdecode(os.fspath(a)).startswith(area):
+            return True
+    return False
+def hook(event, args):
+    global seen
+    if event in EVENTS and touches_area(args):
+        seen += 1
+        if seen == at:
+            os.kill(os.getpid(), signal.SIGKILL)
+sys.addaudithook(hook)
+atexit.register(lambda: print("operations", seen, file=sys.stderr, flush=True))
+from policykg.cli.main import cli
+cli(sys.argv[3:], prog_name="policykg")
+"""
+
+
+def build_killed_at(operation, out):
+    return subprocess.run(
+        [sys.executable, "-c", KILLED_AT_OPERATION, str(out.parent), str(operation),
+         "build", str(SEED), "--out", str(out), "--format", FORMATS, "-q"],
+        capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
+
+
 def test_build_killed_at_random_moments_leaves_whole_files(tmp_path, old_and_new):
-    """Kills anywhere in a build: every visible output is, byte for byte, the old or the new one."""
+    """Kills at random moments of the write: every output is the old build's or every one is the new."""
     old, new = old_and_new
-    out = tmp_path / "graph"
+    out = tmp_path / "area" / "graph"
     build(GAOQING, out)
-    started = time.monotonic()
-    build(SEED, tmp_path / "timing")
-    duration = time.monotonic() - started
+    counted = build_killed_at(0, out)  # 0: never killed; counts the operations of this writer
+    assert counted.returncode == 0, counted.stderr
+    operations = int(counted.stderr.split("operations")[-1])
+    assert operations >= len(FORMATS.split(","))  # at least one per file written
+    assert snapshot(out) == new
     rng = random.Random(5)
-    outcomes = []
-    for _ in range(4):
-        build(GAOQING, out)
-        child = subprocess.Popen([sys.executable, "-m", "policykg", "build", str(SEED), "--out", str(out),
-                                  "--format", FORMATS, "-q"], stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL, env=ENV, cwd=ROOT)
-        time.sleep(rng.uniform(0.3, 1.1) * duration)
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
+    for operation in sorted(rng.sample(range(1, operations + 1), min(6, operations))):
+        shutil.rmtree(out)
+        out.mkdir()
+        for name, content in old.items():  # the earlier good build, as it wrote its files
+            (out / name).write_bytes(content)
+        killed = build_killed_at(operation, out)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
         after = snapshot(out)
-        assert set(after) == set(old)
-        for name, content in after.items():
-            assert content in (old[name], new[name]), name
-        outcomes.append("old" if after == old else "new" if after == new else "mixed")
-    assert "mixed" not in outcomes
+        assert after in (old, new), f"killed before operation {operation} of {operations}: a mix"
 
 
 def test_failed_write_leaves_the_previous_files(tmp_path):

@@ -98,6 +98,9 @@ def test_csv_neutralises_formulas():
     assert nw.csv_cell("@SUM(A1)") == "'@SUM(A1)"
     assert nw.csv_cell("-2") == "'-2" and nw.csv_cell("+x") == "'+x"
     assert nw.csv_cell("县公安局") == "县公安局" and nw.csv_cell(3) == 3
+    # OWASP's list of formula starts also has tab and carriage return
+    assert nw.csv_cell("\t=1+1") == "'\t=1+1" and nw.csv_cell("\r=1+1") == "'\r=1+1"
+    assert nw.csv_cell("1=1") == "1=1"
 
 
 def test_metrics_csv(mini, tmp_path):

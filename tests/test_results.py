@@ -79,3 +79,14 @@ def test_ask_results():
     r = Result([], boolean=True, form="ask")
     assert json.loads(to_json(r)) == {"head": {}, "boolean": True}
     assert to_table(r) == "true\n"
+
+
+# OWASP's CSV injection guidance: a cell starting with =, +, -, @, tab (0x09) or carriage return
+# (0x0D) is read as a formula by some spreadsheet; each gets a leading '. Other text is unchanged.
+FORMULA_STARTS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+
+
+def test_csv_neutralises_every_formula_start():
+    result = Result(["v"], [(Term.literal(cell),) for cell in FORMULA_STARTS + ["县公安局", "1=1", " =1"]])
+    rows = list(csv.reader(io.StringIO(to_csv(result), newline="")))
+    assert [row[0] for row in rows[1:]] == ["'" + cell for cell in FORMULA_STARTS] + ["县公安局", "1=1", " =1"]

@@ -1,0 +1,167 @@
+"""Responsibility annotations, one style at a time, as the module's docstring lists them.
+
+Each case is a sentence of the genre written here; the expected units, deadlines, points and
+positions are what the sentence says (read by a person), and errors name file, line and label.
+"""
+
+import re
+
+import pytest
+
+from policykg.errors import DocumentError
+from policykg.text.annotations import AnnotationReader, top_level_pieces
+from policykg.text.decode import SourceText
+from policykg.text.lines import line_paragraph
+
+
+def read(text, reader=None):
+    """The annotations of the last line of ``text`` (earlier lines are other paragraphs)."""
+    source = SourceText.from_text("plan.txt", text)
+    par = line_paragraph(source, source.lines[-1])
+    return par, (reader or AnnotationReader()).find(par)
+
+
+def summary(text, reader=None):
+    par, found = read(text, reader)
+    return [([u.name for u in a.leads], [u.name for u in a.units], a.deadline, a.points, par.text[a.start:a.end])
+            for a in found]
+
+
+def test_points_before_and_after_an_annotation_belong_to_it():
+    assert summary("完成考核任务（0.5分）（6月底完成，牵头考核单位：市卫健委）") == [
+        (["市卫健委"], [], "6月底完成", "0.5分", "（0.5分）（6月底完成，牵头考核单位：市卫健委）")]
+    assert summary("完成考核任务（牵头单位：市卫健委）（1分）。") == [
+        (["市卫健委"], [], None, "1分", "（牵头单位：市卫健委）（1分）")]
+    # points with text between them and the annotation are not its points
+    assert summary("完成考核任务（牵头单位：市卫健委），另有要求（1分）。") == [
+        (["市卫健委"], [], None, None, "（牵头单位：市卫健委）")]
+    assert summary("完成考核任务（1分），另有要求（牵头单位：市卫健委）。") == [
+        (["市卫健委"], [], None, None, "（牵头单位：市卫健委）")]
+
+
+def test_two_annotations_in_one_paragraph_each_keep_their_units():
+    assert summary("加强宣传（牵头单位：县委宣传部），开展培训（责任单位：县人社局、县教体局）。") == [
+        (["县委宣传部"], [], None, None, "（牵头单位：县委宣传部）"),
+        ([], ["县人社局", "县教体局"], None, None, "（责任单位：县人社局、县教体局）")]
+
+
+def test_a_label_on_its_own_after_the_text():
+    par, (a,) = read("加强资金保障。责任单位：市财政局、市商务局")
+    assert ([u.name for u in a.units], par.text[a.start:a.end]) == (["市财政局", "市商务局"], "责任单位：市财政局、市商务局")
+
+
+def test_labels_and_their_roles():
+    # 主办 leads, 协办 does not; a deadline label names no unit; spaces inside a label are allowed
+    assert summary("加强宣传（主办单位：县公安局；协办单位：县财政局；完成时限：2023年底）") == [
+        (["县公安局"], ["县财政局"], "2023年底", None, "（主办单位：县公安局；协办单位：县财政局；完成时限：2023年底）")]
+    assert summary("加强宣传（牵 头 单 位：县公安局）")[0][:2] == (["县公安局"], [])
+    assert summary("加强宣传（牵头单位：县公安局，配合单位：县财政局）")[0][:2] == (["县公安局"], ["县财政局"])
+
+
+def test_inline_verbs():
+    assert summary("加强宣传（县公安局牵头，县财政局、县科技局配合）")[0][:2] == (["县公安局"], ["县财政局", "县科技局"])
+    assert summary("加强宣传（由县公安局负责）")[0][:2] == ([], ["县公安局"])
+
+
+def test_the_first_listed_unit_leads_after_the_note_says_so():
+    reader = AnnotationReader()
+    assert summary("加强宣传（县公安局、县财政局等负责。列第一位者为牵头单位）", reader)[0][:2] == (
+        ["县公安局"], ["县财政局"])
+    assert summary("开展培训（县人社局、县教体局负责）", reader)[0][:2] == (["县人社局"], ["县教体局"])
+    assert summary("开展培训（县人社局、县教体局负责）")[0][:2] == ([], ["县人社局", "县教体局"])
+
+
+def test_units_carried_into_every_later_annotation():
+    reader = AnnotationReader()
+    first = summary("加强宣传（县委宣传部负责。以下均需各区政府负责，不再列出）", reader)
+    assert first[0][:2] == ([], ["县委宣传部", "各区政府"])
+    assert summary("开展培训（县人社局负责）", reader)[0][:2] == ([], ["县人社局", "各区政府"])
+    # a later annotation that names the carried unit itself does not name it twice
+    assert summary("开展培训（县人社局、各区政府负责）", reader)[0][:2] == ([], ["县人社局", "各区政府"])
+
+
+def test_other_names_members_and_shared_prefixes():
+    par, (a,) = read("加强宣传（区委宣传部（区文明办、区政府新闻办）负责）")
+    assert [(u.name, u.aliases) for u in a.units] == [("区委宣传部", ("区文明办", "区政府新闻办"))]
+    assert summary("加强宣传（责任单位：县委组织部及其成员单位）")[0][1] == ["县委组织部", "县委组织部成员单位"]
+    assert summary("加强宣传（责任单位：省公安厅、发展改革委、住房城乡建设厅）")[0][1] == [
+        "省公安厅", "省发展改革委", "省住房城乡建设厅"]
+    assert summary("加强宣传（责任单位：省公安厅、市商务局）")[0][1] == ["省公安厅", "市商务局"]
+    assert summary("加强宣传（责任单位：各市、州、县人民政府）")[0][1] == ["各市、州、县人民政府"]
+
+
+def test_each_unit_mention_points_at_its_name_in_the_source():
+    text = "第一行。\n加强宣传（牵头单位：县公安局；责任单位：县财政局、 县科技局）"
+    source = SourceText.from_text("plan.txt", text)
+    _, (a,) = read(text)
+    for u in a.all_units:
+        assert source.text[u.span.start:u.span.end] == u.name and (u.span.line, u.span.end_line) == (2, 2)
+
+
+def test_nested_brackets_stay_inside_one_piece():
+    text = "各市、县〔市、区〕政府，各对口协同发展区县（自治县，以下简称区县）政府"
+    assert [text[a:b] for a, b in top_level_pieces(text, re.compile("[、，]"))] == [
+        "各市", "县〔市、区〕政府", "各对口协同发展区县（自治县，以下简称区县）政府"]
+
+
+@pytest.mark.parametrize("text, line, problem", [
+    ("第一行。\n加强宣传（牵 头 单 位：县公安局", 2, "牵头单位 annotation is not closed"),
+    ("第一行。\n加强宣传（责任单位：县公安局。开展培训。", 2, "责任单位 annotation is not closed"),
+    ("第一行。\n第二行。\n加强宣传（责任单位：）", 3, "责任单位 annotation names no unit"),
+])
+def test_errors_name_the_file_the_line_and_the_label(text, line, problem):
+    with pytest.raises(DocumentError) as err:
+        read(text)
+    assert (err.value.path, err.value.line, err.value.problem) == ("plan.txt", line, problem)
+
+
+def test_points_belong_across_spaces_and_punctuation_only():
+    assert summary("完成考核任务（牵头单位：市卫健委）。（1分）")[0][3] == "1分"  # only 。 between
+    assert summary("完成考核任务（牵头单位：市卫健委）X（1分）")[0][3] is None
+    assert summary("完成考核任务（1分）、（牵头单位：市卫健委）")[0][3] is None
+    assert summary("完成考核任务（1分）\t（牵头单位：市卫健委）")[0][3] is None  # a tab is not a space here
+
+
+def test_a_label_right_after_an_annotation_is_a_second_one():
+    assert summary("加强宣传（牵头单位：县公安局）责任单位：县财政局") == [
+        (["县公安局"], [], None, None, "（牵头单位：县公安局）"), ([], ["县财政局"], None, None, "责任单位：县财政局")]
+
+
+@pytest.mark.parametrize("note", ["下同", "以下同", "不再列出", "列第一位者为牵头单位", "6月底完成"])
+def test_clauses_that_name_no_unit_are_skipped_and_the_list_goes_on(note):
+    leads, units = summary(f"加强宣传（县科技局负责，{note}，，县公安局、县财政局负责）")[0][:2]
+    assert leads + units == ["县科技局", "县公安局", "县财政局"]
+
+
+def test_clauses_without_a_verb_join_the_next_unit_list():
+    # （A，B，C负责）: A and B have no verb of their own; C's 负责 covers them all
+    assert summary("加强宣传（县公安局，县科技局，县财政局负责）")[0][:2] == ([], ["县公安局", "县科技局", "县财政局"])
+
+
+def test_spans_of_other_names_members_and_leading_words():
+    text = "加强宣传（区委宣传部（文明办）、县财政局负责；由县委组织部及其成员单位配合）"
+    source = SourceText.from_text("plan.txt", text)
+    _, (a,) = read(text)
+    written = [(u.name, u.aliases, source.text[u.span.start:u.span.end]) for u in a.units]
+    assert written == [("区委宣传部", ("文明办",), "区委宣传部（文明办）"), ("县财政局", (), "县财政局"),
+                       ("县委组织部", (), "由县委组织部及其成员单位"), ("县委组织部成员单位", (), "由县委组织部及其成员单位")]
+
+
+def test_a_bracket_that_names_no_unit_stays_part_of_the_name():
+    assert summary("加强宣传（县人民政府（含开发区）负责）")[0][1] == ["县人民政府（含开发区）"]
+
+
+def test_a_latin_letter_in_a_name_is_text():
+    assert summary("加强宣传（责任单位：县X光检测中心、县财政局）")[0][1] == ["县X光检测中心", "县财政局"]
+
+
+def test_a_sentence_that_ends_inside_a_labelled_bracket_leaves_it_unclosed():
+    with pytest.raises(DocumentError) as err:
+        read("第一行。\n加强宣传（责任单位：县公安局。开展培训）")
+    assert (err.value.line, err.value.problem) == (2, "责任单位 annotation is not closed")
+
+
+def test_brackets_inside_brackets():
+    text = "县人民政府（含开发区（园区）、街道）、县公安局"
+    assert [text[a:b] for a, b in top_level_pieces(text, re.compile("[、，]"))] == [
+        "县人民政府（含开发区（园区）、街道）", "县公安局"]
