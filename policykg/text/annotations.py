@@ -132,8 +132,8 @@ class AnnotationReader:
                 found.append(annotation)
             points = None
         # 责任单位：市财政局 as a line of its own after the text, with no brackets
-        tail = UNBRACKETED.search(par.text)
-        if tail and (not found or found[-1].end <= tail.start()):
+        tail = UNBRACKETED.search(par.text, found[-1].end if found else 0)
+        if tail:
             annotation = self._read(par, tail.start() - 1, len(par.text))
             if annotation is not None:
                 annotation.start, annotation.end = tail.start(), len(par.text)
