@@ -94,3 +94,10 @@ def test_role_words_after_short_and_listed_names():
 
 def test_a_prefixed_name_in_the_run_stops_the_sharing():
     assert units_in("推进工作。（责任单位：省公安厅、市商务局、发展改革委）") == ([], ["省公安厅", "市商务局", "发展改革委"])
+
+
+def test_a_note_that_says_the_same_below_is_not_a_rule_that_carries_units():
+    # （以下同，X负责）: 以下同 ("the same below") is a note, not 以下均需X负责 (a unit named 同 came out)
+    source = SourceText.from_text("example.txt", "推进。（以下同，县公安局负责）")
+    (found,) = AnnotationReader().find(line_paragraph(source, source.lines[0]))
+    assert [u.name for u in found.all_units] == ["县公安局"]

@@ -63,7 +63,7 @@ ROLE_TAIL = re.compile(r"(?:按照?职责分工|按照?职责|分别|具体|共�
 SHORT_NAME = re.compile(r"^(?:以下简称|以下统称|下称)")
 # （…按职责分工负责。以下均需各区政府、北京经济技术开发区管委会负责，不再列出）: units that every
 # later annotation of the document names without writing them
-CARRIED = re.compile(r"^\s*以下(?:均|都|各项)?(?:需|由|请)?")
+CARRIED = re.compile(r"^\s*以下(?!同)(?:均|都|各项)?(?:需|由|请)?")
 NOT_LISTED = re.compile(r"^不再(?:一一)?列(?:出|明)$")
 # 省公安厅、发展改革委 is 省公安厅、省发展改革委: a level prefix written once for a 、-run of
 # departments (44: 各区商务部门、城管执法部门)
