@@ -94,3 +94,8 @@ def test_role_words_after_short_and_listed_names():
 
 def test_a_prefixed_name_in_the_run_stops_the_sharing():
     assert units_in("推进工作。（责任单位：省公安厅、市商务局、发展改革委）") == ([], ["省公安厅", "市商务局", "发展改革委"])
+
+
+def test_in_the_body_a_space_inside_a_name_is_no_separator():
+    text = "县公安 局、县科技局"
+    assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县公安局", "县科技局"]
