@@ -165,3 +165,12 @@ def test_brackets_inside_brackets():
     text = "县人民政府（含开发区（园区）、街道）、县公安局"
     assert [text[a:b] for a, b in top_level_pieces(text, re.compile("[、，]"))] == [
         "县人民政府（含开发区（园区）、街道）", "县公安局"]
+
+
+def test_points_before_an_annotation_with_text_between_are_not_its_points():
+    assert summary("完成考核任务（1分）X（牵头单位：市卫健委）")[0][3] is None
+
+
+def test_other_names_follow_only_a_name_that_reads_as_a_unit():
+    # 区委宣传部（区文明办）: a unit and its other name; 县应急管理 is not a unit's name (no 局, 办, 委…)
+    assert summary("加强宣传（县应急管理（县应急管理局）负责）")[0][1] == ["县应急管理（县应急管理局）"]

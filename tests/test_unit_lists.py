@@ -101,3 +101,8 @@ def test_a_note_that_says_the_same_below_is_not_a_rule_that_carries_units():
     source = SourceText.from_text("example.txt", "推进。（以下同，县公安局负责）")
     (found,) = AnnotationReader().find(line_paragraph(source, source.lines[0]))
     assert [u.name for u in found.all_units] == ["县公安局"]
+
+
+def test_in_the_body_a_space_inside_a_name_is_no_separator():
+    text = "县公安 局、县科技局"
+    assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县公安局", "县科技局"]

@@ -184,20 +184,21 @@ def test_views_of_a_large_corpus_are_the_same_under_any_hash_seed(tmp_path):
 
 
 def test_make_test_says_when_browser_tests_are_skipped(tmp_path):
-    """Without Chromium the browser tests fail, saying how to install it; skipped knowingly
-    (POLICYKG_SKIP_BROWSER=1) the summary line says so with the install command."""
+    """Without Chromium the browser tests fail, naming the install command; skipped knowingly
+    (POLICYKG_SKIP_BROWSER=1), the summary line says so with the install command."""
     import os
     import subprocess
     import sys
 
     from conftest import ROOT
 
-    env = {**os.environ, "POLICYKG_CHROMIUM": str(tmp_path / "no-chromium"), "CI": ""}
-    env.pop("POLICYKG_SKIP_BROWSER", None)
+    env = {**os.environ, "POLICYKG_CHROMIUM": str(tmp_path / "no-chromium"), "CI": "", "POLICYKG_SKIP_BROWSER": ""}
     test = "tests/test_browser.py::test_harness_sees_outside_requests_and_dialogs"
     failed = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
                             cwd=ROOT, env=env, capture_output=True, text=True)
-    assert failed.returncode != 0 and "apt-get install -y chromium fonts-noto-cjk" in failed.stdout
+    assert failed.returncode == 1, failed.stdout
+    assert "browser tests cannot run: no Chromium at" in failed.stdout
+    assert "apt-get install -y chromium fonts-noto-cjk" in failed.stdout
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test],
                           cwd=ROOT, env={**env, "POLICYKG_SKIP_BROWSER": "1"}, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
