@@ -16,6 +16,7 @@ from policykg.corpus.evaluate import evaluate_corpus
 from policykg.text.annotations import AnnotationReader
 from policykg.text.decode import SourceText
 from policykg.text.lines import line_paragraph
+from policykg.text.parse import parse_plans
 
 CORPUS = ROOT / "corpus" / "real"
 
@@ -56,6 +57,34 @@ def test_units_of_real_documents_are_read_as_a_person_reads_them(scores, key):
     s = scores[key]
     assert s.read, s.reason
     assert s.meets_target(), (s.carrying, s.annotations, s.recall, s.precision, s.missed[:5], s.extra[:5])
+
+
+@pytest.mark.parametrize("key", MEETS_THE_BAR)
+def test_units_keep_the_role_their_label_gives(scores, key):
+    # the person reading a document took each unit's role from its label or verb (牵头单位 / X牵头:
+    # lead; 责任单位, 负责部门, 配合: responsible). 55's tasks carry （负责部门：X） alone, which was
+    # read as leading (12 % of roles right)
+    s = scores[key]
+    assert s.role_recall is None or s.role_recall >= 0.90, (key, s.role_recall)
+
+
+def test_the_first_listed_rule_makes_no_group_a_lead():
+    # 07 states 列第一位者为牵头单位，下同 once; its later （各有关部门和单位，各省级人民政府按职责分工负责）
+    # names two groups of units, neither of which can lead
+    source = SourceText.from_text("07.txt", "支持就业。（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）\n"
+                                  "落实政策。（各有关部门和单位，各省级人民政府按职责分工负责）\n")
+    reader = AnnotationReader()
+    first, later = (reader.find(line_paragraph(source, line))[0] for line in source.lines[:2])
+    assert [u.name for u in first.leads] == ["人力资源社会保障部"]
+    assert later.leads == [] and [u.name for u in later.units] == ["各有关部门和单位", "各省级人民政府"]
+
+
+def test_a_task_with_only_responsible_units_has_no_lead():
+    # 55, line 8: 取消…（负责部门：自然资源部） names the department responsible, not a lead
+    doc = parse_plans(CORPUS / "55_state-council-ftz-reform-measures-2018.html")[0]
+    task = next(t for t in [*doc.tasks, *doc.pilot_tasks]
+                if [u.name for u in t.responsible_units] == ["自然资源部"])
+    assert task.lead_units == []
 
 
 def test_expected_units_cover_at_least_twelve_documents():

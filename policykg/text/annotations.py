@@ -52,6 +52,9 @@ DEADLINE = re.compile(
 )
 POINTS = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
 FIRST_LISTED_LEADS = re.compile(r"列第一位(?:者|的)?为牵头单位")
+# 各省级人民政府, 各有关部门和单位: a group of units, which the first-listed rule does not make a
+# lead (07: （各有关部门和单位，各省级人民政府按职责分工负责） under 列第一位者为牵头单位，下同)
+GROUP = re.compile(r"^(?:各|有关|相关|其他)")
 LEADING_WORDS = re.compile(r"^(?:由|请)")
 # 和 separates units only before a group or a level prefix (市民政局和有关区县政府, 市计划生育协会和市托育
 # 联席会议其他成员单位): it is inside many names (住房和城乡建设部)
@@ -211,7 +214,7 @@ class AnnotationReader:
             if lead:
                 annotation.leads.extend(units)
                 continue
-            if self.first_listed_leads and units and not annotation.leads:
+            if self.first_listed_leads and units and not annotation.leads and not GROUP.match(units[0].name):
                 annotation.leads.append(units[0])
                 units = units[1:]
             annotation.units.extend(units)

@@ -711,8 +711,8 @@ class _MeasureReader:
             self._implicit_work_task()
             self._text(par.slice(first_stop + 1))
             return
-        leads = [u for a in annotations for u in (a.leads or a.units)]
-        others = [u for a in annotations if a.leads for u in a.all_units[len(a.leads):]]
+        leads = [u for a in annotations for u in a.leads]
+        others = [u for a in annotations for u in a.all_units[len(a.leads):]]
         title = _without(par.text, annotations, found[2]).strip()
         label = LABEL_AT_END.search(title)
         title = title[:label.start()].strip() if label else title
