@@ -72,13 +72,14 @@ NOT_LISTED = re.compile(r"^不再(?:一一)?列(?:出|明)$")
 # departments (44: 各区商务部门、城管执法部门)
 # (74: 省局行政审批处、登记注册局 — a bureau's own divisions, 省局 written once)
 SHARED_PREFIX = re.compile(r"^(?:[省市区县]局|各区|各市|各县|省|市(?!场)|区|县)(?=[\u4e00-\u9fff])")
-DEPARTMENT = re.compile(r"(?:厅|局|委|办|处|科|部门|委员会|中心|社)$")
+# 法院, 检察院: the level's court and procuratorate (58: 市…、审计局、法院、检察院)
+DEPARTMENT = re.compile(r"(?:厅|局|委|办|处|科|部门|委员会|中心|社|法院|检察院)$")
 PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
              "海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆")
 # names that carry their own level or place: 省…, 各…, 国家…, 安徽证监局, 象州公路养护中心
 NO_PREFIX_NEEDED = re.compile(
     rf"^(?:省|市(?!场)|区|县|各|国家|国务院|中国|中央|全国|共青团|团|有关|相关|其他|本级|{PROVINCES})"
-    r"|^.{1,3}?(?:[省州县区旗]|市(?!场))"
+    r"|^.{1,3}?(?:[省州县区旗]|(?<!城)市(?!场))"  # 城市管理局 names no place
 )
 ETC_TAIL = re.compile(
     r"等(?:国务院|中央|[省市县区]直?)?(?:相关|有关|其他)?(?:部门|单位|企业|机构)?(?:[和及](?:部门|单位|企业|机构))?$"
@@ -91,6 +92,13 @@ MEMBERS = re.compile(r"^(.+?)及其成员单位$")
 # name must read as a unit's (各镇（街道）and 区县（自治县，以下简称区县）政府 are one name each).
 TRAILING_NAMES = re.compile(r"^(.{2,}?)[（(]([^（()）]+)[)）]$")
 UNIT_ENDING = re.compile(r"(?:办|室|局|委|部|厅|院|会|中心|公司|政府|处|组|队|所|站|社|馆|行|团|署|办公室)$")
+
+
+# A paragraph of a section of duties (六、职责分工) that opens with the units whose duty it is:
+# 市房产局：负责牵头… (58), 市委宣传部负责对… (57), 市发展改革委、国资委、…、检察院等其他行业部门
+# 根据…负责督促… (58). The names stop at ：, at 负责/牵头, or at 等…部门.
+DUTY_NAMES = re.compile(r"[ \u3000]*([\u4e00-\u9fff（）()、]{2,}?)(?:([：:])|(等[\u4e00-\u9fff]{0,8}?(?:部门|单位))|(?=负责|牵头))")
+DUTY_LEADS = re.compile(r"^\s*(?:负责)?牵头")
 
 
 @dataclass
@@ -354,3 +362,29 @@ def split_units(par: Paragraph, start: int, end: int, spaces: bool = False) -> l
         else:
             mentions.append(UnitMention(name, span))
     return mentions
+
+
+def read_duty(par: Paragraph) -> Annotation | None:
+    """The units a paragraph of duties opens with, as an annotation of that paragraph; None when
+    it does not open with units (组长：张三 names a person, 各单位要… is no duty).
+
+    The units are responsible; they lead where the duty starts with (负责)牵头."""
+    opening = DUTY_NAMES.match(par.text)
+    if not opening:
+        return None
+    names_end = opening.end(1)
+    rest = par.text[opening.end():]
+    if not opening.group(2) and "负责" not in rest.split("。", 1)[0] and not rest.startswith(("负责", "牵头")):
+        return None
+    pieces = [p for p in re.split("[、]", opening.group(1)) if p]
+    if not pieces or not all(UNIT_ENDING.search(p) or LEVEL_ONLY.match(p) for p in pieces):
+        return None
+    units = split_units(par, opening.start(1), names_end)
+    if not units:
+        return None
+    annotation = Annotation(opening.start(1), opening.end())
+    if DUTY_LEADS.match(rest):
+        annotation.leads = units
+    else:
+        annotation.units = units
+    return annotation

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import DocumentError
 from .annex import parse_annex
-from .annotations import AnnotationReader, split_names
+from .annotations import AnnotationReader, read_duty, split_names
 from .decode import Line, SourceText
 from .lines import CHINESE_NUMERAL, Paragraph, logical_lines, paragraphs
 from .model import (
@@ -82,6 +82,7 @@ SECTION_KINDS = (
     ("goals", ("目标",)),
     ("safeguards", ("保障",)),
     ("measures", ("措施", "任务")),
+    ("duties", ("职责",)),  # 六、职责分工: a paragraph per unit, 市房产局：负责…
 )
 
 
@@ -178,7 +179,9 @@ def _parse(source: SourceText, lines: list[Line], headings: list[_Heading], slug
         # An annex that is a numbered list, not a table (考评指标: 一、… 1．…（6月底完成，牵头考核单位：…）),
         # is read for tasks as the body is.
         rest = lines[annex_start:]
-        task_sections += _task_sections(source, rest, _section_headings(rest), len(rest), {})
+        headings_in_annex = _section_headings(rest)
+        task_sections += (_task_sections(source, rest, headings_in_annex, len(rest), {}) if headings_in_annex
+                          else _duties_annex(source, rest, len(task_sections) + 1))
         annex_lines = []
 
     ideology = sections.get("ideology")
@@ -282,7 +285,9 @@ def _task_sections(source: SourceText, lines: list[Line], headings: list[_Headin
         body = lines[heading.index + 1:stop]
         # A section is read for tasks when its title says so, or when it assigns units to work,
         # whatever it is called (一、支持工业互联网平台建设, 三、保障措施 with annotations).
-        if kind == "measures" or (kind not in ("ideology", "principles") and _assigns_units(source, body)):
+        if kind == "duties" and _lists_duties(source, body):
+            found.append(_TaskSection(lines[heading.index], heading.number, heading.title, body, duties=True))
+        elif kind == "measures" or (kind not in ("ideology", "principles") and _assigns_units(source, body)):
             found.append(_TaskSection(lines[heading.index], heading.number, heading.title, body))
         elif kind and kind not in sections:
             sections[kind] = body
@@ -297,6 +302,21 @@ class _TaskSection:
     number: int
     title: str
     lines: list[Line]
+    duties: bool = False  # paragraphs that open with the units whose duty they are
+
+
+def _lists_duties(source: SourceText, lines: list[Line]) -> bool:
+    return any(read_duty(par) for par in paragraphs(source, lines))
+
+
+def _duties_annex(source: SourceText, lines: list[Line], number: int) -> list[_TaskSection]:
+    """An annex of duties without numbered sections (附件：…领导小组组成人员及工作职责, then a
+    paragraph per unit, 市委宣传部负责…): one section of duties titled by the annex."""
+    title_at = next((i for i, line in enumerate(lines[:4]) if "职责" in line.text), None)
+    if title_at is None or not _lists_duties(source, lines[title_at + 1:]):
+        return []
+    title = ATTACHMENT_LIST.sub("", lines[title_at].text.strip()).strip()
+    return [_TaskSection(lines[title_at], number, title, lines[title_at + 1:], duties=True)]
 
 
 def _assigns_units(source: SourceText, lines: list[Line]) -> bool:
@@ -634,6 +654,10 @@ class _MeasureReader:
             first = len(self.pilot_tasks)
             number = section.number
             group = self.group = None
+            if section.duties:
+                self._duties(section, pars)
+                self._place(self.pilot_tasks[first:], number, None)
+                continue
             if not any((found := marker(par.text)) and found[0] == "chinese" for par in pars):
                 # No （一） under this section: the section itself is the task its items belong to
                 # (一、支持工业互联网平台建设 → 1﹒…, or a flat list 一、…十二、 of measures).
@@ -650,6 +674,15 @@ class _MeasureReader:
             self._place(self.pilot_tasks[first:], number, group)
         self._unique_keys()
         return self.pilot_tasks
+
+    def _duties(self, section: _TaskSection, pars: list[Paragraph]) -> None:
+        """A section of duties is a task; each paragraph that opens with units is a measure they
+        are responsible for (or lead); the others (组长：张三) are not measures."""
+        self._flush()
+        self._section_task(section)
+        for par in pars:
+            for piece in _duty_pieces(par):
+                self._add_measure(piece, read_duty(piece), piece.span())
 
     def _place(self, pilot_tasks: list[PilotTask], section: int, group: Task | None) -> None:
         """Heading levels and number paths of the tasks one section holds."""
@@ -855,6 +888,22 @@ class _MeasureReader:
                 wt.key = f"{pt.key}-{wt.number}" if restarts else str(wt.number)
                 for m in wt.measures:
                     m.work_task = wt.key
+
+
+def _duty_pieces(par: Paragraph) -> list[Paragraph]:
+    """The duties in a paragraph, each from a line that opens with units (after its item marker,
+    （一）市交通运输局负责…) to the next such line. Lines join into one paragraph while a line does
+    not end a sentence, so 成员：…副局长 runs into the 领导小组负责… after it (57)."""
+    opens = []
+    for k in range(len(par.text)):
+        if k and par.source.line_of(par.offsets[k]) == par.source.line_of(par.offsets[k - 1]):
+            continue
+        found = marker(par.text[k:])
+        start = k + (found[2] if found else 0)
+        if read_duty(par.slice(start)) is not None:
+            opens.append(start)
+    ends = [*opens[1:], len(par.text)]
+    return [par.slice(start, end) for start, end in zip(opens, ends)]
 
 
 def _line_span(line: Line) -> Span:
