@@ -299,8 +299,17 @@ def name_pieces(text: str, spaces: bool = False) -> list[tuple[int, int]]:
             pieces[-1] = (pieces[-1][0], end)
         else:
             pieces.append((start, end))
-        joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", text[start:end])))
+        joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", text[start:end]))) or (
+            spaces and _wrapped(re.sub(r"\s", "", text[pieces[-1][0]:end]), text, end))
     return pieces
+
+
+def _wrapped(name: str, text: str, end: int) -> bool:
+    """Whether a name in a table cell runs on after a space: a narrow cell wraps 市规划自然资源局 over
+    two paragraphs (61), which the page's cell text joins with a space. A piece that ends as no unit
+    does, and is not a group (有关企业), runs on; a 、 or ， after it ends it."""
+    after = text[end:end + 1]
+    return bool(name) and after.isspace() and not UNIT_ENDING.search(name) and not GROUP.match(name)
 
 
 def _without_role_words(name: str) -> str:
