@@ -135,6 +135,17 @@ def test_an_insurance_period_is_not_an_assignment_passage():
     assert len(assignment_like("加强监管（责任单位：市房产局）")) == 1
 
 
+def test_measures_written_as_articles():
+    # 75 (Luzhou): 第一条 优化土地出让条件。…(牵头单位:市自然资源和规划局) … 第十四条, no 一、 sections
+    doc = parse_plans(CORPUS / "75_luzhou-real-estate-measures-draft-2023.html")[0]
+    assert [pt.number for pt in doc.pilot_tasks] == list(range(1, 15))
+    assert doc.pilot_tasks[0].title == "优化土地出让条件"
+    first = doc.pilot_tasks[0].work_tasks[0].measures[0]
+    assert [u.name for u in first.leads] == ["市自然资源和规划局"]
+    # the title's 促进房地产市场… is no place: 市场 is not 市
+    assert doc.metadata.jurisdiction is None
+
+
 def test_a_task_with_only_responsible_units_has_no_lead():
     # 55, line 8: 取消…（负责部门：自然资源部） names the department responsible, not a lead
     doc = parse_plans(CORPUS / "55_state-council-ftz-reform-measures-2018.html")[0]
@@ -479,3 +490,21 @@ def test_the_outline_shows_the_sections_above_the_pilot_tasks(fangguanfu, tmp_pa
     page = html.unescape((tmp_path / "v" / "structure.html").read_text(encoding="utf-8"))
     section = page.index("一、把实施好宏观政策和深化“放管服”改革结合起来")
     assert section < page.index("研究将财政资金直达机制实施中的好做法制度化") < page.index("二、放要放出活力、放出创造力")
+
+
+def test_evaluate_takes_a_folder_of_documents_nobody_has_read_by_hand(tmp_path):
+    import shutil
+
+    from policykg.corpus.evaluate import evaluate_corpus, table
+
+    # a real plan under its own name, and a text that is no plan
+    shutil.copy(CORPUS / "58_shenyang-housing-safety-three-systems-work-plan-2024.html", tmp_path / "shenyang.html")
+    (tmp_path / "news.txt").write_text("今天天气很好。\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not a document policykg reads\n", encoding="utf-8")
+    scores = {s.name: s for s in evaluate_corpus(tmp_path)}
+    assert set(scores) == {"shenyang.html", "news.txt"}
+    assert scores["shenyang.html"].read and scores["shenyang.html"].recall is None  # nothing to compare with
+    assert not scores["news.txt"].read and "not an implementation plan" in scores["news.txt"].reason
+    # 58 has the three （责任期为…） brackets and no other; none looks like an assignment
+    assert scores["shenyang.html"].passages == 0
+    assert "1 of 2 documents read, 1 refused" in table(list(scores.values()))

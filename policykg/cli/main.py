@@ -176,12 +176,17 @@ def visualize(graph, out, lang, plan, endpoint, timeout):
 def evaluate(folder, as_json):
     """Score the reader on real documents against units read by hand.
 
-    FOLDER holds documents named NN_….txt (or .html, .htm, .docx, .pdf) and expected-units.json (one entry per annotation,
-    in document order, with its lead and responsible units). Prints, per document, whether it
-    was read or why it was refused, the things found carrying units against the annotations,
-    and unit recall and precision.
+    FOLDER holds documents (.txt, .html, .htm, .docx, .pdf); those named NN_… are scored against
+    expected-units.json (one entry per annotation, in document order, with its lead and
+    responsible units). Prints, per document, whether it was read or why it was refused, the
+    things found carrying units against the annotations, unit recall and precision, and the
+    passages that look like assignments but were not read. A folder of documents nobody has
+    read by hand gets the last column and the totals: how much of it the reader takes.
 
-    Example: policykg evaluate corpus/real
+    \b
+    Example:
+      policykg evaluate corpus/real
+      policykg evaluate ~/downloaded-plans --json
     """
     from ..corpus.evaluate import as_json as scores_json
     from ..corpus.evaluate import evaluate_corpus, table

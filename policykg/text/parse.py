@@ -35,6 +35,7 @@ from .model import (
 from .numerals import CIRCLED, chinese_to_int
 from .slugs import slugify
 
+ARTICLE = re.compile(rf"^第([{CHINESE_NUMERAL}]+)条[ \u3000]*")
 SECTION_HEADING = re.compile(rf"^([{CHINESE_NUMERAL}]+)、\s*(\S.{{0,40}})$")
 SUBHEADING = re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*(.*)$", re.S)
 STAGE = re.compile(
@@ -59,7 +60,7 @@ NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要�
 NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
 JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
 # 湖北省农业农村厅, 安徽省推进…领导小组办公室: a department or body of the place its name opens with
-PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{1,7}?(?:自治区|省|市))(?=[\u4e00-\u9fff“])")
+PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{1,7}?(?:自治区|省|市(?!场)))(?=[\u4e00-\u9fff“])")
 SELECTION_WORDS = ("入选", "确定为", "列为", "批准", "获批")
 BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
 BODY_NAME = re.compile(rf"[\u4e00-\u9fff]+?{BODY_SUFFIX}")
@@ -246,7 +247,7 @@ def _item_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]:
     for line in lines:
         text = line.text.lstrip(" \u3000\u2002\u00a0")
         found = marker(text) or _section_marker(text)
-        if found and found[0] in ("number", "chinese", "section") and (style is None and found[1] == 1 or
+        if found and found[0] in ("number", "chinese", "section", "article") and (style is None and found[1] == 1 or
                                                              found[0] == style and found[1] == len(headings) + 1):
             style = found[0]
             indent = len(line.text) - len(text)
@@ -270,9 +271,13 @@ def _item_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]:
 
 
 def _section_marker(text: str) -> tuple[str, int, int] | None:
-    """一、 opening a long item (一、对深化商事制度改革成效显著…，优先纳入…（X负责）)."""
-    m = re.match(rf"^([{CHINESE_NUMERAL}]+)、", text)
-    return ("section", chinese_to_int(m.group(1)), m.end()) if m else None
+    """一、 opening a long item (一、对深化商事制度改革成效显著…，优先纳入…（X负责）), or an article
+    第一条 of measures written as articles (第七条 取消按揭贷款保证金。…(牵头单位:市财政局))."""
+    if m := re.match(rf"^([{CHINESE_NUMERAL}]+)、", text):
+        return ("section", chinese_to_int(m.group(1)), m.end())
+    if m := ARTICLE.match(text):
+        return ("article", chinese_to_int(m.group(1)), m.end())
+    return None
 
 
 def _task_sections(source: SourceText, lines: list[Line], headings: list[_Heading], end: int,
