@@ -306,7 +306,8 @@ def test_folders_are_searched_for_every_format(tmp_path, published):
     (tmp_path / "a").mkdir()
     for fmt, path in published.items():
         (tmp_path / "a" / f"plan.{fmt}").write_bytes(path.read_bytes())
-    (tmp_path / "a" / "notes.md").write_text("not a plan", encoding="utf-8")
+    (tmp_path / "a" / "NOTES.md").write_text("what the folder holds", encoding="utf-8")
+    (tmp_path / "a" / "notes.odt").write_text("not a format policykg reads", encoding="utf-8")
     (tmp_path / "a" / "PAGE.HTM").write_bytes(published["html"].read_bytes())
     found = [p.name for p in collect_sources([tmp_path / "a"])]
     assert found == ["PAGE.HTM", "plan.docx", "plan.html"]
@@ -325,3 +326,51 @@ def test_published_text_parses_like_text(published):
     doc = parse_source(source)
     assert doc.slug == "gaoqing-urban-rural-pilot-2022"
     assert len(doc.annex) == 28 and len(doc.measures()) == 20
+
+
+# --- Markdown, as crawlers keep government pages ------------------------------------------------
+
+MARKDOWN = """# 上海市人民政府办公厅印发《关于加快某某发展的若干意见》
+
+**发布日期**: 2025-05-27
+
+---
+
+沪府办发〔2025〕11号
+
+　**一、提升服务供给质量**
+
+**（一）推动资源开放**
+
+　　加大大型科学仪器开放力度，
+保障企业用户的机时比例。（责任单位：市科委、市发展改革委）
+
+| 序号 | 任务 | 责任单位 |
+| --- | --- | --- |
+| 1 | 建设 **平台** | 市科委 |
+"""
+
+
+def test_markdown_is_read_as_its_text_without_the_markup(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    source = read_document(path)
+    lines = source.text.split("\n")
+    # the bold heading is a numbered heading again; the metadata keeps its words, not its stars
+    assert "一、提升服务供给质量" in lines and "（一）推动资源开放" in lines
+    assert "发布日期: 2025-05-27" in lines and not any("**" in line or line == "---" for line in lines)
+    # a paragraph wrapped over two lines of the file is one line, with no space between Chinese characters
+    assert "加大大型科学仪器开放力度，保障企业用户的机时比例。（责任单位：市科委、市发展改革委）" in lines
+    # a pipe table is rows of tab-separated cells
+    assert "1\t建设 平台\t市科委" in lines
+    # every line says where it was in the file
+    start = source.text.index("加大")
+    assert origin_of(source, start, start + 2).startswith("line 13")  # the 13th line of MARKDOWN
+
+
+def test_a_folders_notes_in_markdown_are_not_documents(tmp_path):
+    # corpus/real keeps SOURCES.md beside its documents; a crawler's folder has README.md
+    (tmp_path / "SOURCES.md").write_text("## where each file came from\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# notes\n", encoding="utf-8")
+    (tmp_path / "plan.md").write_text(MARKDOWN, encoding="utf-8")
+    assert [p.name for p in collect_sources([tmp_path])] == ["plan.md"]

@@ -500,7 +500,7 @@ def test_evaluate_takes_a_folder_of_documents_nobody_has_read_by_hand(tmp_path):
     # a real plan under its own name, and a text that is no plan
     shutil.copy(CORPUS / "58_shenyang-housing-safety-three-systems-work-plan-2024.html", tmp_path / "shenyang.html")
     (tmp_path / "news.txt").write_text("今天天气很好。\n", encoding="utf-8")
-    (tmp_path / "notes.md").write_text("not a document policykg reads\n", encoding="utf-8")
+    (tmp_path / "NOTES.md").write_text("what the folder holds, not a document\n", encoding="utf-8")
     scores = {s.name: s for s in evaluate_corpus(tmp_path)}
     assert set(scores) == {"shenyang.html", "news.txt"}
     assert scores["shenyang.html"].read and scores["shenyang.html"].recall is None  # nothing to compare with

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import DocumentError
-from ..published import SUFFIXES
+from ..published import SUFFIXES, is_document
 
 READABLE = tuple(SUFFIXES)  # .txt, and web pages, Word files and PDFs (policykg.published)
 
@@ -135,7 +135,7 @@ def evaluate_corpus(folder: str | Path) -> list[DocumentScore]:
             catalogue = {row["prefix"]: row for row in csv.DictReader(handle)}
     scores = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.suffix.lower() not in READABLE:
+        if not path.is_file() or not is_document(path):
             continue
         key = path.name.split("_", 1)[0] if re.match(r"^\d+_", path.name) else None
         result = evaluate_file(path, expected.get(key) if key else None)

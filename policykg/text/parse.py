@@ -412,7 +412,7 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
         if start > 0 and ISSUER_SUFFIX.search(texts[start - 1][1]) and not _is_sentence(texts[start - 1][1]):
             start -= 1  # the issuing body on its own line above 关于…
         end = notice_at
-        while end < len(texts) - 1 and not NOTICE_END.search(texts[end][1]):
+        while end < len(texts) - 1 and not NOTICE_END.search(texts[end][1]) and not PRINTING_LINE.search(texts[end][1]):
             end += 1
         meta.notice_title = "".join(text for _, text in texts[start:end + 1])
         meta.issuer = meta.issuer or _issuer_of(meta.notice_title)
@@ -485,8 +485,9 @@ NOTICE_TITLE = re.compile(
 
 
 PRINTING_NOTICE = re.compile(r"[^\s，。；：:、“”《》]{0,40}关于印发([^，。；：:\s]{2,100}?)的通知")
-# 北京市商务局等9部门印发《关于…若干措施》的通知: a notice title without 关于 of its own
-PRINTING_LINE = re.compile(r"^[^，。；：:]{2,40}印发《[^》]+》的通知$")
+# 北京市商务局等9部门印发《关于…若干措施》的通知: a notice title without 关于 of its own; Shanghai's
+# 上海市人民政府办公厅印发《关于…若干意见》 has no 的通知 either
+PRINTING_LINE = re.compile(r"^[^，。；：:]{2,40}印发《[^》]+》(?:的通知)?$")
 
 
 def _title_from_notice(notice: str | None, texts) -> tuple[str, str] | None:
