@@ -254,7 +254,8 @@
       td.textContent = '_:' + term.value;
     } else {
       td.textContent = term.value;
-      if (term['xml:lang']) td.append(el('span', '@' + term['xml:lang'], 'tag'));
+      if (term['xml:lang']) td.title = '@' + term['xml:lang'];  // on hover: a tag on every cell is noise
+      else if (term.datatype) td.title = shortIri(term.datatype);
     }
     return td;
   }
