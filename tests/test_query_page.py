@@ -184,6 +184,13 @@ def test_english_labels_and_a_link_from_the_catalog(open_page):
     assert v.page.text_content("#ex-title") == load_catalog().get("co-responsibility").title_zh
     # the catalog listing links each question to the page
     v.page.goto(v.page.url.split("?")[0] + "queries/")
+    # its forms ask the question in the format their button names
+    v.page.fill("#measures-of-unit input[name=unit]", "县公安局")
+    with v.page.expect_navigation():
+        v.page.click("#measures-of-unit button[formaction$='.json']")
+    assert "/queries/measures-of-unit.json?unit=" in v.page.url
+    assert '"value": "11.1"' in v.page.text_content("body")
+    v.page.go_back()
     v.page.click("#lead-units a[href^='/?example=']")
     v.page.wait_for_selector("body[data-ready]", state="attached")
     assert v.page.input_value("#editor") == load_catalog().get("lead-units").text

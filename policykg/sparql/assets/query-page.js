@@ -283,7 +283,8 @@
     });
     table.append(thead, tbody);
     const shown = rows.length > MAX_SHOWN ? t('shown')(MAX_SHOWN, rows.length) : t('rows')(rows.length);
-    $('status').textContent = `${shown} · ${t('ms')(ms)}` + (state.current && edited() ? ` · ${t('edited')}` : '');
+    const bound = state.current && edited() && state.current.parameters.some(p => $('editor').value.includes('$' + p.name));
+    $('status').textContent = `${shown} · ${t('ms')(ms)}` + (bound ? ` · ${t('edited')}` : '');
     document.body.dataset.rows = String(rows.length);
   }
 
