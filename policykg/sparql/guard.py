@@ -227,9 +227,11 @@ class _Handler(BaseHTTPRequestHandler):
 
         if path == "/queries":
             return 301, "text/plain; charset=utf-8", b"see /queries/\n", {"Location": "/queries/"}
-        if path == "/queries.json" or canned.wants_json(self.headers.get("Accept")):
+        if path == "/queries.json":
             return 200, "application/json; charset=utf-8", canned.listing_json(self.server.catalog), {}
-        return 200, "text/html; charset=utf-8", canned.listing_html(self.server.catalog), PAGE_HEADERS
+        if canned.wants_json(self.headers.get("Accept")):  # /queries/ answers as it is asked
+            return 200, "application/json; charset=utf-8", canned.listing_json(self.server.catalog), {"Vary": "Accept"}
+        return 200, "text/html; charset=utf-8", canned.listing_html(self.server.catalog), {**PAGE_HEADERS, "Vary": "Accept"}
 
     def _canned(self, path: str, values: dict[str, str]):
         from . import canned
