@@ -120,9 +120,9 @@ def test_garbage_requests_get_an_error_status_and_the_server_stays(served, raw):
     assert answers(served)
 
 
-def test_the_yasgui_page_and_updates(served):
+def test_the_query_page_and_updates(served):
     status, page = request(served.url)
-    assert status == 200 and b"yasgui" in page.lower()
+    assert status == 200 and b"/assets/query-page.js" in page
     status, _ = request(served.update_url, data=b"CLEAR ALL", headers={"Content-Type": "application/sparql-update"})
     assert status == 403
 

@@ -207,13 +207,16 @@ def serve_command(graph, port, timeout, use_store):
     """Serve the graph read-only with the Oxigraph SPARQL server on 127.0.0.1.
 
     Opens the build's Oxigraph store (GRAPH/store/) when it matches the graph files, else loads
-    them into a temporary store, and runs `oxigraph serve-read-only` on it, with its YASGUI
-    query page. Updates are refused. Stop it with Ctrl-C.
+    them into a temporary store, and runs `oxigraph serve-read-only` on it behind a checking
+    front that also serves a query page (offline, the catalog's questions as examples) at / and
+    the catalog as URLs at /queries/NAME.csv|tsv|json?PARAM=VALUE. Updates are refused. Stop it
+    with Ctrl-C.
 
     \b
     Example:
       policykg serve --port 7878
       policykg serve -g corpus-graph/ --timeout 60
+      curl 'http://127.0.0.1:7878/queries/measures-of-unit.csv?unit=县公安局'
     """
     import signal
 
@@ -232,7 +235,8 @@ def serve_command(graph, port, timeout, use_store):
     try:
         server.start()
         click.echo(f"SPARQL endpoint: {server.query_url}")
-        click.echo(f"YASGUI page:     {server.url}")
+        click.echo(f"query page:      {server.url}")
+        click.echo(f"catalog as URLs: {server.queries_url}")
         click.echo("read-only, queries checked as `policykg query` checks them; press Ctrl-C to stop")
         server.wait()
     except KeyboardInterrupt:
