@@ -394,3 +394,35 @@ def test_the_outline_shows_the_sections_above_the_pilot_tasks(fangguanfu, tmp_pa
     page = html.unescape((tmp_path / "v" / "structure.html").read_text(encoding="utf-8"))
     section = page.index("一、把实施好宏观政策和深化“放管服”改革结合起来")
     assert section < page.index("研究将财政资金直达机制实施中的好做法制度化") < page.index("二、放要放出活力、放出创造力")
+
+
+@pytest.fixture(scope="module")
+def chongqing_pdf():
+    from policykg.published import read_document
+    from policykg.text.parse import parse_source
+
+    return parse_source(read_document(next(CORPUS.glob("75_*"))))
+
+
+def test_a_real_pdf_reads_on_across_its_page_breaks(chongqing_pdf):
+    # 75 (Chongqing, a PDF): every page starts with 重庆市人民政府办公厅行政规范性文件 and ends with
+    # 重庆市人民政府办公厅发布; （四） runs from page 3 to page 4 in the middle of
+    # 落实取消灵活就业人员在就业地 | 参加基本养老保险的户籍限制政策
+    doc = chongqing_pdf
+    assert (doc.metadata.title, doc.metadata.doc_number, str(doc.metadata.issued)) == (
+        "重庆市提振消费若干措施", "渝府办发〔2025〕42号", "2025-07-15")
+    texts = [m.text for m in doc.measures()] + [t.title for t in doc.pilot_tasks]
+    assert any("落实取消灵活就业人员在就业地参加基本养老保险的户籍限制政策" in t for t in texts)
+    assert not any("办公厅发布" in t or "行政规范性文件" in t for t in texts)
+    assert len(doc.pilot_tasks) == 26
+
+
+def test_a_real_pdf_annotation_whose_label_wraps_over_two_lines(chongqing_pdf):
+    # （二）多措并举促进居民增收 ends …促进农民增收。（责 | 任单位：市发展改革委、市人力社保局、市农业农村委、市住房 |
+    # 城乡建委、市规划自然资源局、市经济信息委、市国资委、重庆 | 证监局、重庆金融监管局等）
+    task = next(t for t in chongqing_pdf.pilot_tasks if t.title.startswith("多措并举促进居民增收"))
+    [measure] = [m for w in task.work_tasks for m in w.measures]
+    assert measure.leads == [] and measure.text.endswith("促进农民增收。")
+    assert [u.name for u in measure.units] == [
+        "市发展改革委", "市人力社保局", "市农业农村委", "市住房城乡建委", "市规划自然资源局", "市经济信息委",
+        "市国资委", "重庆证监局", "重庆金融监管局"]
