@@ -401,11 +401,11 @@ def chongqing_pdf():
     from policykg.published import read_document
     from policykg.text.parse import parse_source
 
-    return parse_source(read_document(next(CORPUS.glob("75_*"))))
+    return parse_source(read_document(next(CORPUS.glob("79_*"))))
 
 
 def test_a_real_pdf_reads_on_across_its_page_breaks(chongqing_pdf):
-    # 75 (Chongqing, a PDF): every page starts with 重庆市人民政府办公厅行政规范性文件 and ends with
+    # 79 (Chongqing, a PDF): every page starts with 重庆市人民政府办公厅行政规范性文件 and ends with
     # 重庆市人民政府办公厅发布; （四） runs from page 3 to page 4 in the middle of
     # 落实取消灵活就业人员在就业地 | 参加基本养老保险的户籍限制政策
     doc = chongqing_pdf
