@@ -238,6 +238,37 @@ def test_pdf_text_and_ruled_table(tmp_path):
     assert origin_of(source, at, at + 4).startswith("page 1, table at y ")
 
 
+def _pages_with_running_lines(pages: int, body: list[list[str]]):
+    """A PDF of ``pages`` pages, each with the same header and footer and the page's ``body`` lines."""
+    def draw(c):
+        for number in range(1, pages + 1):
+            c.setFont("STSong-Light", 11)
+            c.drawString(72, 800, "某县人民政府办公室行政规范性文件")
+            y = 760
+            for line in body[number - 1]:
+                c.drawString(72, y, line)
+                y -= 24
+            c.drawString(260, 60, f"- {number} -")
+            c.drawString(72, 40, "某县人民政府办公室发布")
+            c.showPage()
+    return draw
+
+
+def test_running_headers_and_footers_of_a_pdf_are_left_out(tmp_path):
+    body = [["某县推进试点工作实施方案", "一、主要任务", "（一）建设平台。建设县级"],
+            ["平台。（责任单位：县财政局）", "（二）完善制度。"], ["（三）强化保障。"]]
+    source = read_document(_pdf(tmp_path / "plan.pdf", _pages_with_running_lines(3, body)))
+    lines = [line.text for line in source.lines]
+    # the paragraph that crosses the page break reads on, with nothing of the page frame inside it
+    assert lines == [line for page in body for line in page]
+
+
+def test_a_line_repeated_on_two_pages_only_is_kept(tmp_path):
+    body = [["某县推进试点工作实施方案", "一、主要任务"], ["（一）建设平台。"]]
+    lines = [line.text for line in read_document(_pdf(tmp_path / "plan.pdf", _pages_with_running_lines(2, body))).lines]
+    assert lines.count("某县人民政府办公室行政规范性文件") == 2 and lines.count("某县人民政府办公室发布") == 2
+
+
 def _scan(c):
     from PIL import Image
 

@@ -508,3 +508,35 @@ def test_evaluate_takes_a_folder_of_documents_nobody_has_read_by_hand(tmp_path):
     # 58 has the three （责任期为…） brackets and no other; none looks like an assignment
     assert scores["shenyang.html"].passages == 0
     assert "1 of 2 documents read, 1 refused" in table(list(scores.values()))
+
+
+@pytest.fixture(scope="module")
+def chongqing_pdf():
+    from policykg.published import read_document
+    from policykg.text.parse import parse_source
+
+    return parse_source(read_document(next(CORPUS.glob("79_*"))))
+
+
+def test_a_real_pdf_reads_on_across_its_page_breaks(chongqing_pdf):
+    # 79 (Chongqing, a PDF): every page starts with 重庆市人民政府办公厅行政规范性文件 and ends with
+    # 重庆市人民政府办公厅发布; （四） runs from page 3 to page 4 in the middle of
+    # 落实取消灵活就业人员在就业地 | 参加基本养老保险的户籍限制政策
+    doc = chongqing_pdf
+    assert (doc.metadata.title, doc.metadata.doc_number, str(doc.metadata.issued)) == (
+        "重庆市提振消费若干措施", "渝府办发〔2025〕42号", "2025-07-15")
+    texts = [m.text for m in doc.measures()] + [t.title for t in doc.pilot_tasks]
+    assert any("落实取消灵活就业人员在就业地参加基本养老保险的户籍限制政策" in t for t in texts)
+    assert not any("办公厅发布" in t or "行政规范性文件" in t for t in texts)
+    assert len(doc.pilot_tasks) == 26
+
+
+def test_a_real_pdf_annotation_whose_label_wraps_over_two_lines(chongqing_pdf):
+    # （二）多措并举促进居民增收 ends …促进农民增收。（责 | 任单位：市发展改革委、市人力社保局、市农业农村委、市住房 |
+    # 城乡建委、市规划自然资源局、市经济信息委、市国资委、重庆 | 证监局、重庆金融监管局等）
+    task = next(t for t in chongqing_pdf.pilot_tasks if t.title.startswith("多措并举促进居民增收"))
+    [measure] = [m for w in task.work_tasks for m in w.measures]
+    assert measure.leads == [] and measure.text.endswith("促进农民增收。")
+    assert [u.name for u in measure.units] == [
+        "市发展改革委", "市人力社保局", "市农业农村委", "市住房城乡建委", "市规划自然资源局", "市经济信息委",
+        "市国资委", "重庆证监局", "重庆金融监管局"]

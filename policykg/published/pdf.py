@@ -4,7 +4,10 @@ Each page's tables are found from their ruling lines (pdfplumber's default strat
 outside them is read line by line, top to bottom, and the tables take their place among the lines
 by their top edge. A cell's wrapped lines are joined without a space (Chinese text wraps
 anywhere); a cell that a merged cell covers is empty. Lines that are only a page number
-(``- 3 -``, ``— 3 —``, ``第3页``) are left out. A PDF without text (a scan) is refused: policykg
+(``- 3 -``, ``— 3 —``, ``第3页``) are left out, and so are running headers and footers: a line that
+is the first (or last) line of at least half the pages, and of three or more, with the same text
+(``重庆市人民政府办公厅行政规范性文件`` atop every page), which would otherwise land inside the
+paragraph that crosses the page break. A PDF without text (a scan) is refused: policykg
 does not OCR. A PDF that needs a password is refused; one that is only protected against editing
 or printing opens without one and is read.
 """
@@ -12,12 +15,14 @@ or printing opens without one and is read.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..errors import DocumentError
 from .text import PublishedText, TextBuilder, add_table
 
 PAGE_NUMBER = re.compile(r"^[\s\-—－–一]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d{1,4})?[\s\-—－–一]*$")
 MIN_TEXT_CHARS = 20  # fewer characters of text in the whole file: a scan
+RUNNING_MIN_PAGES = 3  # a line repeated at a page edge fewer times is not a running header or footer
 
 
 def read_pdf(path: str) -> PublishedText:
@@ -37,16 +42,24 @@ def read_pdf(path: str) -> PublishedText:
         raise DocumentError(path, None, f"not a readable PDF: {err or type(err).__name__}") from None
     out = TextBuilder()
     chars = 0
+    pages_items: list[list[tuple[int, object]]] = []
     with pdf:
         try:
-            for number, page in enumerate(pdf.pages, start=1):
+            for page in pdf.pages:
                 chars += sum(1 for c in page.chars if c.get("text", "").strip())
-                _page(out, page, number)
+                pages_items.append(_page_items(page))
         except PdfminerException as err:
             raise DocumentError(path, None, f"the PDF is damaged: {err}") from None
         except Exception as err:  # a damaged content stream
             raise DocumentError(path, None, f"the PDF is damaged: {err or type(err).__name__}") from None
         pages = len(pdf.pages)
+    _drop_running_lines(pages_items)
+    for number, items in enumerate(pages_items, start=1):
+        for kind, item in items:
+            if kind == 0:
+                out.line(item["text"], f"page {number}, x {item['x0']:.1f}, y {item['top']:.1f}")
+            else:
+                _table(out, item, number)
     if chars < MIN_TEXT_CHARS:
         raise DocumentError(
             path, None,
@@ -56,7 +69,8 @@ def read_pdf(path: str) -> PublishedText:
     return out.build(path, "pdf")
 
 
-def _page(out: TextBuilder, page, number: int) -> None:
+def _page_items(page) -> list[tuple[int, object]]:
+    """The page's text lines (kind 0) and tables (kind 1) from top to bottom, page numbers left out."""
     tables = page.find_tables()
     boxes = [t.bbox for t in tables]
 
@@ -72,14 +86,27 @@ def _page(out: TextBuilder, page, number: int) -> None:
     for table in tables:
         items.append((table.bbox[1], 1, table))
     items.sort(key=lambda item: (item[0], item[1]))
-    for top, kind, item in items:
-        if kind == 0:
-            text = item["text"]
-            if PAGE_NUMBER.match(text):
-                continue
-            out.line(text, f"page {number}, x {item['x0']:.1f}, y {top:.1f}")
-        else:
-            _table(out, item, number)
+    return [(kind, item) for _, kind, item in items if kind == 1 or not PAGE_NUMBER.match(item["text"])]
+
+
+def _drop_running_lines(pages: list[list[tuple[int, object]]]) -> None:
+    """Remove, in place, running headers and footers: the same text as a page's first or last line
+    on at least half the pages and on ``RUNNING_MIN_PAGES`` or more (peeled again while another
+    repeated line shows under a header or above a footer)."""
+    needed = max(RUNNING_MIN_PAGES, (len(pages) + 1) // 2)
+    for edge in (0, -1):
+        while True:
+            texts = Counter(_key(items[edge][1]) for items in pages if items and items[edge][0] == 0)
+            running = {text for text, n in texts.items() if n >= needed and text}
+            if not running:
+                break
+            for items in pages:
+                if items and items[edge][0] == 0 and _key(items[edge][1]) in running:
+                    items.pop(edge)
+
+
+def _key(line) -> str:
+    return "".join(line["text"].split())
 
 
 def _table(out: TextBuilder, table, number: int) -> None:
