@@ -540,3 +540,18 @@ def test_a_real_pdf_annotation_whose_label_wraps_over_two_lines(chongqing_pdf):
     assert [u.name for u in measure.units] == [
         "市发展改革委", "市人力社保局", "市农业农村委", "市住房城乡建委", "市规划自然资源局", "市经济信息委",
         "市国资委", "重庆证监局", "重庆金融监管局"]
+
+
+def test_a_pdf_paragraph_is_whole_where_a_wrapped_line_ends_a_sentence():
+    # 79 (Chongqing, a PDF): （二）多措并举促进居民增收。科学合理提高最低工资标准。 wraps so that a line
+    # ends in 。 inside the paragraph; （二十二）'s （责任单位：市市场监管局、…） begins a new PDF line after
+    # …营造浓厚的消费氛围。 Both belong to the paragraph they are in, which the page's layout shows
+    # (a new paragraph is indented; a wrapped line starts at the margin).
+    doc = parse_plans(CORPUS / "79_chongqing-boost-consumption-measures-2025.pdf")[0]
+    titles = {pt.number: pt.title for pt in doc.pilot_tasks}
+    assert titles[2] == "多措并举促进居民增收" and titles[5].endswith("。") is False
+    task22 = next(pt for pt in doc.pilot_tasks if pt.number == 22)
+    measures = [m for wt in task22.work_tasks for m in wt.measures]
+    assert [u.name for u in measures[-1].units][:2] == ["市市场监管局", "市公安局"]
+    assert task22.responsible_units == [] and task22.lead_units == []
+    assert doc.metadata.context.startswith("为落实中共中央办公厅、国务院办公厅《提振消费专项行动方案》要求")
