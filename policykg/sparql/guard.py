@@ -118,6 +118,9 @@ class GuardedEndpoint(ThreadingHTTPServer):
         self.log(f"request from {client_address[0]} failed: {type(err).__name__}: {err}")
 
 
+LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
+
+
 class _Reply(Exception):
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -144,6 +147,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(lambda: self._raise(405, "read-only endpoint: only GET and POST of queries"))
 
     do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _refuse_method  # noqa: N815
+
+    def _check_host(self) -> None:
+        """Refuse a request that names another host: a web page whose name an attacker points at
+        127.0.0.1 (DNS rebinding) would otherwise read answers from this server in the browser of
+        someone who runs it. Clients that send no Host (HTTP/1.0 tools) are let through."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        if not host:
+            return
+        name = host[:host.index("]") + 1] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
+        if name not in LOCAL_NAMES:
+            self._raise(403, f"this server answers requests for {', '.join(sorted(LOCAL_NAMES))} only, "
+                        "not for another host name")
 
     # -- routing ---------------------------------------------------------------------------------
 
@@ -305,6 +320,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, work) -> None:
         headers: dict = {}
         try:
+            self._check_host()
             status, content_type, data, *more = work()
             if more:
                 headers = more[0]
