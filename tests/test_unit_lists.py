@@ -121,3 +121,19 @@ def test_a_name_wrapped_in_a_narrow_table_cell_is_one_name():
     assert names("有关企业 市财政局") == ["有关企业", "市财政局"]
     # a 、 ends a name whatever it looks like
     assert names("市规划自然、资源局") == ["市规划自然", "资源局"]
+
+
+def test_other_governments_after_a_named_district_leave_its_government():
+    # 78 (Shanghai): （责任单位：市科委、市财政局、临港新片区管委会、浦东新区等相关区政府）
+    from policykg.text.annotations import AnnotationReader
+    from policykg.text.decode import SourceText
+    from policykg.text.lines import line_paragraph
+
+    def units(text):
+        source = SourceText.from_text("x.txt", text)
+        return [u.name for u in AnnotationReader().find(line_paragraph(source, source.lines[0]))[0].units]
+
+    assert units("支持研发。（责任单位：市科委、浦东新区等相关区政府）") == ["市科委", "浦东新区政府"]
+    assert units("支持研发。（责任单位：黄浦区等有关区人民政府）") == ["黄浦区人民政府"]
+    # a government named whole is left as it is
+    assert units("支持研发。（责任单位：浦东新区政府）") == ["浦东新区政府"]

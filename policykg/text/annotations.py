@@ -84,6 +84,9 @@ NO_PREFIX_NEEDED = re.compile(
 ETC_TAIL = re.compile(
     r"等(?:国务院|中央|[省市县区]直?)?(?:相关|有关|其他)?(?:部门|单位|企业|机构)?(?:[和及](?:部门|单位|企业|机构))?$"
 )
+# 浦东新区等相关区政府 (78): the government of 浦东新区 and of other districts not named; the 政府
+# belongs to the district named
+OTHER_GOVERNMENTS = re.compile(r"^(.{2,12}?(?:新区|[区县市旗]))等(?:相关|有关|其他)?[区县市旗]?级?((?:人民)?政府)$")
 # A piece of a unit list that names only an administrative level (市, 州, 各县) is part of a
 # name that itself contains 、, such as 各市、州、县人民政府.
 LEVEL_ONLY = re.compile(r"^(?:各|有关|相关)?(?:设区的?)?(?:省|市|州|盟|县|区|旗|乡|镇|街道|自治区|自治州|自治县|直辖市|市辖区)$")
@@ -313,6 +316,8 @@ def _wrapped(name: str, text: str, end: int) -> bool:
 
 
 def _without_role_words(name: str) -> str:
+    if shared := OTHER_GOVERNMENTS.match(name):
+        return shared.group(1) + shared.group(2)
     while len(name) > 2:
         bare = ETC_TAIL.sub("", ROLE_TAIL.sub("", name))
         if not bare or bare == name:
