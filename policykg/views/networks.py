@@ -116,11 +116,16 @@ class ViewData:
     discrepancies: list[Row]
     discrepancy_units: list[Row] = field(default_factory=list)
     _unit_table: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _unit_types: list | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
-    def fetch(cls, source: Source, *, query_dir: str | Path | None = None) -> "ViewData":
+    def fetch(cls, source: Source, *, query_dir: str | Path | None = None, phase=None) -> "ViewData":
+        """Run every ``view-*`` query; ``phase(name)``, a context manager, times each if given."""
         def q(name: str) -> list[Row]:
-            return run_select(name, source, query_dir=query_dir)
+            if phase is None:
+                return run_select(name, source, query_dir=query_dir)
+            with phase(f"query {name}"):
+                return run_select(name, source, query_dir=query_dir)
 
         return cls(
             units=q("view-units"),
@@ -160,7 +165,14 @@ class ViewData:
         return dict(sorted(table.items()))
 
     def unit_types(self) -> list[tuple[str, str, str]]:
-        """(notation, zh, en) of every unit type, in legend order, labels from the graph if any."""
+        """(notation, zh, en) of every unit type, in legend order, labels from the graph if any.
+
+        Computed once (every sheet asks). Read, don't change."""
+        if self._unit_types is None:
+            self._unit_types = self._make_unit_types()
+        return self._unit_types
+
+    def _make_unit_types(self) -> list[tuple[str, str, str]]:
         seen = {}
         for r in self.units:
             if r.get("type"):
@@ -328,10 +340,15 @@ def unit_task_network(data: ViewData, *, include_collective: bool = True) -> nx.
     for (u, w), ms in resp.items():
         if wts[w].get("pilotTask"):
             load_in[u][wts[w]["pilotTask"]] += len(ms)
+    work_of: dict[str, list[str]] = defaultdict(list)  # grouped once: scanning per unit was quadratic
+    for u, w in resp:
+        work_of[u].append(w)
+    led_by: dict[str, list[str]] = defaultdict(list)
+    for u, t in lead_pairs:
+        led_by[u].append(t)
     for u in unit_ids:
-        task_keys = sorted({wts[w].get("pilotTask") for (x, w) in resp if x == u} | {t for x, t in lead_pairs if x == u})
-        led = [t for x, t in lead_pairs if x == u]
-        work = sorted(w for (x, w) in resp if x == u)
+        led, work = led_by[u], work_of[u]
+        task_keys = sorted({wts[w].get("pilotTask") for w in work} | set(led))
         g.add_node(u, **_unit_node_attrs(units[u]), load=load[u], measures=load[u], leads=len(led),
                    work_tasks=len(work), filters=[t for t in task_keys if t],
                    filter_load={t: load_in[u].get(t, 0) for t in task_keys if t})
@@ -607,19 +624,28 @@ def _scalars(attrs: Mapping) -> dict:
     return out
 
 
-def write_graphml(g: nx.Graph, path: str | Path) -> Path:
+def write_graphml(g: nx.Graph, path: str | Path, *, exported: nx.Graph | None = None) -> Path:
+    """GraphML of ``g`` (``exported``: its :func:`export_graph`, when already made)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(export_graph(g), path, encoding="utf-8")
+    nx.write_graphml(export_graph(g) if exported is None else exported, path, encoding="utf-8")
     return path
 
 
-def write_gexf(g: nx.Graph, path: str | Path) -> Path:
+def write_gexf(g: nx.Graph, path: str | Path, *, exported: nx.Graph | None = None) -> Path:
     """GEXF for Gephi (no timestamp in the file, so it is identical across runs)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(nx.generate_gexf(export_graph(g), encoding="utf-8", version="1.2draft"))
+    h = export_graph(g) if exported is None else exported
+    text = "\n".join(nx.generate_gexf(h, encoding="utf-8", version="1.2draft"))
     text = re.sub(r'\s+lastmodifieddate="[^"]*"', "", text)
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text + "\n")
     return path
+
+
+def write_network_files(g: nx.Graph, folder: str | Path, key: str) -> list[Path]:
+    """``folder/key.graphml`` and ``folder/key.gexf``, from one :func:`export_graph` of ``g``."""
+    h = export_graph(g)
+    return [write_graphml(g, Path(folder) / f"{key}.graphml", exported=h),
+            write_gexf(g, Path(folder) / f"{key}.gexf", exported=h)]

@@ -10,6 +10,8 @@ and byte-identical across runs on the same graph.
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,29 +178,52 @@ def page_specs(data: nw.ViewData, lang: str = "zh") -> dict[str, PageSpec]:
     }
 
 
+class Phases:
+    """Wall and CPU seconds per phase of a views build, for benchmarks (``benchmarks/corpus_views.py``)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, tuple[float, float]] = {}
+
+    @contextmanager
+    def __call__(self, name: str):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            w, c = self.seconds.get(name, (0.0, 0.0))
+            self.seconds[name] = (w + time.perf_counter() - wall, c + time.process_time() - cpu)
+
+
 def build_views(source: nw.Source, out: str | Path = "views", *, lang: str = "zh",
-                query_dir: str | Path | None = None) -> ViewsResult:
-    """Write the whole views folder for the graph behind ``source`` (rdflib graph or endpoint URL)."""
+                query_dir: str | Path | None = None, phases: Phases | None = None) -> ViewsResult:
+    """Write the whole views folder for the graph behind ``source`` (rdflib graph or endpoint URL).
+    ``phases``, if given, collects the time each phase took."""
     if lang not in T:
         raise ValueError(f"lang must be zh or en, got {lang!r}")
+    phase = phases or Phases()
     out = Path(out)
-    data = nw.ViewData.fetch(source, query_dir=query_dir)
-    nets = build_networks(data, lang=lang)
+    data = nw.ViewData.fetch(source, query_dir=query_dir, phase=phases)
+    with phase("networks, metrics, layouts"):
+        nets = build_networks(data, lang=lang)
     files: list[Path] = []
     specs = page_specs(data, lang)
-    for key in NETWORK_PAGES:
-        files.append(write_text(out / f"{key}.html", render_page(nets[key], specs[key], lang=lang)))
-    files.append(write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2])))
+    with phase("network pages"):
+        for key in NETWORK_PAGES:
+            files.append(write_text(out / f"{key}.html", render_page(nets[key], specs[key], lang=lang)))
+    with phase("outline"):
+        files.append(write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2])))
     body = nets["co-responsibility"]
-    files.append(nw.write_metrics_csv(body, out / "data" / "unit-metrics.csv"))
-    for key, g in nets.items():
-        files.append(nw.write_graphml(g, out / "data" / f"{key}.graphml"))
-        files.append(nw.write_gexf(g, out / "data" / f"{key}.gexf"))
-    index = sheet_index(data)
-    for unit in data.unit_table():
-        files.append(write_text(out / sheet_file(unit), sheet_page(unit, data, body, lang, index)))
-    counts = count_things(data)
-    files.append(write_text(out / "index.html", index_page(data, body, counts, lang)))
+    with phase("exports"):
+        files.append(nw.write_metrics_csv(body, out / "data" / "unit-metrics.csv"))
+        for key, g in nets.items():
+            files.extend(nw.write_network_files(g, out / "data", key))
+    with phase("sheets"):
+        index = sheet_index(data)
+        for unit in data.unit_table():
+            files.append(write_text(out / sheet_file(unit), sheet_page(unit, data, body, lang, index)))
+    with phase("index"):
+        counts = count_things(data)
+        files.append(write_text(out / "index.html", index_page(data, body, counts, lang)))
     return ViewsResult(out=out, files=files, counts=counts)
 
 
