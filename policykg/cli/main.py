@@ -155,7 +155,8 @@ def visualize(graph, out, lang, plan, endpoint, timeout, overview):
       policykg visualize -g corpus-graph/ --plan synthetic-00087 --out views-00087/
       policykg visualize -g corpus-graph/ --overview --out corpus-views/
     """
-    from ..views.networks import load_graph
+    from ..views.networks import for_every_unit, load_graph
+    from ..views.overview import build_overview, wants_overview
     from ..views.pages import build_views
 
     if endpoint and plan:
@@ -167,14 +168,14 @@ def visualize(graph, out, lang, plan, endpoint, timeout, overview):
     else:
         source = load_graph(graph_paths(graph), plan=plan)
         source.timeout = timeout
-    from ..views.overview import build_overview, wants_overview
-
     if plan is None and wants_overview(source, overview):
         result = build_overview(source, out, lang=lang, graph=None if endpoint else graph_paths(graph))
         c = result.counts
         click.echo(f"{len(result.files)} files written to {result.out}/ ({c['plans']} plans, {c['jurisdictions']} "
                    f"jurisdictions, {c['units']} units); open {result.out / 'index.html'}")
         return
+    if plan is None and not endpoint:
+        source = for_every_unit(source, graph_paths(graph))
     result = build_views(source, out, lang=lang)
     c = result.counts
     click.echo(f"{len(result.files)} files written to {result.out}/ "
