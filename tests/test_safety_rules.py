@@ -15,8 +15,6 @@ import pytest
 
 from policykg.sparql import safety
 from policykg.sparql.safety import (
-    MAX_NESTING,
-    MAX_QUERY_CHARS,
     QuerySyntaxError,
     UnsafeQueryError,
     canonical_text,
@@ -26,6 +24,8 @@ from policykg.sparql.safety import (
     precheck,
 )
 
+# The README's limits ("longer than 50,000 characters, nests brackets deeper than 32")
+LONGEST, DEEPEST = 50_000, 32
 SERVICE_QUERY = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?a ?b ?c } }"
 
 
@@ -114,7 +114,7 @@ def test_a_query_nested_to_the_limit_is_checked_with_the_default_recursion_limit
     monkeypatch.setattr(sys, "getrecursionlimit", lambda: 1000)
     raised = []
     monkeypatch.setattr(sys, "setrecursionlimit", raised.append)
-    check_query("SELECT * WHERE { BIND(" + "(" * (MAX_NESTING - 2) + "1" + ")" * (MAX_NESTING - 2) + " AS ?x) }")
+    check_query("SELECT * WHERE { BIND(" + "(" * (DEEPEST - 2) + "1" + ")" * (DEEPEST - 2) + " AS ?x) }")
     assert raised == [safety._PARSE_RECURSION] and raised[0] >= 1000
 
 
@@ -138,6 +138,12 @@ def test_the_lexical_layer_alone_refuses_service_on_the_line_it_is_on():
     assert str(err).startswith("q.rq:5: SERVICE is not allowed (also not in comments)")
 
 
+@pytest.mark.parametrize("keyword", ["service", "Service", "SERVICE"])
+def test_the_lexical_layer_refuses_service_in_any_case(keyword):
+    query = f"select * where {{ {keyword} <http://example.org/sparql> {{ ?a ?b ?c }} }}"
+    assert "SERVICE is not allowed" in str(refusal(precheck, query))
+
+
 def test_service_in_a_comment_at_the_very_start_is_refused():
     query = '#"""\nSELECT * WHERE { SERVICE <http://example.org/sparql> { ?a ?b ?c } FILTER(?a = """x""") }'
     assert str(refusal(precheck, query)).startswith("query:2: SERVICE is not allowed")
@@ -149,6 +155,8 @@ def test_service_in_a_comment_at_the_very_start_is_refused():
     'SELECT * WHERE { ?s ?p """SERVICE <http://example.org/sparql> {}""" }',
     "SELECT ?service WHERE { ?service ?p ?o }",
     "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:service ?o }",
+    "PREFIX service: <http://example.org/> SELECT * WHERE { ?s service:p ?o }",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:my-service ?o }",
 ])
 def test_service_inside_a_string_iri_or_name_is_not_the_keyword(query):
     assert precheck(query) == query
@@ -170,10 +178,10 @@ def padded(length: int) -> str:
 
 
 def test_a_query_of_the_longest_length_allowed_passes_and_one_more_character_does_not():
-    assert canonical_text(padded(MAX_QUERY_CHARS)) == padded(MAX_QUERY_CHARS)
-    err = refusal(canonical_text, padded(MAX_QUERY_CHARS + 1), "q.rq")
-    assert str(err) == (f"q.rq: the query is {MAX_QUERY_CHARS + 1} characters long, more than the "
-                        f"{MAX_QUERY_CHARS} allowed; split it or use a shorter VALUES list")
+    assert canonical_text(padded(LONGEST)) == padded(LONGEST)
+    err = refusal(canonical_text, padded(LONGEST + 1), "q.rq")
+    assert str(err) == (f"q.rq: the query is {LONGEST + 1} characters long, more than the "
+                        f"{LONGEST} allowed; split it or use a shorter VALUES list")
 
 
 def test_line_ends_become_lf():
@@ -196,10 +204,11 @@ def test_an_escape_that_is_no_unicode_character_is_a_syntax_error_on_its_line(es
     assert str(err).startswith("q.rq:2:") and str(err).endswith(f": SPARQL syntax error: {escape} is not a Unicode character")
 
 
-def test_an_escape_that_spells_an_escape_is_refused_on_its_line():
-    err = refusal(canonical_text, "ASK {\n}\n# \\u005Cu0041", "q.rq")
+@pytest.mark.parametrize("spelled", ["\\u0041", "\\U00000041"])
+def test_an_escape_that_spells_an_escape_is_refused_on_its_line(spelled):
+    err = refusal(canonical_text, "ASK {\n}\n# \\u005C" + spelled[1:], "q.rq")
     assert isinstance(err, UnsafeQueryError)
-    assert str(err) == ("q.rq:3: the escape sequences spell another escape (\\u0041); engines read that "
+    assert str(err) == (f"q.rq:3: the escape sequences spell another escape ({spelled[:6]}); engines read that "
                         "differently. Write the character itself")
 
 
@@ -230,14 +239,14 @@ def nested(depth: int) -> str:
 
 def test_nesting_is_counted_on_brackets_of_every_kind():
     assert nesting_depth("{ ( [ ] ) } { }") == 3
-    assert nesting_depth(nested(MAX_NESTING)) == MAX_NESTING
+    assert nesting_depth(nested(DEEPEST)) == DEEPEST
     assert nesting_depth("") == 0
 
 
 def test_nesting_to_the_limit_passes_and_one_deeper_is_refused():
-    assert precheck(nested(MAX_NESTING)) == nested(MAX_NESTING)
-    err = refusal(precheck, nested(MAX_NESTING + 1), "q.rq")
-    assert str(err) == f"q.rq: brackets are nested {MAX_NESTING + 1} deep, more than the {MAX_NESTING} allowed"
+    assert precheck(nested(DEEPEST)) == nested(DEEPEST)
+    err = refusal(precheck, nested(DEEPEST + 1), "q.rq")
+    assert str(err) == f"q.rq: brackets are nested {DEEPEST + 1} deep, more than the {DEEPEST} allowed"
 
 
 @pytest.mark.parametrize("text, depth", [
@@ -248,6 +257,7 @@ def test_nesting_to_the_limit_passes_and_one_deeper_is_refused():
     ("{ 'open\n( }", 2),  # a short string ends at the line end
     ("{ <http://x/((> }", 1),
     ("{ ?a < ( ?b ) }", 2),  # < that starts no IRI is an operator
+    ("( ?a < (1) && ?b > 0 )", 2),  # an IRI holds no space: this < … > is no IRI
     ("{ # ((((\n ( }", 2),  # a comment ends at the line end
     ("{ # ((((", 1),
     ("# x\n{ ( ) }", 2),
