@@ -106,3 +106,16 @@ def test_a_note_that_says_the_same_below_is_not_a_rule_that_carries_units():
 def test_in_the_body_a_space_inside_a_name_is_no_separator():
     text = "县公安 局、县科技局"
     assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县公安局", "县科技局"]
+
+
+@pytest.mark.parametrize("text, names", [
+    # 及 joins two units ("and"); 及其 does not (县委组织部及其成员单位 is read as members, elsewhere)
+    ("县公安局及县科技局", ["县公安局", "县科技局"]),
+    # 和 joins units only before a group or a level prefix (the comment on UNIT_SEPARATORS: 市民政局和有关区县政府)
+    ("市民政局和有关区县政府", ["市民政局", "有关区县政府"]),
+    ("县财政局和各镇办", ["县财政局", "各镇办"]),
+    # …and not inside a name: 住房和城乡建设局 is one unit
+    ("县住房和城乡建设局", ["县住房和城乡建设局"]),
+])
+def test_and_words_that_join_units(text, names):
+    assert split_names(text) == names
