@@ -313,3 +313,126 @@ def test_clear_stale_removes_what_killed_builds_left_and_nothing_a_running_one_o
     assert sorted(removed) == sorted([dead, mine, aside, file_left])
     assert running.is_dir() and other.is_dir() and (out / "kept.ttl").exists()
     assert not any(p.exists() for p in removed)
+
+
+# --------------------------------------------------------------------------- details that matter
+
+
+def test_jsonld_keys_and_values_are_in_a_fixed_order_whatever_the_insertion_order():
+    predicates = [rdflib.URIRef(EX + p) for p in ("z", "a", "m", "b")]
+    triples = [(rdflib.URIRef(EX + "s"), p, rdflib.Literal(v)) for p in predicates for v in ("乙", "甲", "b", "a")]
+    outputs = set()
+    for order in (triples, triples[::-1], triples[1::2] + triples[::2]):
+        g = rdflib.Graph()
+        for t in order:
+            g.add(t)
+        outputs.add(jsonld(g))
+    assert len(outputs) == 1
+
+
+def test_write_atomically_makes_missing_folders_and_names_its_temporary_files_tmp(tmp_path):
+    seen = []
+
+    def writer(path):
+        seen.append(Path(path).name)
+        Path(path).write_bytes(b"x")
+
+    deep = tmp_path / "a" / "b" / "c.json"
+    write_atomically({tmp_path / "w.txt": writer, deep: b"{}"})  # the function first, then bytes
+    assert deep.read_bytes() == b"{}" and (tmp_path / "w.txt").read_bytes() == b"x"
+    # hidden and ending .tmp: what clear_stale removes should a killed write leave it
+    assert seen[0].startswith(".w.txt.") and seen[0].endswith(".tmp")
+
+
+def test_write_atomically_gives_the_mode_open_gives_under_another_umask(tmp_path):
+    old = os.umask(0o002)
+    try:
+        write_atomically({tmp_path / "a": b"a"})
+    finally:
+        os.umask(old)
+    assert mode(tmp_path / "a") == 0o664
+
+
+def test_a_failed_write_names_the_folder_it_could_not_write(tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+
+    def failing_there(path):
+        raise OSError(28, "No space left on device", path)
+
+    def failing_nowhere(path):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OutputError) as err:
+        write_atomically({first / "a": b"a", second / "b": failing_there})
+    assert str(err.value).startswith(f"{second}: cannot write the outputs there: No space left on device (")
+    assert str(err.value).endswith(".tmp)") and f"({second}/.b." in str(err.value)
+    with pytest.raises(OutputError) as err:
+        write_atomically({first / "a": b"a", second / "b": failing_nowhere})
+    assert str(err.value) == f"{first}: cannot write the outputs there: No space left on device ({first})"
+
+
+def test_a_file_in_the_way_further_up_is_the_one_named(tmp_path):
+    blocker = tmp_path / "graph"
+    blocker.write_bytes(b"")
+    with pytest.raises(OutputError) as err:
+        write_folder(blocker / "sub" / "deeper", {"a.ttl": b""})
+    assert str(err.value) == (f"{blocker / 'sub' / 'deeper'}: cannot write the outputs there: a file, not a "
+                              f"folder, is in the way ({blocker})")
+
+
+def test_a_folder_beside_the_outputs_that_cannot_be_made_names_the_parent(tmp_path, monkeypatch):
+    import tempfile
+
+    def refused(prefix, suffix, dir):
+        raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x" + suffix))
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    with pytest.raises(OutputError) as err:
+        write_folder(tmp_path / "graph", {"a.ttl": b""})
+    assert str(err.value) == (f"{tmp_path / 'graph'}: cannot write the outputs there: cannot create files in "
+                              f"the folder: Permission denied ({tmp_path})")
+
+
+def test_on_linux_the_folders_are_exchanged_in_one_step(tmp_path, monkeypatch):
+    out = tmp_path / "graph"
+    write_folder(out, {"a.ttl": b"old"})
+
+    def no_rename(*args):
+        raise AssertionError("renamed in two steps")
+
+    monkeypatch.setattr(os, "rename", no_rename)
+    write_folder(out, {"a.ttl": b"new"})
+    assert (out / "a.ttl").read_bytes() == b"new"
+
+
+def test_exchanging_with_a_missing_folder_is_an_error_naming_it(tmp_path):
+    (tmp_path / "a").mkdir()
+    with pytest.raises(FileNotFoundError) as err:
+        export._exchange(tmp_path / "a", tmp_path / "missing")
+    assert err.value.filename == str(tmp_path / "missing") and err.value.strerror == os.strerror(2)
+    assert (tmp_path / "a").is_dir()
+
+
+def carried_tree(out: Path, outside: Path) -> None:
+    out.mkdir()
+    outside.write_bytes(b"outside")
+    (out / "README").write_bytes(b"readme")
+    (out / "latest").symlink_to(outside)
+    (out / "extra").mkdir()
+    (out / "extra" / "link").symlink_to(outside)
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_what_the_build_does_not_write_is_kept_as_it_was_links_as_links(tmp_path, monkeypatch, links):
+    out, outside = tmp_path / "graph", tmp_path / "outside.txt"
+    carried_tree(out, outside)
+    inode = (out / "README").stat().st_ino
+    if not links:  # another file system: no hard links
+        def no_link(*args, **kwargs):
+            raise OSError(18, "Invalid cross-device link")
+        monkeypatch.setattr(os, "link", no_link)
+    write_folder(out, {"a.ttl": b"new"})
+    assert (out / "README").read_bytes() == b"readme"
+    assert ((out / "README").stat().st_ino == inode) is links  # linked, not copied, where it can be
+    for link in (out / "latest", out / "extra" / "link"):
+        assert link.is_symlink() and os.readlink(link) == str(outside)
