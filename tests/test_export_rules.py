@@ -436,3 +436,26 @@ def test_what_the_build_does_not_write_is_kept_as_it_was_links_as_links(tmp_path
     assert ((out / "README").stat().st_ino == inode) is links  # linked, not copied, where it can be
     for link in (out / "latest", out / "extra" / "link"):
         assert link.is_symlink() and os.readlink(link) == str(outside)
+
+
+def test_temporary_folders_are_named_after_the_outputs_and_the_writing_process(tmp_path, monkeypatch):
+    # the module's docstring: .<out>.policykg-<pid>-<random>.tmp, beside the outputs
+    names = []
+    monkeypatch.setattr(export, "_after_step", lambda step: names.extend(
+        p.name for p in tmp_path.iterdir() if step == "staged" and p.name != "graph"))
+    write_folder(tmp_path / "graph", {"a.ttl": b""})
+    (name,) = names
+    assert name.startswith(f".graph.policykg-{os.getpid()}-") and name.endswith(".tmp")
+
+
+def test_every_file_is_on_disk_before_it_is_renamed_into_place(tmp_path, monkeypatch):
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"))),
+                                                 real_fsync(fd)))
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append(("replace", str(a))), real_replace(a, b)))
+    write_atomically({tmp_path / "a": b"a", tmp_path / "b": lambda p: Path(p).write_bytes(b"b")})
+    replaced = [path for event, path in events if event == "replace"]
+    assert len(replaced) == 2
+    for path in replaced:
+        assert events.index(("fsync", path)) < events.index(("replace", path))

@@ -95,3 +95,18 @@ def test_changes_rendering():
     from policykg.rdf.reconcile import changes
 
     assert changes("甲乙丙丁", "甲乙戊丁") == "甲乙[-丙][+戊]丁"
+
+
+def test_discrepancies_are_listed_kind_by_kind_in_the_reports_order(rec):
+    # the report's order: units first, then placement, names, wording, and what is unmatched
+    order = ["lead-units", "responsible-units", "work-task", "unit-name", "title-text", "measure-text", "unmatched"]
+    kinds = [d.kind for d in rec.discrepancies]
+    assert kinds == sorted(kinds, key=order.index)
+    assert list(dict.fromkeys(kinds)) == order[:6]  # the plan has all but unmatched
+
+
+def test_normalize_drops_spaces_a_leading_list_marker_and_trailing_punctuation():
+    from policykg.rdf.reconcile import normalize
+
+    assert normalize(" ①特色 小镇。") == "特色小镇"
+    assert normalize("⑤建立健全机制；\n") == "建立健全机制"
