@@ -2,7 +2,7 @@
 mistakes that span more than one token), each applied to a copy of the tree and tested.
 
     python -m tests.hand_mutants             # every mutant
-    python -m tests.hand_mutants -k CSV      # those whose name contains "CSV"
+    python -m tests.hand_mutants -k CSV -k TSV   # those whose name contains "CSV" or "TSV"
     python -m tests.hand_mutants --list
 
 For each mutant the tree (the files git knows, plus new ones it does not ignore) is copied to a
@@ -163,11 +163,12 @@ def run_tests(copy: Path, tests: tuple[str, ...], timeout: float) -> tuple[str, 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-k", dest="match", default="", help="only mutants whose name contains this")
+    parser.add_argument("-k", dest="match", action="append", default=[],
+                        help="only mutants whose name contains this (may be given more than once)")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--timeout", type=float, default=900, help="seconds for one mutant's tests")
     args = parser.parse_args(argv)
-    chosen = [m for m in MUTANTS if args.match.lower() in m.name.lower()]
+    chosen = [m for m in MUTANTS if not args.match or any(k.lower() in m.name.lower() for k in args.match)]
     if args.list:
         for m in chosen:
             print(f"{m.name}  ({m.path}; {' '.join(m.tests)})")
