@@ -144,3 +144,6 @@ def test_the_body_excerpt_runs_from_the_first_to_the_last_match_and_its_closing_
     body = "完善农村产权交易体系。建设县级农村产权交易中心，健全交易规则。推进电子化交易。"
     assert _aligned_excerpt(body, "建设县级农村产权交易中心，完善交易规则") == "建设县级农村产权交易中心，健全交易规则。"
     assert _aligned_excerpt(body, "毫不相干的内容") == body  # nothing in common: the whole measure
+    # three matching runs: up to the end of the last (四 is no punctuation, so it stops there)
+    assert _aligned_excerpt("甲乙丙丁一。戊己庚辛二。壬癸子丑三。寅卯辰巳四。", "戊己庚辛壬癸子丑寅卯辰巳") == \
+        "戊己庚辛二。壬癸子丑三。寅卯辰巳"
