@@ -265,3 +265,56 @@ def test_nesting_to_the_limit_passes_and_one_deeper_is_refused():
 ])
 def test_brackets_in_strings_iris_and_comments_do_not_count(text, depth):
     assert nesting_depth(text) == depth
+
+
+# --------------------------------------------------------------------------- messages and line numbers
+
+
+SERVICE_REFUSED = ("SERVICE is not allowed (also not in comments): federated queries would reach the network. "
+                   "Run the query on that endpoint with --endpoint instead")
+
+
+def test_service_at_the_end_or_start_of_a_line_is_placed_on_that_line():
+    # strings and IRIs before it must not shift it to the next or the previous line
+    end = 'SELECT * WHERE {\n  BIND("""a\nb""" AS ?x) SERVICE\n<http://example.org/sparql> { ?a ?b ?c }\n}'
+    assert str(refusal(precheck, end, "q.rq")) == f"q.rq:3: {SERVICE_REFUSED}"
+    start = 'SELECT * WHERE {\n  BIND("a" AS ?x)\nSERVICE <http://example.org/sparql> { ?a ?b ?c }\n}'
+    assert str(refusal(precheck, start, "q.rq")) == f"q.rq:3: {SERVICE_REFUSED}"
+    first = 'SERVICE <http://example.org/sparql> { ?a ?b "x" }'
+    assert str(refusal(precheck, first, "q.rq")) == f"q.rq:1: {SERVICE_REFUSED}"
+
+
+def test_lines_are_counted_from_the_start_whatever_follows():
+    err = refusal(canonical_text, "\nASK {\n FILTER('\\uD800') }\n}\n", "q.rq")
+    assert err.line == 3
+    err = refusal(canonical_text, "\n\n\x07 ASK {\n}\n", "q.rq")
+    assert err.line == 3
+    err = refusal(canonical_text, "ASK {\n}\n# \\u005Cu0041\n\n", "q.rq")
+    assert str(err).startswith("q.rq:3: the escape sequences spell another escape")
+
+
+def test_the_source_defaults_to_query_and_is_passed_on():
+    assert str(refusal(canonical_text, padded(LONGEST + 1))).startswith("query: the query is ")
+    assert str(refusal(canonical_text, "ASK {\x07}")).startswith("query:1:")
+    assert str(refusal(precheck, "ASK {\x07}", "q.rq")).startswith("q.rq:1:")
+    assert str(refusal(check_query, "ASK {\x07}", "q.rq")).startswith("q.rq:1:")
+
+
+def test_a_syntax_error_says_what_the_parser_expected():
+    err = refusal(check_query, "SELECT ?x\nWHERE { ?x ?y ?z }}", "q.rq")
+    assert str(err) == "q.rq:2:19: SPARQL syntax error: Expected end of text near 'WHERE { ?x ?y ?z }}'"
+    # an error on an empty line shows no empty excerpt
+    assert str(refusal(check_query, "SELECT * WHERE {\n", "q.rq")) == "q.rq:2:1: SPARQL syntax error: Expected SelectQuery"
+
+
+@pytest.mark.parametrize("text, depth", [
+    ("{\n} # ((\n(", 1),  # a comment on a later line ends at its own line end
+    ("{ # ((((\n ( }\n", 2),  # …the first one after it, not the last
+    ("{ 'open", 1),  # a string that never ends runs to the end
+    ("{ 'a\\\\'( ' }", 2),  # an escaped backslash does not escape the quote after it
+    ("{ ?a <(?b) }", 2),  # < that starts no IRI is one character
+    ("{ FILTER(?X) }", 2),  # letters are not brackets
+    ("(){()}", 2),  # a bracket right after a closing one
+])
+def test_the_lexer_reads_each_character_once(text, depth):
+    assert nesting_depth(text) == depth
