@@ -420,20 +420,22 @@ def carried_tree(out: Path, outside: Path) -> None:
     (out / "latest").symlink_to(outside)
     (out / "extra").mkdir()
     (out / "extra" / "link").symlink_to(outside)
+    (out / "extra" / "note").write_bytes(b"note")
 
 
 @pytest.mark.parametrize("links", [True, False])
 def test_what_the_build_does_not_write_is_kept_as_it_was_links_as_links(tmp_path, monkeypatch, links):
     out, outside = tmp_path / "graph", tmp_path / "outside.txt"
     carried_tree(out, outside)
-    inode = (out / "README").stat().st_ino
+    inodes = [(out / name).stat().st_ino for name in ("README", "extra/note")]
     if not links:  # another file system: no hard links
         def no_link(*args, **kwargs):
             raise OSError(18, "Invalid cross-device link")
         monkeypatch.setattr(os, "link", no_link)
     write_folder(out, {"a.ttl": b"new"})
     assert (out / "README").read_bytes() == b"readme"
-    assert ((out / "README").stat().st_ino == inode) is links  # linked, not copied, where it can be
+    after = [(out / name).stat().st_ino for name in ("README", "extra/note")]
+    assert [a == b for a, b in zip(after, inodes)] == [links, links]  # linked, not copied, where it can be
     for link in (out / "latest", out / "extra" / "link"):
         assert link.is_symlink() and os.readlink(link) == str(outside)
 
@@ -459,3 +461,14 @@ def test_every_file_is_on_disk_before_it_is_renamed_into_place(tmp_path, monkeyp
     assert len(replaced) == 2
     for path in replaced:
         assert events.index(("fsync", path)) < events.index(("replace", path))
+
+
+def test_a_process_is_alive_until_it_ends_and_asking_does_not_signal_it():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert export._alive(child.pid) is True
+        assert child.poll() is None  # asking sent it no signal
+    finally:
+        child.kill()
+        child.wait()
+    assert export._alive(child.pid) is False
