@@ -136,6 +136,8 @@ def test_changes_keeps_short_context_and_shortens_long_context():
     assert changes(twelve + "丙", twelve + "丁") == twelve + "[-丙][+丁]"
     assert changes(twelve + "万丙", twelve + "万丁") == "一二三四五六…八九十百千万[-丙][+丁]"
     assert changes("甲乙", "甲乙丙") == "甲乙[+丙]" and changes("甲乙丙", "甲乙") == "甲乙[-丙]"
+    # only what changed is marked, however long and repetitive the text
+    assert changes("的" * 300, "的" * 299) == "的的的的的的…的的的的的的[-的]"
 
 
 def test_the_body_excerpt_runs_from_the_first_to_the_last_match_and_its_closing_punctuation():
@@ -145,5 +147,7 @@ def test_the_body_excerpt_runs_from_the_first_to_the_last_match_and_its_closing_
     assert _aligned_excerpt(body, "建设县级农村产权交易中心，完善交易规则") == "建设县级农村产权交易中心，健全交易规则。"
     assert _aligned_excerpt(body, "毫不相干的内容") == body  # nothing in common: the whole measure
     # three matching runs: up to the end of the last (四 is no punctuation, so it stops there)
-    assert _aligned_excerpt("甲乙丙丁一。戊己庚辛二。壬癸子丑三。寅卯辰巳四。", "戊己庚辛壬癸子丑寅卯辰巳") == \
-        "戊己庚辛二。壬癸子丑三。寅卯辰巳"
+    assert _aligned_excerpt("甲乙丙丁一。戊己庚辛二。壬癸子丑三。寅卯辰巳午四。", "戊己庚辛壬癸子丑寅卯辰巳午") == \
+        "戊己庚辛二。壬癸子丑三。寅卯辰巳午"
+    # a long text of one repeated character still matches (no character counts as noise)
+    assert _aligned_excerpt("序。" + "的" * 300, "的" * 300) == "的" * 300
