@@ -10,6 +10,7 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -467,6 +468,7 @@ def test_a_process_is_alive_until_it_ends_and_asking_does_not_signal_it():
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         assert export._alive(child.pid) is True
+        time.sleep(0.5)
         assert child.poll() is None  # asking sent it no signal
     finally:
         child.kill()

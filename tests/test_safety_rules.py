@@ -314,6 +314,7 @@ def test_a_syntax_error_says_what_the_parser_expected():
     ("{ 'a\\\\'( ' }", 2),  # an escaped backslash does not escape the quote after it
     ("{ ?a <(?b) }", 2),  # < that starts no IRI is one character
     ("{ FILTER(?X) }", 2),  # letters are not brackets
+    ("{ ?X ( ) }", 2),
     ("(){()}", 2),  # a bracket right after a closing one
 ])
 def test_the_lexer_reads_each_character_once(text, depth):
