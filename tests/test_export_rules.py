@@ -465,7 +465,10 @@ def test_every_file_is_on_disk_before_it_is_renamed_into_place(tmp_path, monkeyp
 
 
 def test_a_process_is_alive_until_it_ends_and_asking_does_not_signal_it():
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    # (every signal's default action restored: under nohup, SIGHUP would be ignored)
+    child = subprocess.Popen([sys.executable, "-c", "import signal, time\n"
+                              "for s in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM): signal.signal(s, signal.SIG_DFL)\n"
+                              "time.sleep(30)"])
     try:
         assert export._alive(child.pid) is True
         time.sleep(0.5)
