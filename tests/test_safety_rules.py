@@ -112,8 +112,8 @@ def test_the_checked_query_keeps_its_form_and_the_tree_the_engines_run():
 
 def test_a_query_nested_to_the_limit_is_checked_with_the_default_recursion_limit(monkeypatch):
     monkeypatch.setattr(sys, "getrecursionlimit", lambda: 1000)
-    raised = []
-    monkeypatch.setattr(sys, "setrecursionlimit", raised.append)
+    raised, really = [], sys.setrecursionlimit
+    monkeypatch.setattr(sys, "setrecursionlimit", lambda limit: (raised.append(limit), really(limit)))
     check_query("SELECT * WHERE { BIND(" + "(" * (DEEPEST - 2) + "1" + ")" * (DEEPEST - 2) + " AS ?x) }")
     assert raised == [safety._PARSE_RECURSION] and raised[0] >= 1000
 
