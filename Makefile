@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test build visualize clean mutation
+.PHONY: run test build visualize clean mutation hand-mutants
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ mutation: $(STAMP)
 	rm -rf mutants
 	$(BIN)/mutmut run $(MUTANTS)
 	$(BIN)/python -m tests.mutation_score
+
+# Hand-made mutants (module-level patterns and constants mutmut cannot change): python -m tests.hand_mutants --list
+hand-mutants: $(STAMP)
+	$(BIN)/python -m tests.hand_mutants
 
 clean:
 	rm -rf $(VENV) views mutants

@@ -100,7 +100,7 @@ class QuerySyntaxError(InputError):
     def __init__(self, message: str, line: int | None = None, column: int | None = None,
                  source: str = "query"):
         self.line, self.column, self.message = line, column, message
-        where = f"{source}:{line}:{column}" if line else source
+        where = f"{source}:{line}:{column}" if line and column else f"{source}:{line}" if line else source
         super().__init__(f"{where}: SPARQL syntax error: {message}")
 
 

@@ -106,3 +106,20 @@ def test_a_row_under_another_work_task_is_reported():
     doc = plan([[EMPLOYMENT], [LAND]], [(PILOT, TITLES[1], EMPLOYMENT), (PILOT, TITLES[1], LAND)])
     assert aligned(doc) == ["1.1", "2.1"]
     assert found(doc) == [("work-task", ("measure", "1.1"))]
+
+
+def test_a_goal_names_a_pilot_task_when_it_holds_its_title_less_the_leading_verb():
+    from policykg.rdf.reconcile import link_goals
+    from policykg.text.model import Goal, Stage
+
+    goals = [
+        "到2025年，城乡有序流动的人口迁移制度基本建立",  # the title less 建立: named
+        "城乡有序流动的人口迁徙制度基本建立",  # one character differs (迁徙): still named
+        "城乡人口有序流动机制基本形成",  # shares words only: not named
+        "农村人口有序流动",
+    ]
+    doc = plan([[EMPLOYMENT]], [])
+    doc.stages = [Stage(1, "第一阶段", 2023, 2025, "", [Goal(k, g, SPAN) for k, g in enumerate(goals, 1)], SPAN)]
+    links = [(link.goal, link.pilot_task, link.score) for link in link_goals(doc)]
+    assert [(goal, task) for goal, task, _ in links] == [(1, "1"), (2, "1")]
+    assert links[0][2] == 100.0 and 90 <= links[1][2] < 100

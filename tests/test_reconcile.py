@@ -95,3 +95,59 @@ def test_changes_rendering():
     from policykg.rdf.reconcile import changes
 
     assert changes("甲乙丙丁", "甲乙戊丁") == "甲乙[-丙][+戊]丁"
+
+
+def test_discrepancies_are_listed_kind_by_kind_in_the_reports_order(rec):
+    # the report's order: units first, then placement, names, wording, and what is unmatched
+    order = ["lead-units", "responsible-units", "work-task", "unit-name", "title-text", "measure-text", "unmatched"]
+    kinds = [d.kind for d in rec.discrepancies]
+    assert kinds == sorted(kinds, key=order.index)
+    assert list(dict.fromkeys(kinds)) == order[:6]  # the plan has all but unmatched
+
+
+def test_normalize_drops_spaces_a_leading_list_marker_and_trailing_punctuation():
+    from policykg.rdf.reconcile import normalize
+
+    assert normalize(" ①特色 小镇。") == "特色小镇"
+    assert normalize("⑤建立健全机制；\n") == "建立健全机制"
+
+
+def test_discrepancies_describe_themselves_with_the_annex_rows(rec):
+    found = by_kind(rec, "responsible-units")
+    assert found[("measure", "6.1")].describe() == "responsible-units: measure 6.1 (annex rows 14, 15)"
+    lead = by_kind(rec, "lead-units")[("pilot-task", "4")]
+    # the three annex rows of pilot task 4 (rows 26-28: measures 12.1, 13.1, 14.1) each name only 县自然资源局
+    assert lead.describe() == "lead-units: pilot task 4 (annex rows 26, 27, 28)"
+    housing = by_kind(rec, "unit-name")[("unit", "housing-urban-rural-development-bureau")]
+    assert housing.describe().startswith("unit-name: unit housing-urban-rural-development-bureau (annex row")
+    assert by_kind(rec, "title-text")[("work-task", "10")].describe().startswith("title-text: work task 10 (annex row ")
+
+
+def test_discrepancies_of_a_kind_are_in_the_plans_order_not_the_alphabets(rec):
+    subjects = [d.subject for d in rec.discrepancies if d.kind == "measure-text"]
+    # 8.2 comes before 12.1 and 13.1 in the plan (as text, "12.1" < "8.2")
+    assert subjects.index(("measure", "8.2")) < subjects.index(("measure", "12.1")) < subjects.index(("measure", "13.1"))
+
+
+def test_changes_keeps_short_context_and_shortens_long_context():
+    from policykg.rdf.reconcile import changes
+
+    twelve = "一二三四五六七八九十百千"
+    assert changes(twelve + "丙", twelve + "丁") == twelve + "[-丙][+丁]"
+    assert changes(twelve + "万丙", twelve + "万丁") == "一二三四五六…八九十百千万[-丙][+丁]"
+    assert changes("甲乙", "甲乙丙") == "甲乙[+丙]" and changes("甲乙丙", "甲乙") == "甲乙[-丙]"
+    # only what changed is marked, however long and repetitive the text
+    assert changes("的" * 300, "的" * 299) == "的的的的的的…的的的的的的[-的]"
+
+
+def test_the_body_excerpt_runs_from_the_first_to_the_last_match_and_its_closing_punctuation():
+    from policykg.rdf.reconcile import _aligned_excerpt
+
+    body = "完善农村产权交易体系。建设县级农村产权交易中心，健全交易规则。推进电子化交易。"
+    assert _aligned_excerpt(body, "建设县级农村产权交易中心，完善交易规则") == "建设县级农村产权交易中心，健全交易规则。"
+    assert _aligned_excerpt(body, "毫不相干的内容") == body  # nothing in common: the whole measure
+    # three matching runs: up to the end of the last (四 is no punctuation, so it stops there)
+    assert _aligned_excerpt("甲乙丙丁一。戊己庚辛二。壬癸子丑三。寅卯辰巳午四。", "戊己庚辛壬癸子丑寅卯辰巳午") == \
+        "戊己庚辛二。壬癸子丑三。寅卯辰巳午"
+    # a long text of one repeated character still matches (no character counts as noise)
+    assert _aligned_excerpt("序。" + "的" * 300, "的" * 300) == "的" * 300

@@ -137,3 +137,16 @@ def test_other_governments_after_a_named_district_leave_its_government():
     assert units("支持研发。（责任单位：黄浦区等有关区人民政府）") == ["黄浦区人民政府"]
     # a government named whole is left as it is
     assert units("支持研发。（责任单位：浦东新区政府）") == ["浦东新区政府"]
+
+
+@pytest.mark.parametrize("text, names", [
+    # 及 joins two units ("and"); 及其 does not (县委组织部及其成员单位 is read as members, elsewhere)
+    ("县公安局及县科技局", ["县公安局", "县科技局"]),
+    # 和 joins units only before a group or a level prefix (the comment on UNIT_SEPARATORS: 市民政局和有关区县政府)
+    ("市民政局和有关区县政府", ["市民政局", "有关区县政府"]),
+    ("县财政局和各镇办", ["县财政局", "各镇办"]),
+    # …and not inside a name: 住房和城乡建设局 is one unit
+    ("县住房和城乡建设局", ["县住房和城乡建设局"]),
+])
+def test_and_words_that_join_units(text, names):
+    assert split_names(text) == names

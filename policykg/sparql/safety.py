@@ -152,6 +152,7 @@ def bracket_tokens(text: str):
 
 
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_NOT_LF = re.compile(r"[^\n]")
 
 
 def nesting_depth(text: str) -> int:
@@ -167,12 +168,13 @@ def nesting_depth(text: str) -> int:
 
 
 def without_literals(text: str) -> str:
-    """``text`` with its string literals and IRIs blanked (comments kept)."""
+    """``text`` with its string literals and IRIs blanked (comments kept). Each keeps its
+    length and line ends, so that an offset in the code is the same offset in ``text``."""
     parts, last = [], 0
     for kind, a, b in bracket_tokens(text):
         if kind in ("string", "iri"):
             parts.append(text[last:a])
-            parts.append(" ")
+            parts.append(_NOT_LF.sub(" ", text[a:b]))
             last = b
     parts.append(text[last:])
     return "".join(parts)

@@ -33,7 +33,11 @@ def syntax_error(text: str, source: str, line: int | None = None, column: int | 
     parser accepts the text (the grammars differ at the edges)."""
     header = generated_header_length(text)
     found = _oxigraph_failure(text)
-    if found is not None and line is not None and _misplaced(text, found, line, column):
+    stray = _stray_closing(text)
+    if stray is not None:
+        line, column = stray
+        what = f"unexpected {_token_at(text, line, column)}: no bracket is open to close"
+    elif found is not None and line is not None and _misplaced(text, found, line, column):
         what = f"the query does not parse from {_token_at(text, line, column)} on"
     elif found is not None:
         line, column, expected = found
@@ -191,3 +195,16 @@ def _unclosed(text: str) -> tuple[str, int] | None:
     if not stack:
         return None
     return text[stack[-1]], text.count("\n", 0, stack[-1]) + 1
+
+
+def _stray_closing(text: str) -> tuple[int, int] | None:
+    """``(line, column)`` of the first closing bracket that closes nothing."""
+    from .safety import bracket_tokens
+
+    depth = 0
+    for kind, start, _ in bracket_tokens(text):
+        depth += {"open": 1, "close": -1}.get(kind, 0)
+        if depth < 0:
+            line_start = text.rfind("\n", 0, start) + 1
+            return text.count("\n", 0, start) + 1, start - line_start + 1
+    return None
