@@ -247,8 +247,8 @@ def bench(docs, seed, queries, rdflib_max_triples, workers, keep, as_json, store
     m, b = figures["machine"], figures["build"]
     click.echo(f"{m['nproc']} cores, {m['cpu_model']}, load {m['load_average']}")
     click.echo(f"{figures['docs']} documents, {figures['triples']} triples; generated in {figures['generate_seconds']} s")
-    click.echo(f"build: {b['seconds']} s, peak {b['peak_pss_mb']} MB (PSS of all processes), "
-               f"largest process {b['peak_rss_largest_process_mb']} MB RSS")
+    click.echo(f"build: {b['seconds']} s ({b['cpu_seconds']} s of CPU), peak {b['peak_pss_mb']} MB (PSS of all "
+               f"processes; RSS {b['peak_rss_tree_mb']} MB), largest process {b['peak_rss_largest_process_mb']} MB RSS")
     click.echo(f"load: {figures['load']}")
     click.echo(f"{'query':28} {'rows':>7} {'rdflib s':>9} {'oxigraph s':>10} {'raw s':>8} {'overhead':>8} {'speedup':>8}")
     for name, row in figures["queries"].items():

@@ -360,7 +360,7 @@ def build(
     result = BuildResult(got.outcomes, triples, failures=got.failures, timings=timings, _union=union)
     lap("merge")
     if out is not None:
-        result.files = write_folder(Path(out), _outputs(union, formats, store, result))
+        result.files = write_folder(Path(out), _timed(_outputs(union, formats, store, result), timings))
         lap("write")
     return result
 
@@ -385,6 +385,17 @@ def _outputs(union: Union, formats: tuple[str, ...], store: bool, result: BuildR
 
         contents[STORE_DIR] = lambda target: _write_store(target, union, formats, digests)
     return contents
+
+
+def _timed(contents: dict, timings: dict) -> dict:
+    """``contents`` with each writer noting its seconds in ``timings`` (``write:NAME``)."""
+    def timed(name, write):
+        def run(target) -> None:
+            start = time.perf_counter()
+            write(target)
+            timings[f"write:{name}"] = round(time.perf_counter() - start, 3)
+        return run
+    return {name: timed(name, write) for name, write in contents.items()}
 
 
 def _streamed(pieces, digests: dict, name: str):
