@@ -23,6 +23,7 @@ from ..errors import DocumentError, InputError
 PARALLEL_FROM = 8  # documents; fewer are built in this process
 CHUNK = 4  # documents a local worker takes at a time
 DASK_CHUNK = 16  # documents one Dask task builds (a task costs the scheduler about a millisecond)
+CONNECT_TIMEOUT = "10s"  # to reach the scheduler
 DASK_IN_FLIGHT = 4  # chunks queued per Dask worker thread: the parent holds no more results than that
 
 EXECUTORS = ("local", "dask")
@@ -81,7 +82,7 @@ class DaskExecutor:
         if client is None:
             distributed = _import_distributed()
             try:
-                client = distributed.Client(scheduler, timeout="20s")
+                client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as err:
                 raise InputError(f"--scheduler {scheduler}: no Dask scheduler answers there ({err})") from None
             self._own_client = True
@@ -119,7 +120,7 @@ class DaskExecutor:
 
     def _check_sources(self, path) -> None:
         """Refuse, in one line, a cluster whose workers do not see the sources."""
-        seen = self.client.run(os.path.isfile, str(path))
+        seen = self.client.run(_readable, str(path))
         blind = sorted(worker for worker, ok in seen.items() if not ok)
         if blind:
             raise InputError(f"{path}: the Dask worker {blind[0]} cannot read it; --executor dask needs the sources "
@@ -128,6 +129,10 @@ class DaskExecutor:
     def close(self) -> None:
         if self._own_client:
             self.client.close()
+
+
+def _readable(path: str) -> bool:
+    return os.access(path, os.R_OK) and os.path.isfile(path)
 
 
 _DASK_CONTEXT = threading.local()
