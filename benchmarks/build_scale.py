@@ -24,6 +24,19 @@ from policykg.corpus.bench import machine, run_build  # noqa: E402
 GRAPH_FILES = ("policykg.ttl", "policykg.trig")
 
 
+def peaks_by_phase(build: dict) -> dict:
+    """The largest PSS sampled in each phase of the build: the plans, the files, the store."""
+    stages = build["stages"]
+    plans_end = stages.get("plans-first-pass", 0) + stages["plans"] + stages["shared-check"] + stages["merge"]
+    files_end = plans_end + sum(v for k, v in stages.items() if k.startswith("write:") and k != "write:store")
+    bounds = {"start-up and plans": plans_end, "files": files_end, "store": float("inf")}
+    peaks = dict.fromkeys(bounds, 0)
+    for second, pss in build["pss_mb_by_second"]:
+        phase = next(name for name, end in bounds.items() if second <= end + 1)
+        peaks[phase] = max(peaks[phase], pss)
+    return peaks
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("sources", type=Path)
@@ -50,6 +63,8 @@ def main() -> None:
     print(f"build: {b['seconds']} s wall, {b['cpu_seconds']} s CPU (all processes)")
     print(f"peak memory of the process tree: {b['peak_pss_mb']} MB PSS, {b['peak_rss_tree_mb']} MB RSS; "
           f"largest process {b['peak_rss_largest_process_mb']} MB RSS")
+    print("peak PSS by phase (MB, phases from the stage timings, to a second or two): "
+          + ", ".join(f"{k} {v}" for k, v in peaks_by_phase(b).items()))
     print("stages (s): " + ", ".join(f"{k} {v}" for k, v in b["stages"].items()))
     print("files: " + ", ".join(f"{k} {v}" for k, v in b["files"].items()))
     if args.compare:

@@ -108,6 +108,7 @@ def run_build(sources: Path | list, out: Path, workers: int | None = None, execu
     command = [sys.executable, "-c", _BUILD_CHILD, json.dumps(args)]
     done = threading.Event()
     peak = {"rss": 0, "pss": 0}
+    timeline: list[list[int]] = []  # [second, peak PSS in MB during it]
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         start = time.perf_counter()
         child = subprocess.Popen(command, cwd=Path(out).parent, env=env, stdout=out_file, stderr=err_file)
@@ -116,6 +117,11 @@ def run_build(sources: Path | list, out: Path, workers: int | None = None, execu
             while not done.is_set():
                 rss, pss = _tree_memory_kb(child.pid)
                 peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
+                second = int(time.perf_counter() - start)
+                if timeline and timeline[-1][0] == second:
+                    timeline[-1][1] = max(timeline[-1][1], round(pss / 1024))
+                else:
+                    timeline.append([second, round(pss / 1024)])
                 done.wait(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -138,6 +144,7 @@ def run_build(sources: Path | list, out: Path, workers: int | None = None, execu
         "peak_pss_mb": round(peak["pss"] / 1024, 1),
         "peak_rss_largest_process_mb": round(usage.ru_maxrss / 1024, 1),
         "stages": report["timings"],
+        "pss_mb_by_second": timeline,
         "triples": report["triples"],
         "plans": report["plans"],
         "files": {p.name: p.stat().st_size for p in sorted(Path(out).iterdir())},
