@@ -28,7 +28,8 @@ def peaks_by_phase(build: dict) -> dict:
     """The largest PSS sampled in each phase of the build: the plans, the files, the store."""
     stages = build["stages"]
     plans_end = stages.get("plans-first-pass", 0) + stages["plans"] + stages["shared-check"] + stages["merge"]
-    files_end = plans_end + sum(v for k, v in stages.items() if k.startswith("write:") and k != "write:store")
+    files_end = plans_end + sum(v for k, v in stages.items() if k.startswith("write:") and k != "write:store"
+                                 and not k.startswith("cpu:"))
     bounds = {"start-up and plans": plans_end, "files": files_end, "store": float("inf")}
     peaks = dict.fromkeys(bounds, 0)
     for second, pss in build["pss_mb_by_second"]:
