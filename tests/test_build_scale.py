@@ -71,3 +71,9 @@ def test_a_store_is_loaded_even_when_the_turtle_and_trig_are_not_kept(corpus, tm
     assert len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == lines == result.triples
     plans = [g for g in store.named_graphs() if g.value.startswith("https://w3id.org/policykg/id/plan/")]
     assert len(plans) == 30
+
+
+def test_fragments_go_to_the_temporary_folder_when_none_can_be_made_beside_the_outputs(tmp_path):
+    fragments = Fragments("/proc/self")  # files cannot be created there
+    fragments.add("https://x/plan/a", b"own\n", b"shared\n")
+    assert list(fragments.in_order()) == [("https://x/plan/a", b"own\n", b"shared\n")]

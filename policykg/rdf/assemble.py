@@ -30,7 +30,10 @@ class Fragments:
     """The plans' Turtle fragments in a temporary file (deleted when closed or at exit)."""
 
     def __init__(self, folder: str | Path | None = None) -> None:
-        self._file = tempfile.TemporaryFile(dir=folder, prefix=".policykg-fragments-")
+        try:
+            self._file = tempfile.TemporaryFile(dir=folder, prefix=".policykg-fragments-")
+        except OSError:  # not a folder files can be made in: the output's own error comes when it is written
+            self._file = tempfile.TemporaryFile(prefix="policykg-fragments-")
         self._end = 0
         self._entries: list[_Entry] = []
 
