@@ -22,3 +22,4 @@ ONTOLOGY_FILE = ONTOLOGY_DIR / "policykg.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 REGISTRY_DIR = ONTOLOGY_DIR / "registry"
 QUERIES_DIR = _folder("policykg.queries")
+SPARQL_ASSETS_DIR = _folder("policykg.sparql") / "assets"  # the query page `policykg serve` shows

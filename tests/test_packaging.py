@@ -134,7 +134,9 @@ def test_wheel_carries_the_ontology_queries_and_assets(installed):
     names = set(zipfile.ZipFile(installed[3]).namelist())
     for needed in ("policykg/ontology/policykg.ttl", "policykg/ontology/shapes.ttl",
                    "policykg/ontology/registry/gaoqing.ttl", "policykg/queries/lead-units.rq",
-                   "policykg/views/assets/page.js", "policykg/views/assets/page.css", "policykg/py.typed"):
+                   "policykg/views/assets/page.js", "policykg/views/assets/page.css", "policykg/py.typed",
+                   "policykg/sparql/assets/query-page.html", "policykg/sparql/assets/query-page.js",
+                   "policykg/sparql/assets/query-page.css"):
         assert needed in names, needed
 
 

@@ -238,6 +238,38 @@ def test_pdf_text_and_ruled_table(tmp_path):
     assert origin_of(source, at, at + 4).startswith("page 1, table at y ")
 
 
+def _pages_with_running_lines(pages: int, body: list[list[str]]):
+    """A PDF of ``pages`` pages, each with the same header and footer and the page's ``body`` lines."""
+    def draw(c):
+        for number in range(1, pages + 1):
+            c.setFont("STSong-Light", 11)
+            c.drawString(72, 800, "某县人民政府办公室行政规范性文件")
+            y = 760
+            for line in body[number - 1]:
+                c.drawString(72, y, line)
+                y -= 24
+            c.drawString(260, 60, f"- {number} -")
+            c.drawString(72, 40, "某县人民政府办公室发布")
+            c.showPage()
+    return draw
+
+
+def test_running_headers_and_footers_of_a_pdf_are_left_out(tmp_path):
+    body = [["某县推进试点工作实施方案", "一、主要任务", "（一）建设平台。建设县级"],
+            ["平台。（责任单位：县财政局）", "（二）完善制度。"], ["（三）强化保障。"]]
+    source = read_document(_pdf(tmp_path / "plan.pdf", _pages_with_running_lines(3, body)))
+    lines = [line.text for line in source.lines]
+    # the paragraph that crosses the page break reads on, with nothing of the page frame inside it
+    assert lines == ["某县推进试点工作实施方案", "一、主要任务", "（一）建设平台。建设县级平台。（责任单位：县财政局）",
+                     "（二）完善制度。", "（三）强化保障。"]
+
+
+def test_a_line_repeated_on_two_pages_only_is_kept(tmp_path):
+    body = [["某县推进试点工作实施方案", "一、主要任务"], ["（一）建设平台。"]]
+    lines = [line.text for line in read_document(_pdf(tmp_path / "plan.pdf", _pages_with_running_lines(2, body))).lines]
+    assert lines.count("某县人民政府办公室行政规范性文件") == 2 and lines.count("某县人民政府办公室发布") == 2
+
+
 def _scan(c):
     from PIL import Image
 
@@ -306,7 +338,8 @@ def test_folders_are_searched_for_every_format(tmp_path, published):
     (tmp_path / "a").mkdir()
     for fmt, path in published.items():
         (tmp_path / "a" / f"plan.{fmt}").write_bytes(path.read_bytes())
-    (tmp_path / "a" / "notes.md").write_text("not a plan", encoding="utf-8")
+    (tmp_path / "a" / "NOTES.md").write_text("what the folder holds", encoding="utf-8")
+    (tmp_path / "a" / "notes.odt").write_text("not a format policykg reads", encoding="utf-8")
     (tmp_path / "a" / "PAGE.HTM").write_bytes(published["html"].read_bytes())
     found = [p.name for p in collect_sources([tmp_path / "a"])]
     assert found == ["PAGE.HTM", "plan.docx", "plan.html"]
@@ -325,3 +358,51 @@ def test_published_text_parses_like_text(published):
     doc = parse_source(source)
     assert doc.slug == "gaoqing-urban-rural-pilot-2022"
     assert len(doc.annex) == 28 and len(doc.measures()) == 20
+
+
+# --- Markdown, as crawlers keep government pages ------------------------------------------------
+
+MARKDOWN = """# 上海市人民政府办公厅印发《关于加快某某发展的若干意见》
+
+**发布日期**: 2025-05-27
+
+---
+
+沪府办发〔2025〕11号
+
+　**一、提升服务供给质量**
+
+**（一）推动资源开放**
+
+　　加大大型科学仪器开放力度，
+保障企业用户的机时比例。（责任单位：市科委、市发展改革委）
+
+| 序号 | 任务 | 责任单位 |
+| --- | --- | --- |
+| 1 | 建设 **平台** | 市科委 |
+"""
+
+
+def test_markdown_is_read_as_its_text_without_the_markup(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    source = read_document(path)
+    lines = source.text.split("\n")
+    # the bold heading is a numbered heading again; the metadata keeps its words, not its stars
+    assert "一、提升服务供给质量" in lines and "（一）推动资源开放" in lines
+    assert "发布日期: 2025-05-27" in lines and not any("**" in line or line == "---" for line in lines)
+    # a paragraph wrapped over two lines of the file is one line, with no space between Chinese characters
+    assert "加大大型科学仪器开放力度，保障企业用户的机时比例。（责任单位：市科委、市发展改革委）" in lines
+    # a pipe table is rows of tab-separated cells
+    assert "1\t建设 平台\t市科委" in lines
+    # every line says where it was in the file
+    start = source.text.index("加大")
+    assert origin_of(source, start, start + 2).startswith("line 13")  # the 13th line of MARKDOWN
+
+
+def test_a_folders_notes_in_markdown_are_not_documents(tmp_path):
+    # corpus/real keeps SOURCES.md beside its documents; a crawler's folder has README.md
+    (tmp_path / "SOURCES.md").write_text("## where each file came from\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# notes\n", encoding="utf-8")
+    (tmp_path / "plan.md").write_text(MARKDOWN, encoding="utf-8")
+    assert [p.name for p in collect_sources([tmp_path])] == ["plan.md"]

@@ -81,3 +81,32 @@ def test_serve_prints_the_address_and_stops_on_ctrl_c():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_unit_the_graph_does_not_have_is_said_with_close_names():
+    # issue 14: -p unit=… with a name the plan does not use printed "(0 rows)" and nothing else,
+    # which reads as "the bureau has no measures"
+    res = invoke("query", "measures-of-unit", "-g", str(ROOT / "graph"), "-p", "unit=县公安")
+    assert res.exit_code == 0 and "(0 rows)" in res.stdout
+    assert "the graph has no unit named '县公安'" in res.stderr
+    assert "close names: 县公安局" in res.stderr  # the plan's 县公安局 is the nearest
+    english = invoke("query", "unit-partners", "-g", str(ROOT / "graph"), "-p", "unit=Public Security")
+    assert "no unit named 'Public Security'" in english.stderr
+    assert "County Public Security Bureau" in english.stderr
+
+
+def test_a_unit_the_graph_has_gets_no_such_note():
+    # 县公安局 leads pilot task 1 of the plan; its English name matches without regard to case
+    for name in ("县公安局", "county public security bureau"):
+        res = invoke("query", "measures-of-unit", "-g", str(ROOT / "graph"), "-p", f"unit={name}")
+        assert res.exit_code == 0 and "no unit named" not in res.stderr
+
+
+def test_lang_on_a_query_without_a_choice_of_language_is_said_to_be_ignored():
+    res = invoke("query", "discrepancies", "-g", str(ROOT / "graph"), "--lang", "en", "-f", "csv")
+    assert res.exit_code == 0
+    assert "--lang en is ignored: discrepancies has no choice of label language" in res.stderr
+    chosen = invoke("query", "co-responsibility", "-g", str(ROOT / "graph"), "--lang", "en", "-f", "csv")
+    assert "ignored" not in chosen.stderr
+    ad_hoc = invoke("query", "-g", str(ROOT / "graph"), "--lang", "en", "-e", "ASK { ?s ?p ?o }")
+    assert "--lang en is ignored: the query does not use $lang" in ad_hoc.stderr

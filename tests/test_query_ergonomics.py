@@ -49,3 +49,60 @@ def test_the_graphs_prefixes_need_no_declaration_on_either_engine():
         counts = [engine.run(q).rows[0][0].value for q in (bare, declared, redefined)]
         # the Gaoqing plan has 20 measures; a prefix the query declares itself is its own
         assert counts == ["20", "20", "0"], (name, counts)
+
+
+def _syntax_error(engine_name: str, query: str):
+    import pytest
+    from conftest import ROOT
+
+    from policykg.errors import QuerySyntaxError
+    from policykg.sparql.engines import load_engine
+
+    with pytest.raises(QuerySyntaxError) as err:
+        load_engine([ROOT / "graph"], engine_name).run(query, source="-e")
+    return err.value
+
+
+def test_an_undeclared_prefix_is_named_in_one_line_on_both_engines():
+    # issue 14: Oxigraph printed `expected one of Prefix not found, ['%'], ['-' | '0' ..= '9' |
+    # '\u{00B7}' …` over five lines; rdflib said "Unknown namespace prefix : nope" with no place
+    query = "SELECT ?x WHERE { ?x nope:foo ?y }"
+    for name in ("oxigraph", "rdflib"):
+        err = _syntax_error(name, query)
+        message = str(err)
+        assert "\n" not in message and "u{" not in message, message
+        assert "the prefix nope: is not declared" in message
+        # the place is where nope:foo ends, counted in the text as typed
+        assert (err.line, err.column) == (1, query.index("nope:foo") + len("nope:foo") + 1)
+
+
+def test_positions_count_the_users_text_not_the_declared_prefixes():
+    # pkg: is declared in front of the query for the engines; the place of the mistake must not
+    # move by the length of that declaration (it moved by 44 columns)
+    query = "SELECT ?x WHERE { ?x pkg:p ?y . FILTER(?y > ) }"
+    for name in ("oxigraph", "rdflib"):
+        err = _syntax_error(name, query)
+        assert (err.line, err.column) == (1, query.index("FILTER") + 1), str(err)
+        assert "'FILTER'" in str(err) and "PREFIX" not in str(err)
+
+
+def test_a_query_that_stops_short_says_what_is_left_open():
+    query = "SELECT ?x WHERE {\n  ?x pkg:p ?y ."
+    err = _syntax_error("oxigraph", query)
+    assert err.line == 2 and "ends before the '{' of line 1 is closed" in str(err)
+    err = _syntax_error("oxigraph", "SELECT ?x WHERE { ?x ?p ?y } GROUP ?x")
+    assert "ends too early; expected BY" in str(err)
+
+
+def test_a_wrong_token_is_quoted_with_the_alternatives_in_words():
+    query = "SELECT ?x WHERE { ?x ?p ?y } LIMIT ten"
+    err = _syntax_error("oxigraph", query)
+    assert (err.line, err.column) == (1, query.index("ten") + 1)
+    assert "unexpected 'ten'" in str(err) and "a digit" in str(err) and "[" not in str(err)
+
+
+def test_columns_count_characters_not_utf8_bytes():
+    # Oxigraph counts bytes: 县县 is 2 characters and 6 bytes
+    query = 'SELECT ?x WHERE { ?x ?p "县县" ?z }'
+    err = _syntax_error("oxigraph", query)
+    assert (err.line, err.column) == (1, query.index("?z") + 1) and "'?z'" in str(err)

@@ -120,9 +120,23 @@ def test_garbage_requests_get_an_error_status_and_the_server_stays(served, raw):
     assert answers(served)
 
 
-def test_the_yasgui_page_and_updates(served):
+def test_a_request_for_another_host_name_is_refused(served):
+    # DNS rebinding: a page at evil.example whose name is made to point at 127.0.0.1 sends its
+    # requests with Host: evil.example; its script must not read answers from the local server
+    query = "/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
+    for host in ("evil.example", f"evil.example:{served.port}", "127.0.0.1.evil.example"):
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as conn:
+            conn.sendall(f"GET {query} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+            reply = conn.recv(300)
+        assert reply.startswith(b"HTTP/1.1 403"), (host, reply[:80])
+    for host in (f"127.0.0.1:{served.port}", f"localhost:{served.port}", "LOCALHOST"):
+        status, _ = request(served.query_url + "?query=" + urllib.parse.quote("ASK {}"), headers={"Host": host})
+        assert status == 200, host
+
+
+def test_the_query_page_and_updates(served):
     status, page = request(served.url)
-    assert status == 200 and b"yasgui" in page.lower()
+    assert status == 200 and b"/assets/query-page.js" in page
     status, _ = request(served.update_url, data=b"CLEAR ALL", headers={"Content-Type": "application/sparql-update"})
     assert status == 403
 

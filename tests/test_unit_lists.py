@@ -106,3 +106,34 @@ def test_a_note_that_says_the_same_below_is_not_a_rule_that_carries_units():
 def test_in_the_body_a_space_inside_a_name_is_no_separator():
     text = "县公安 局、县科技局"
     assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县公安局", "县科技局"]
+
+
+def test_a_name_wrapped_in_a_narrow_table_cell_is_one_name():
+    # 61: <td><p>市规划自然</p><p>资源局</p></td>, whose cell text is 市规划自然 资源局
+    from policykg.text.annotations import name_pieces
+
+    def names(cell):
+        return [cell[a:b].strip() for a, b in name_pieces(cell, spaces=True)]
+
+    assert names("市规划自然 资源局") == ["市规划自然 资源局"]
+    # units one per paragraph stay apart, and so does a group before a unit
+    assert names("市财政局 市税务局") == ["市财政局", "市税务局"]
+    assert names("有关企业 市财政局") == ["有关企业", "市财政局"]
+    # a 、 ends a name whatever it looks like
+    assert names("市规划自然、资源局") == ["市规划自然", "资源局"]
+
+
+def test_other_governments_after_a_named_district_leave_its_government():
+    # 78 (Shanghai): （责任单位：市科委、市财政局、临港新片区管委会、浦东新区等相关区政府）
+    from policykg.text.annotations import AnnotationReader
+    from policykg.text.decode import SourceText
+    from policykg.text.lines import line_paragraph
+
+    def units(text):
+        source = SourceText.from_text("x.txt", text)
+        return [u.name for u in AnnotationReader().find(line_paragraph(source, source.lines[0]))[0].units]
+
+    assert units("支持研发。（责任单位：市科委、浦东新区等相关区政府）") == ["市科委", "浦东新区政府"]
+    assert units("支持研发。（责任单位：黄浦区等有关区人民政府）") == ["黄浦区人民政府"]
+    # a government named whole is left as it is
+    assert units("支持研发。（责任单位：浦东新区政府）") == ["浦东新区政府"]

@@ -150,7 +150,10 @@ def validate(graph_file):
               help="Read the graph from this SPARQL endpoint instead of --graph.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
               help="Time limit of each query the views are drawn from, in seconds.")
-def visualize(graph, out, lang, plan, endpoint, timeout):
+@click.option("--overview/--every-unit", default=None,
+              help="A corpus overview (jurisdictions → units by type and plans; a plan's views on demand) "
+                   "or one drawing of every unit. Default: the overview from 2,000 plans.")
+def visualize(graph, out, lang, plan, endpoint, timeout, overview):
     """Draw the network views: offline HTML pages, responsibility sheets, CSV/GraphML/GEXF.
 
     Writes OUT/index.html (counts, most central units, body/annex discrepancies, links),
@@ -161,8 +164,10 @@ def visualize(graph, out, lang, plan, endpoint, timeout):
     Example:
       policykg visualize -g graph/ --out views/ --lang zh
       policykg visualize -g corpus-graph/ --plan synthetic-00087 --out views-00087/
+      policykg visualize -g corpus-graph/ --overview --out corpus-views/
     """
-    from ..views.networks import load_graph
+    from ..views.networks import for_every_unit, load_graph
+    from ..views.overview import build_overview, wants_overview
     from ..views.pages import build_views
 
     if endpoint and plan:
@@ -174,6 +179,14 @@ def visualize(graph, out, lang, plan, endpoint, timeout):
     else:
         source = load_graph(graph_paths(graph), plan=plan)
         source.timeout = timeout
+    if plan is None and wants_overview(source, overview):
+        result = build_overview(source, out, lang=lang, graph=None if endpoint else graph_paths(graph))
+        c = result.counts
+        click.echo(f"{len(result.files)} files written to {result.out}/ ({c['plans']} plans, {c['jurisdictions']} "
+                   f"jurisdictions, {c['units']} units); open {result.out / 'index.html'}")
+        return
+    if plan is None and not endpoint:
+        source = for_every_unit(source, graph_paths(graph))
     result = build_views(source, out, lang=lang)
     c = result.counts
     click.echo(f"{len(result.files)} files written to {result.out}/ "
@@ -187,12 +200,17 @@ def visualize(graph, out, lang, plan, endpoint, timeout):
 def evaluate(folder, as_json):
     """Score the reader on real documents against units read by hand.
 
-    FOLDER holds documents named NN_….txt (or .html, .htm, .docx, .pdf) and expected-units.json (one entry per annotation,
-    in document order, with its lead and responsible units). Prints, per document, whether it
-    was read or why it was refused, the things found carrying units against the annotations,
-    and unit recall and precision.
+    FOLDER holds documents (.txt, .html, .htm, .docx, .pdf); those named NN_… are scored against
+    expected-units.json (one entry per annotation, in document order, with its lead and
+    responsible units). Prints, per document, whether it was read or why it was refused, the
+    things found carrying units against the annotations, unit recall and precision, and the
+    passages that look like assignments but were not read. A folder of documents nobody has
+    read by hand gets the last column and the totals: how much of it the reader takes.
 
-    Example: policykg evaluate corpus/real
+    \b
+    Example:
+      policykg evaluate corpus/real
+      policykg evaluate ~/downloaded-plans --json
     """
     from ..corpus.evaluate import as_json as scores_json
     from ..corpus.evaluate import evaluate_corpus, table

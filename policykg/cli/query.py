@@ -70,7 +70,7 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan
       policykg query responsibility --plan gaoqing-urban-rural-pilot-2022
       policykg query lead-units --endpoint http://127.0.0.1:7878/query
     """
-    from ..sparql.params import ParameterError, bind
+    from ..sparql.params import ParameterError, bind, dollar_variables
     from ..sparql.results import write
 
     values = _parse_params(params)
@@ -85,6 +85,9 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan
         entry = load_catalog().get(name)
         if lang and entry.parameter("lang") is not None:
             values.setdefault("lang", lang)
+        elif lang:
+            _note(f"--lang {lang} is ignored: {name} has no choice of label language "
+                  "(policykg queries NAME shows its parameters)")
         text, trusted, source = entry.bind(values), True, str(entry.path)
     else:
         if query_file:
@@ -92,7 +95,9 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan
                 text, source = f.read(), query_file
         else:
             text, source = expr, "-e"
-        if lang:
+        if lang and "lang" not in {n for _, _, n in dollar_variables(text)}:
+            _note(f"--lang {lang} is ignored: the query does not use $lang")
+        elif lang:
             values.setdefault("lang", lang)
         text, trusted = bind(text, values), False
     if endpoint:
@@ -112,8 +117,19 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan
     if fmt == "table" or sys.stdout.isatty():  # a name must not reverse or hide the terminal's text
         output = terminal_safe(output)
     click.echo(output, nl=False)
+    if name and not result.rows and values.get("unit") and entry.parameter("unit") is not None:
+        _note_if_no_such_unit(runner, values["unit"], timeout)
     if name and entry.scope == "plan" and not plan:
         _note_if_several_plans(runner, name, timeout)
+
+
+def _note_if_no_such_unit(runner, unit: str, timeout: float) -> None:
+    """No rows for a unit may mean the graph has no unit of that name: say so, with close names."""
+    from ..sparql.hints import unknown_unit
+
+    unknown = unknown_unit(runner, unit, timeout=timeout)
+    if unknown is not None:
+        _note(unknown.message())
 
 
 def _note(message: str) -> None:
@@ -191,13 +207,16 @@ def serve_command(graph, port, timeout, use_store):
     """Serve the graph read-only with the Oxigraph SPARQL server on 127.0.0.1.
 
     Opens the build's Oxigraph store (GRAPH/store/) when it matches the graph files, else loads
-    them into a temporary store, and runs `oxigraph serve-read-only` on it, with its YASGUI
-    query page. Updates are refused. Stop it with Ctrl-C.
+    them into a temporary store, and runs `oxigraph serve-read-only` on it behind a checking
+    front that also serves a query page (offline, the catalog's questions as examples) at / and
+    the catalog as URLs at /queries/NAME.csv|tsv|json?PARAM=VALUE. Updates are refused. Stop it
+    with Ctrl-C.
 
     \b
     Example:
       policykg serve --port 7878
       policykg serve -g corpus-graph/ --timeout 60
+      curl 'http://127.0.0.1:7878/queries/measures-of-unit.csv?unit=县公安局'
     """
     import signal
 
@@ -216,7 +235,8 @@ def serve_command(graph, port, timeout, use_store):
     try:
         server.start()
         click.echo(f"SPARQL endpoint: {server.query_url}")
-        click.echo(f"YASGUI page:     {server.url}")
+        click.echo(f"query page:      {server.url}")
+        click.echo(f"catalog as URLs: {server.queries_url}")
         click.echo("read-only, queries checked as `policykg query` checks them; press Ctrl-C to stop")
         server.wait()
     except KeyboardInterrupt:

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import DocumentError
-from ..published import SUFFIXES
+from ..published import SUFFIXES, is_document
 
 READABLE = tuple(SUFFIXES)  # .txt, and web pages, Word files and PDFs (policykg.published)
 
@@ -49,6 +49,7 @@ class DocumentScore:
     level: str = ""  # from the corpus's documents.csv, where it has one
     style: str = ""
     unread: int | None = None  # passages that look like assignments the reader found no unit in
+    passages: int | None = None  # passages that look like assignments
 
     def meets_target(self) -> bool:
         """The issue's bar: ≥ 95 % of annotations carried, recall ≥ 95 %, precision ≥ 90 %."""
@@ -115,12 +116,16 @@ def evaluate_file(path: Path, expected: list[dict] | None) -> DocumentScore:
         return score(path.name, None, expected, f"refused: {err.problem}" + (f" (line {err.line})" if err.line else ""))
     found = sorted((a for doc in docs for a in assignments(doc)), key=lambda a: a.line)
     result = score(path.name, found, expected)
-    result.unread = sum(len(unread(doc)[1]) for doc in docs)
+    counts = [unread(doc) for doc in docs]
+    result.passages = sum(n for n, _ in counts)
+    result.unread = sum(len(missed) for _, missed in counts)
     return result
 
 
 def evaluate_corpus(folder: str | Path) -> list[DocumentScore]:
-    """Score every document of ``folder`` (files named ``NN_….ext``) against its expected units."""
+    """Score every document of ``folder`` that policykg reads: those named ``NN_….ext`` against the
+    units ``expected-units.json`` holds for ``NN``; the others (a folder of documents nobody has read
+    by hand) for whether they are read and how many assignment-like passages are not."""
     folder = Path(folder)
     expected_file = folder / "expected-units.json"
     expected = json.loads(expected_file.read_text(encoding="utf-8")) if expected_file.is_file() else {}
@@ -130,10 +135,10 @@ def evaluate_corpus(folder: str | Path) -> list[DocumentScore]:
             catalogue = {row["prefix"]: row for row in csv.DictReader(handle)}
     scores = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or not re.match(r"^\d+_", path.name):
+        if not path.is_file() or not is_document(path):
             continue
-        key = path.name.split("_", 1)[0]
-        result = evaluate_file(path, expected.get(key))
+        key = path.name.split("_", 1)[0] if re.match(r"^\d+_", path.name) else None
+        result = evaluate_file(path, expected.get(key) if key else None)
         about = catalogue.get(key, {})
         result.level = " · ".join(v for v in (about.get("province", "").strip("—"), about.get("level", "")) if v)
         result.style = about.get("style", "")
@@ -159,8 +164,13 @@ def table(scores: list[DocumentScore]) -> str:
     met = sum(s.meets_target() for s in scores)
     graded = sum(s.annotations is not None for s in scores)
     rows.append("")
-    rows.append(f"{met} of {graded} documents with hand-read units meet the bar (≥ 95 % of annotations carried, "
-                "recall ≥ 95 %, precision ≥ 90 %).")
+    read = [s for s in scores if s.read]
+    rows.append(f"{len(read)} of {len(scores)} documents read, {len(scores) - len(read)} refused; "
+                f"{sum(s.passages or 0 for s in read)} passages in them look like assignments, "
+                f"{sum(s.unread or 0 for s in read)} of which were not read.")
+    if graded:
+        rows.append(f"{met} of {graded} documents with hand-read units meet the bar (≥ 95 % of annotations "
+                    "carried, recall ≥ 95 %, precision ≥ 90 %).")
     return "\n".join(rows)
 
 

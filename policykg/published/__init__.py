@@ -1,4 +1,5 @@
-"""Reading plans as they are published: web pages, Word files and PDFs beside plain text.
+"""Reading plans as they are published: web pages, Word files and PDFs beside plain text, and
+Markdown as crawlers keep pages.
 
 :func:`read_document` turns any of them into the reader's :class:`~policykg.text.decode.SourceText`
 (paragraphs as lines, table rows as tab-separated cells), so everything after reading is shared.
@@ -14,15 +15,26 @@ from ..errors import DocumentError
 from ..text.decode import MAX_SOURCE_BYTES, SourceText, read_source
 from .text import Origin, PublishedText, origin_of
 
-__all__ = ["SUFFIXES", "Origin", "PublishedText", "origin_of", "read_document", "sniff"]
+__all__ = ["SUFFIXES", "Origin", "PublishedText", "is_document", "origin_of", "read_document", "sniff"]
 
 # The suffixes policykg reads, and the format each names.
-SUFFIXES = {".txt": "text", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
+SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html",
+            ".docx": "docx", ".pdf": "pdf"}
 # Word files and PDFs carry pictures and fonts: they may be larger than a text file of the same plan.
 MAX_PUBLISHED_BYTES = 5 * MAX_SOURCE_BYTES
-NAMES = {"text": "a text file", "html": "a web page", "docx": "a Word file (.docx)", "pdf": "a PDF file",
+NAMES = {"text": "a text file", "markdown": "a Markdown file", "html": "a web page", "docx": "a Word file (.docx)", "pdf": "a PDF file",
          "doc": "an old binary Word file (.doc) or another OLE2 file", "zip": "a zip archive",
          "binary": "a binary file"}
+
+
+def is_document(path: Path) -> bool:
+    """Whether a file met in a folder is a document to read: a suffix policykg reads, and not one of
+    the notes a folder of documents keeps about itself in Markdown (README.md, SOURCES.md: a stem in
+    capitals), which would otherwise be taken for a plan."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        return False
+    return not (SUFFIXES[suffix] == "markdown" and path.stem.isupper())
 
 
 def sniff(head: bytes) -> str:
@@ -63,9 +75,13 @@ def read_document(path: str | Path) -> SourceText:
     if not data.strip():
         raise DocumentError(shown, None, "file is empty")
     found = sniff(data[:2048])
-    expected = {"html": ("html", "text"), "docx": ("zip",), "pdf": ("pdf",)}[fmt]
+    expected = {"html": ("html", "text"), "markdown": ("text", "html"), "docx": ("zip",), "pdf": ("pdf",)}[fmt]
     if found not in expected:
         raise DocumentError(shown, None, f"named {path.suffix} but it is {NAMES[found]}, not {NAMES[fmt]}")
+    if fmt == "markdown":
+        from .markdown import read_markdown
+
+        return read_markdown(data, shown)
     if fmt == "html":
         from .html import read_html
 

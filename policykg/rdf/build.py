@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import DocumentError, DocumentsError, PolicyKGError
-from ..published import SUFFIXES, read_document
+from ..published import SUFFIXES, is_document, read_document
 from ..text.gaps import Passage, unread
 from ..text.parse import parse_documents
 from .assemble import Fragments, Union
@@ -111,11 +111,11 @@ class BuildResult:
 
 def collect_sources(paths: list[str | Path]) -> list[Path]:
     """The documents named by ``paths``: files, or folders searched for every suffix policykg reads
-    (``.txt``, ``.html``, ``.htm``, ``.docx``, ``.pdf``)."""
+    (``.txt``, ``.md``, ``.html``, ``.htm``, ``.docx``, ``.pdf``; not a folder's README.md or SOURCES.md)."""
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()))
+            files.extend(sorted(p for p in path.rglob("*") if is_document(p) and p.is_file()))
         elif path.exists():
             files.append(path)
         else:

@@ -338,9 +338,15 @@ class RdflibEngine(Engine):
             else:
                 res = self.graph.query(query)
         except ParseException as err:
-            from .safety import QuerySyntaxError
+            from .syntax import syntax_error
 
-            raise QuerySyntaxError(str(err.msg), err.lineno, err.col, source) from None
+            raise syntax_error(query, source, err.lineno, err.col, str(err.msg)) from None
+        except Exception as err:
+            if not str(err).startswith("Unknown namespace prefix"):  # rdflib says so at translation
+                raise
+            from .syntax import syntax_error
+
+            raise syntax_error(query, source, message=str(err)) from None
         if res.type == "ASK":
             return Result(columns=[], boolean=bool(res.askAnswer), form="ask")
         if res.type in ("CONSTRUCT", "DESCRIBE"):
@@ -398,20 +404,6 @@ def _from_oxigraph(term) -> Term | None:
     if kind == "BlankNode":
         return Term.bnode(term.value)
     return Term.literal(str(term))  # quoted triples
-
-
-def _oxigraph_syntax_error(err: SyntaxError, source: str):
-    """pyoxigraph says ``error at 2:11: expected ...``; keep line and column apart."""
-    from .safety import QuerySyntaxError
-
-    text = str(err)
-    line = col = None
-    if text.startswith("error at "):
-        where, _, rest = text[len("error at "):].partition(": ")
-        a, _, b = where.partition(":")
-        if a.isdigit() and b.split("-")[0].isdigit():
-            line, col, text = int(a), int(b.split("-")[0]), rest
-    return QuerySyntaxError(text, line, col, source)
 
 
 class OxigraphEngine(Engine):
@@ -531,7 +523,9 @@ class OxigraphEngine(Engine):
             except TsvFormatError:  # a term TSV does not carry plainly (RDF-star): read objects
                 rows = [tuple(map(_from_oxigraph, solution)) for solution in _capped(run(), self.max_rows)]
         except SyntaxError as err:
-            raise _oxigraph_syntax_error(err, source) from None
+            from .syntax import syntax_error
+
+            raise syntax_error(query, source, message=str(err)) from None
         except OSError as err:
             raise PolicyKGError(f"{source}: the query failed: {err}") from None
         return Result(columns, rows)

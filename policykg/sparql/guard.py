@@ -9,8 +9,13 @@ public port is this small HTTP server, and Oxigraph listens on a private port be
   (the same checks as the command line, parse under the time limit, results cached by text)
   and only its canonical text is forwarded; a dataset in the request (``default-graph-uri``,
   ``named-graph-uri``) is refused, as FROM is;
-- ``/update`` and ``/store`` writes are refused (403); other GETs (the YASGUI page, the Graph
-  Store Protocol's read) pass;
+- ``$name`` fields beside ``query`` bind the query's ``$name`` variables to string literals, as
+  ``policykg query -p name=VALUE`` does (:func:`policykg.sparql.params.bind`), before the check;
+- ``/`` is policykg's own query page (``policykg/sparql/assets/``: no file from anywhere else),
+  ``/queries/`` the catalog as URLs (:mod:`policykg.sparql.canned`), run through the same checks
+  and limits as ``/query``;
+- ``/update`` and ``/store`` writes are refused (403); other GETs (the Graph Store Protocol's
+  read) pass to Oxigraph;
 - at most ``slots`` requests reach Oxigraph at once; an answer is held until complete, so
   a result larger than ``max_result_bytes`` or later than ``timeout`` is an error status
   (507, 504) rather than a cut 200 body;
@@ -28,12 +33,27 @@ import urllib.parse
 from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from ..errors import PolicyKGError, QuerySyntaxError, QueryTimeoutError, UnsafeQueryError
+from ..errors import ParameterError, PolicyKGError, QuerySyntaxError, QueryTimeoutError, UnsafeQueryError
+from ..resources import SPARQL_ASSETS_DIR
 
 MAX_REQUEST_BYTES = 1024 * 1024
 MAX_RESULT_BYTES = 64 * 1024 * 1024
 _DATASET_PARAMETERS = {"default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"}
 CANCELLED = b"The SPARQL operation has been cancelled"  # what Oxigraph appends to a 200 body
+TSV = "text/tab-separated-values"
+# The page's own files, by URL path; nothing else is served from the disk.
+PAGE_FILES = {
+    "/": ("query-page.html", "text/html; charset=utf-8"),
+    "/assets/query-page.js": ("query-page.js", "text/javascript; charset=utf-8"),
+    "/assets/query-page.css": ("query-page.css", "text/css; charset=utf-8"),
+}
+# The pages load nothing but this server's own files, and send queries only to it.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+                               "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 class QueryChecker:
@@ -77,10 +97,28 @@ class GuardedEndpoint(ThreadingHTTPServer):
         self.max_result_bytes = max_result_bytes
         self.check = QueryChecker(timeout)
         self.log = log or (lambda line: None)
+        self._catalog = None
+        self._files: dict[str, bytes] = {}
+
+    @property
+    def catalog(self):
+        if self._catalog is None:
+            from .catalog import load_catalog
+
+            self._catalog = load_catalog()
+        return self._catalog
+
+    def page_file(self, name: str) -> bytes:
+        if name not in self._files:
+            self._files[name] = (SPARQL_ASSETS_DIR / name).read_bytes()
+        return self._files[name]
 
     def handle_error(self, request, client_address) -> None:  # one line, never a traceback
         err = sys.exc_info()[1]
         self.log(f"request from {client_address[0]} failed: {type(err).__name__}: {err}")
+
+
+LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "[::1]"})
 
 
 class _Reply(Exception):
@@ -110,12 +148,31 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _refuse_method  # noqa: N815
 
+    def _check_host(self) -> None:
+        """Refuse a request that names another host: a web page whose name an attacker points at
+        127.0.0.1 (DNS rebinding) would otherwise read answers from this server in the browser of
+        someone who runs it. Clients that send no Host (HTTP/1.0 tools) are let through."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        if not host:
+            return
+        name = host[:host.index("]") + 1] if host.startswith("[") and "]" in host else host.rsplit(":", 1)[0]
+        if name not in LOCAL_NAMES:
+            self._raise(403, f"this server answers requests for {', '.join(sorted(LOCAL_NAMES))} only, "
+                        "not for another host name")
+
     # -- routing ---------------------------------------------------------------------------------
 
     def _get(self):
         path, _, query_string = self.path.partition("?")
         if path == "/query":
             return self._query(_single(urllib.parse.parse_qs(query_string, keep_blank_values=True)))
+        if path in PAGE_FILES:
+            name, content_type = PAGE_FILES[path]
+            return 200, content_type, self.server.page_file(name), PAGE_HEADERS
+        if path in ("/queries", "/queries/", "/queries.json"):
+            return self._listing(path)
+        if path.startswith("/queries/"):
+            return self._canned(path, _single(_parse_utf8(query_string)))
         if path.startswith("/update"):
             self._raise(403, "read-only endpoint: updates are not allowed")
         return self._forward("GET", self.path, None, {})
@@ -152,8 +209,22 @@ class _Handler(BaseHTTPRequestHandler):
                         "graph loaded")
         if "query" not in params:
             self._raise(400, "no query: give a 'query' parameter")
+        text = params["query"]
+        values = {name[1:]: value for name, value in params.items() if name.startswith("$")}
+        if values:
+            from .params import bind
+
+            try:
+                text = bind(text, values)
+            except ParameterError as err:
+                self._raise(400, str(err))
+        return self._forward("POST", "/query", self._checked(text), {
+            "Content-Type": "application/sparql-query; charset=utf-8"})
+
+    def _checked(self, text: str) -> bytes:
+        """The canonical text of a query the checks pass, as Oxigraph is to read it."""
         try:
-            text = self.server.check(params["query"])
+            text = self.server.check(text)
         except UnsafeQueryError as err:
             self._raise(403, str(err))
         except QuerySyntaxError as err:
@@ -162,18 +233,58 @@ class _Handler(BaseHTTPRequestHandler):
             self._raise(504, f"the query could not be checked within {self.server.timeout:g} s")
         except PolicyKGError as err:
             self._raise(400, str(err))
-        headers = {"Content-Type": "application/sparql-query; charset=utf-8"}
-        return self._forward("POST", "/query", text.encode("utf-8"), headers)
+        return text.encode("utf-8")
+
+    # -- the catalog as URLs ---------------------------------------------------------------------
+
+    def _listing(self, path: str):
+        from . import canned
+
+        if path == "/queries":
+            return 301, "text/plain; charset=utf-8", b"see /queries/\n", {"Location": "/queries/"}
+        if path == "/queries.json":
+            return 200, "application/json; charset=utf-8", canned.listing_json(self.server.catalog), {}
+        if canned.wants_json(self.headers.get("Accept")):  # /queries/ answers as it is asked
+            return 200, "application/json; charset=utf-8", canned.listing_json(self.server.catalog), {"Vary": "Accept"}
+        return 200, "text/html; charset=utf-8", canned.listing_html(self.server.catalog), {**PAGE_HEADERS, "Vary": "Accept"}
+
+    def _canned(self, path: str, values: dict[str, str]):
+        from . import canned
+        from .results import Result
+        from .tsv import TsvFormatError, parse_tsv
+
+        try:
+            request = canned.parse_request(self.server.catalog, path, values)
+        except canned.NotFound as err:
+            self._raise(404, str(err))
+        except ParameterError as err:
+            self._raise(400, str(err))
+        text = self._checked(request.text)
+        status, content_type, data = self._forward(
+            "POST", "/query", text, {"Content-Type": "application/sparql-query; charset=utf-8"}, accept=TSV)
+        if status != 200:
+            return status, content_type, data
+        # Oxigraph's TSV read as the command line reads it from pyoxigraph: the same rows
+        header, _, _ = data.partition(b"\n")
+        columns = [c[1:] for c in header.decode("utf-8").split("\t")] if header else []
+        try:
+            result = Result(columns, parse_tsv(data, len(columns)))
+        except (TsvFormatError, UnicodeDecodeError) as err:
+            self._raise(502, f"the query engine's answer could not be read: {err}")
+        content_type, body = canned.answer(request, result)
+        if len(body) > self.server.max_result_bytes:
+            self._too_large()
+        return 200, content_type, body, {"X-Content-Type-Options": "nosniff"}
 
     # -- upstream --------------------------------------------------------------------------------
 
-    def _forward(self, method: str, path: str, body: bytes | None, headers: dict):
+    def _forward(self, method: str, path: str, body: bytes | None, headers: dict, accept: str | None = None):
         server = self.server
         deadline = time.monotonic() + server.timeout
         if not server.slots.acquire(timeout=server.timeout):
             self._raise(503, "the server is busy; try again")
         try:
-            accept = self.headers.get("Accept")
+            accept = accept or self.headers.get("Accept")
             if accept:
                 headers["Accept"] = accept
             conn = http.client.HTTPConnection(*server.upstream, timeout=max(0.1, deadline - time.monotonic()))
@@ -192,11 +303,14 @@ class _Handler(BaseHTTPRequestHandler):
         if data is None:
             self._raise(504, f"the query was stopped after {server.timeout:g} s (the time limit)")
         if len(data) > server.max_result_bytes:
-            self._raise(507, f"the result is larger than the {server.max_result_bytes // 1024 ** 2} MB "
-                        "this server sends; make the query more selective or add LIMIT")
+            self._too_large()
         if response.status == 200 and data.endswith(CANCELLED):
             self._raise(504, f"the query was stopped after {server.timeout:g} s (the time limit)")
         return response.status, response.getheader("Content-Type") or "application/octet-stream", data
+
+    def _too_large(self):
+        self._raise(507, f"the result is larger than the {self.server.max_result_bytes // 1024 ** 2} MB "
+                    "this server sends; make the query more selective or add LIMIT")
 
     # -- answering -------------------------------------------------------------------------------
 
@@ -204,8 +318,12 @@ class _Handler(BaseHTTPRequestHandler):
         raise _Reply(status, message)
 
     def _answer(self, work) -> None:
+        headers: dict = {}
         try:
-            status, content_type, data = work()
+            self._check_host()
+            status, content_type, data, *more = work()
+            if more:
+                headers = more[0]
         except _Reply as reply:
             status, content_type = reply.status, "text/plain; charset=utf-8"
             data = (str(reply) + "\n").encode("utf-8")
@@ -215,6 +333,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
 
@@ -238,6 +358,14 @@ def _single(params: dict[str, list[str]]) -> dict[str, str]:
         if len(values) != 1:
             raise _Reply(400, f"the parameter {name!r} is given {len(values)} times")
     return {name: values[0] for name, values in params.items()}
+
+
+def _parse_utf8(query_string: str) -> dict[str, list[str]]:
+    """A URL's query string, its %-escapes read as UTF-8 (a value that is not UTF-8 is refused)."""
+    try:
+        return urllib.parse.parse_qs(query_string, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise _Reply(400, "the query string is not URL-encoded UTF-8") from None
 
 
 def _decode(body: bytes) -> str:

@@ -27,3 +27,25 @@ def declare_known_prefixes(text: str, code: str) -> str:
     if not used:
         return text
     return "".join(f"PREFIX {name}: <{PREFIXES[name]}> " for name in used) + text
+
+
+_HEADER_ITEM = re.compile(r"PREFIX ([A-Za-z][\w.-]*): <([^<>]*)> ")
+
+
+def generated_header_length(text: str) -> int:
+    """How many characters at the start of ``text`` :func:`declare_known_prefixes` put there
+    (0 when it added nothing), so that error positions can be given in the user's text.
+
+    The header is taken off one declaration at a time and kept only if declaring the known
+    prefixes of what is left gives ``text`` back."""
+    ends, i = [], 0
+    while (m := _HEADER_ITEM.match(text, i)) and str(PREFIXES.get(m.group(1))) == m.group(2):
+        i = m.end()
+        ends.append(i)
+    from .safety import without_literals
+
+    for end in reversed(ends):
+        rest = text[end:]
+        if declare_known_prefixes(rest, without_literals(rest)) == text:
+            return end
+    return 0

@@ -111,7 +111,7 @@ def _refuse_controls(text: str, source: str) -> None:
         )
 
 
-def _tokens(text: str):
+def bracket_tokens(text: str):
     """``(kind, start, end)`` for string literals, IRIs and comments; ``("open"|"close", i, i+1)``
     for brackets. Follows the SPARQL terminals (STRING_LITERAL*, IRIREF, comments to LF)."""
     i, n = 0, len(text)
@@ -157,7 +157,7 @@ _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 def nesting_depth(text: str) -> int:
     """The deepest nesting of brackets outside strings, IRIs and comments."""
     depth = deepest = 0
-    for kind, _, _ in _tokens(text):
+    for kind, _, _ in bracket_tokens(text):
         if kind == "open":
             depth += 1
             deepest = max(deepest, depth)
@@ -166,10 +166,10 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def _code(text: str) -> str:
+def without_literals(text: str) -> str:
     """``text`` with its string literals and IRIs blanked (comments kept)."""
     parts, last = [], 0
-    for kind, a, b in _tokens(text):
+    for kind, a, b in bracket_tokens(text):
         if kind in ("string", "iri"):
             parts.append(text[last:a])
             parts.append(" ")
@@ -187,14 +187,14 @@ def precheck(text: str, source: str = "query") -> str:
         raise UnsafeQueryError(
             f"{source}: brackets are nested {depth} deep, more than the {MAX_NESTING} allowed"
         )
-    service = _SERVICE.search(_code(text))
+    service = _SERVICE.search(without_literals(text))
     if service:
         raise UnsafeQueryError(
             f"{source}:{_line(text, service.start())}: SERVICE is not allowed (also not in comments): "
             "federated queries would reach the network. Run the query on that endpoint with "
             "--endpoint instead"
         )
-    return declare_known_prefixes(text, _code(text))
+    return declare_known_prefixes(text, without_literals(text))
 
 
 def inspect(text: str, source: str = "query") -> CheckedQuery:
@@ -235,8 +235,10 @@ def _parse_and_inspect(text: str, source: str):
         try:
             parseUpdate(text)
         except ParseException:
-            raise QuerySyntaxError(_describe(query_err), query_err.lineno, query_err.col,
-                                   source) from None
+            from .syntax import syntax_error
+
+            raise syntax_error(text, source, query_err.lineno, query_err.col,
+                               str(query_err.msg)) from None
         raise UnsafeQueryError(
             f"{source}: updates (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, ...) are not allowed; "
             "the graph is read-only here"
@@ -258,12 +260,6 @@ def _parse_and_inspect(text: str, source: str):
             "network. Run the query on that endpoint with --endpoint instead"
         )
     return parsed, form
-
-
-def _describe(err) -> str:
-    msg = str(err.msg)
-    found = err.line.strip() if hasattr(err, "line") else ""
-    return f"{msg} near {found[:60]!r}" if found else msg
 
 
 def _find_service(node) -> str | None:

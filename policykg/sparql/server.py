@@ -4,8 +4,9 @@ The server opens the build's store (``graph/store/``, :mod:`policykg.rdf.store`)
 loaded from the graph files served, whatever their size, in well under a second; otherwise the
 files are loaded with ``oxigraph load`` into a temporary store first. The server runs read-only on a private port of 127.0.0.1, behind the guarded
 front of :mod:`policykg.sparql.guard` on the public port: the SPARQL 1.1 query endpoint is
-``http://127.0.0.1:PORT/query`` and its YASGUI page ``http://127.0.0.1:PORT/``. Every query is
-checked as the command line checks it before Oxigraph sees it; updates are refused.
+``http://127.0.0.1:PORT/query``, policykg's own query page (offline, with the catalog's questions
+as examples) ``http://127.0.0.1:PORT/`` and the catalog as URLs ``http://127.0.0.1:PORT/queries/``.
+Every query is checked as the command line checks it before Oxigraph sees it; updates are refused.
 
 :class:`OxigraphServer` is a context manager that starts both, waits until they answer and
 stops them. The Oxigraph process dies with its parent whatever ends it (``PR_SET_PDEATHSIG``
@@ -168,6 +169,11 @@ class OxigraphServer:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def queries_url(self) -> str:
+        """The catalog as URLs (:mod:`policykg.sparql.canned`)."""
+        return f"http://127.0.0.1:{self.port}/queries/"
 
     @property
     def query_url(self) -> str:

@@ -52,6 +52,9 @@ DEADLINE = re.compile(
 )
 POINTS = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
 FIRST_LISTED_LEADS = re.compile(r"列第一位(?:者|的)?为牵头单位")
+# 各省级人民政府, 各有关部门和单位: a group of units, which the first-listed rule does not make a
+# lead (07: （各有关部门和单位，各省级人民政府按职责分工负责） under 列第一位者为牵头单位，下同)
+GROUP = re.compile(r"^(?:各|有关|相关|其他)")
 LEADING_WORDS = re.compile(r"^(?:由|请)")
 # 和 separates units only before a group or a level prefix (市民政局和有关区县政府, 市计划生育协会和市托育
 # 联席会议其他成员单位): it is inside many names (住房和城乡建设部)
@@ -69,17 +72,21 @@ NOT_LISTED = re.compile(r"^不再(?:一一)?列(?:出|明)$")
 # departments (44: 各区商务部门、城管执法部门)
 # (74: 省局行政审批处、登记注册局 — a bureau's own divisions, 省局 written once)
 SHARED_PREFIX = re.compile(r"^(?:[省市区县]局|各区|各市|各县|省|市(?!场)|区|县)(?=[\u4e00-\u9fff])")
-DEPARTMENT = re.compile(r"(?:厅|局|委|办|处|科|部门|委员会|中心|社)$")
+# 法院, 检察院: the level's court and procuratorate (58: 市…、审计局、法院、检察院)
+DEPARTMENT = re.compile(r"(?:厅|局|委|办|处|科|部门|委员会|中心|社|法院|检察院)$")
 PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|"
              "海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆")
 # names that carry their own level or place: 省…, 各…, 国家…, 安徽证监局, 象州公路养护中心
 NO_PREFIX_NEEDED = re.compile(
     rf"^(?:省|市(?!场)|区|县|各|国家|国务院|中国|中央|全国|共青团|团|有关|相关|其他|本级|{PROVINCES})"
-    r"|^.{1,3}?(?:[省州县区旗]|市(?!场))"
+    r"|^.{1,3}?(?:[省州县区旗]|(?<!城)市(?!场))"  # 城市管理局 names no place
 )
 ETC_TAIL = re.compile(
     r"等(?:国务院|中央|[省市县区]直?)?(?:相关|有关|其他)?(?:部门|单位|企业|机构)?(?:[和及](?:部门|单位|企业|机构))?$"
 )
+# 浦东新区等相关区政府 (78): the government of 浦东新区 and of other districts not named; the 政府
+# belongs to the district named
+OTHER_GOVERNMENTS = re.compile(r"^(.{2,12}?(?:新区|[区县市旗]))等(?:相关|有关|其他)?[区县市旗]?级?((?:人民)?政府)$")
 # A piece of a unit list that names only an administrative level (市, 州, 各县) is part of a
 # name that itself contains 、, such as 各市、州、县人民政府.
 LEVEL_ONLY = re.compile(r"^(?:各|有关|相关)?(?:设区的?)?(?:省|市|州|盟|县|区|旗|乡|镇|街道|自治区|自治州|自治县|直辖市|市辖区)$")
@@ -88,6 +95,13 @@ MEMBERS = re.compile(r"^(.+?)及其成员单位$")
 # name must read as a unit's (各镇（街道）and 区县（自治县，以下简称区县）政府 are one name each).
 TRAILING_NAMES = re.compile(r"^(.{2,}?)[（(]([^（()）]+)[)）]$")
 UNIT_ENDING = re.compile(r"(?:办|室|局|委|部|厅|院|会|中心|公司|政府|处|组|队|所|站|社|馆|行|团|署|办公室)$")
+
+
+# A paragraph of a section of duties (六、职责分工) that opens with the units whose duty it is:
+# 市房产局：负责牵头… (58), 市委宣传部负责对… (57), 市发展改革委、国资委、…、检察院等其他行业部门
+# 根据…负责督促… (58). The names stop at ：, at 负责/牵头, or at 等…部门.
+DUTY_NAMES = re.compile(r"[ \u3000]*([\u4e00-\u9fff（）()、]{2,}?)(?:([：:])|(等[\u4e00-\u9fff]{0,8}?(?:部门|单位))|(?=负责|牵头))")
+DUTY_LEADS = re.compile(r"^\s*(?:负责)?牵头")
 
 
 @dataclass
@@ -211,7 +225,7 @@ class AnnotationReader:
             if lead:
                 annotation.leads.extend(units)
                 continue
-            if self.first_listed_leads and units and not annotation.leads:
+            if self.first_listed_leads and units and not annotation.leads and not GROUP.match(units[0].name):
                 annotation.leads.append(units[0])
                 units = units[1:]
             annotation.units.extend(units)
@@ -288,11 +302,22 @@ def name_pieces(text: str, spaces: bool = False) -> list[tuple[int, int]]:
             pieces[-1] = (pieces[-1][0], end)
         else:
             pieces.append((start, end))
-        joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", text[start:end])))
+        joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", text[start:end]))) or (
+            spaces and _wrapped(re.sub(r"\s", "", text[pieces[-1][0]:end]), text, end))
     return pieces
 
 
+def _wrapped(name: str, text: str, end: int) -> bool:
+    """Whether a name in a table cell runs on after a space: a narrow cell wraps 市规划自然资源局 over
+    two paragraphs (61), which the page's cell text joins with a space. A piece that ends as no unit
+    does, and is not a group (有关企业), runs on; a 、 or ， after it ends it."""
+    after = text[end:end + 1]
+    return bool(name) and after.isspace() and not UNIT_ENDING.search(name) and not GROUP.match(name)
+
+
 def _without_role_words(name: str) -> str:
+    if shared := OTHER_GOVERNMENTS.match(name):
+        return shared.group(1) + shared.group(2)
     while len(name) > 2:
         bare = ETC_TAIL.sub("", ROLE_TAIL.sub("", name))
         if not bare or bare == name:
@@ -351,3 +376,29 @@ def split_units(par: Paragraph, start: int, end: int, spaces: bool = False) -> l
         else:
             mentions.append(UnitMention(name, span))
     return mentions
+
+
+def read_duty(par: Paragraph) -> Annotation | None:
+    """The units a paragraph of duties opens with, as an annotation of that paragraph; None when
+    it does not open with units (组长：张三 names a person, 各单位要… is no duty).
+
+    The units are responsible; they lead where the duty starts with (负责)牵头."""
+    opening = DUTY_NAMES.match(par.text)
+    if not opening:
+        return None
+    names_end = opening.end(1)
+    rest = par.text[opening.end():]
+    if not opening.group(2) and "负责" not in rest.split("。", 1)[0] and not rest.startswith(("负责", "牵头")):
+        return None
+    pieces = [p for p in re.split("[、]", opening.group(1)) if p]
+    if not pieces or not all(UNIT_ENDING.search(p) or LEVEL_ONLY.match(p) for p in pieces):
+        return None
+    units = split_units(par, opening.start(1), names_end)
+    if not units:
+        return None
+    annotation = Annotation(opening.start(1), opening.end())
+    if DUTY_LEADS.match(rest):
+        annotation.leads = units
+    else:
+        annotation.units = units
+    return annotation

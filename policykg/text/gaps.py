@@ -15,7 +15,8 @@ from .model import PlanDocument
 
 # One bracket pair, not nested, at most a few hundred characters: （…）, (…) or 〔…〕.
 BRACKETED = re.compile(r"[（(〔]([^（()）〔〕\n]{1,400})[)）〕]")
-ROLE_WORDS = re.compile(r"牵头|负责|配合|会同|责任|(?:推进|协办|主办)(?:单位|部门)")
+# 责任 but not 责任期 or 责任险 (an insurance's period and cover: （责任期为10年）, 58)
+ROLE_WORDS = re.compile(r"牵头|负责|配合|会同|责任(?![期险])|(?:推进|协办|主办)(?:单位|部门)")
 
 
 @dataclass(frozen=True)

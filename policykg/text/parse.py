@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import DocumentError
 from .annex import parse_annex
-from .annotations import AnnotationReader, split_names
+from .annotations import AnnotationReader, read_duty, split_names
 from .decode import Line, SourceText
 from .lines import CHINESE_NUMERAL, Paragraph, logical_lines, paragraphs
 from .model import (
@@ -35,6 +35,7 @@ from .model import (
 from .numerals import CIRCLED, chinese_to_int
 from .slugs import slugify
 
+ARTICLE = re.compile(rf"^第([{CHINESE_NUMERAL}]+)条[ \u3000]*")
 SECTION_HEADING = re.compile(rf"^([{CHINESE_NUMERAL}]+)、\s*(\S.{{0,40}})$")
 SUBHEADING = re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*(.*)$", re.S)
 STAGE = re.compile(
@@ -59,7 +60,7 @@ NOTICE_END = re.compile(r"(?:通知|意见|决定|批复|函|方案|计划|要�
 NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
 JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
 # 湖北省农业农村厅, 安徽省推进…领导小组办公室: a department or body of the place its name opens with
-PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{1,7}?(?:自治区|省|市))(?=[\u4e00-\u9fff“])")
+PLACE_PREFIX = re.compile(r"^([\u4e00-\u9fff]{1,7}?(?:自治区|省|市(?!场)))(?=[\u4e00-\u9fff“])")
 SELECTION_WORDS = ("入选", "确定为", "列为", "批准", "获批")
 BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
 BODY_NAME = re.compile(rf"[\u4e00-\u9fff]+?{BODY_SUFFIX}")
@@ -82,6 +83,7 @@ SECTION_KINDS = (
     ("goals", ("目标",)),
     ("safeguards", ("保障",)),
     ("measures", ("措施", "任务")),
+    ("duties", ("职责",)),  # 六、职责分工: a paragraph per unit, 市房产局：负责…
 )
 
 
@@ -178,7 +180,9 @@ def _parse(source: SourceText, lines: list[Line], headings: list[_Heading], slug
         # An annex that is a numbered list, not a table (考评指标: 一、… 1．…（6月底完成，牵头考核单位：…）),
         # is read for tasks as the body is.
         rest = lines[annex_start:]
-        task_sections += _task_sections(source, rest, _section_headings(rest), len(rest), {})
+        headings_in_annex = _section_headings(rest)
+        task_sections += (_task_sections(source, rest, headings_in_annex, len(rest), {}) if headings_in_annex
+                          else _duties_annex(source, rest, len(task_sections) + 1))
         annex_lines = []
 
     ideology = sections.get("ideology")
@@ -243,7 +247,7 @@ def _item_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]:
     for line in lines:
         text = line.text.lstrip(" \u3000\u2002\u00a0")
         found = marker(text) or _section_marker(text)
-        if found and found[0] in ("number", "chinese", "section") and (style is None and found[1] == 1 or
+        if found and found[0] in ("number", "chinese", "section", "article") and (style is None and found[1] == 1 or
                                                              found[0] == style and found[1] == len(headings) + 1):
             style = found[0]
             indent = len(line.text) - len(text)
@@ -267,9 +271,13 @@ def _item_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]:
 
 
 def _section_marker(text: str) -> tuple[str, int, int] | None:
-    """一、 opening a long item (一、对深化商事制度改革成效显著…，优先纳入…（X负责）)."""
-    m = re.match(rf"^([{CHINESE_NUMERAL}]+)、", text)
-    return ("section", chinese_to_int(m.group(1)), m.end()) if m else None
+    """一、 opening a long item (一、对深化商事制度改革成效显著…，优先纳入…（X负责）), or an article
+    第一条 of measures written as articles (第七条 取消按揭贷款保证金。…(牵头单位:市财政局))."""
+    if m := re.match(rf"^([{CHINESE_NUMERAL}]+)、", text):
+        return ("section", chinese_to_int(m.group(1)), m.end())
+    if m := ARTICLE.match(text):
+        return ("article", chinese_to_int(m.group(1)), m.end())
+    return None
 
 
 def _task_sections(source: SourceText, lines: list[Line], headings: list[_Heading], end: int,
@@ -282,7 +290,9 @@ def _task_sections(source: SourceText, lines: list[Line], headings: list[_Headin
         body = lines[heading.index + 1:stop]
         # A section is read for tasks when its title says so, or when it assigns units to work,
         # whatever it is called (一、支持工业互联网平台建设, 三、保障措施 with annotations).
-        if kind == "measures" or (kind not in ("ideology", "principles") and _assigns_units(source, body)):
+        if kind == "duties" and _lists_duties(source, body):
+            found.append(_TaskSection(lines[heading.index], heading.number, heading.title, body, duties=True))
+        elif kind == "measures" or (kind not in ("ideology", "principles") and _assigns_units(source, body)):
             found.append(_TaskSection(lines[heading.index], heading.number, heading.title, body))
         elif kind and kind not in sections:
             sections[kind] = body
@@ -297,6 +307,21 @@ class _TaskSection:
     number: int
     title: str
     lines: list[Line]
+    duties: bool = False  # paragraphs that open with the units whose duty they are
+
+
+def _lists_duties(source: SourceText, lines: list[Line]) -> bool:
+    return any(read_duty(par) for par in paragraphs(source, lines))
+
+
+def _duties_annex(source: SourceText, lines: list[Line], number: int) -> list[_TaskSection]:
+    """An annex of duties without numbered sections (附件：…领导小组组成人员及工作职责, then a
+    paragraph per unit, 市委宣传部负责…): one section of duties titled by the annex."""
+    title_at = next((i for i, line in enumerate(lines[:4]) if "职责" in line.text), None)
+    if title_at is None or not _lists_duties(source, lines[title_at + 1:]):
+        return []
+    title = ATTACHMENT_LIST.sub("", lines[title_at].text.strip()).strip()
+    return [_TaskSection(lines[title_at], number, title, lines[title_at + 1:], duties=True)]
 
 
 def _assigns_units(source: SourceText, lines: list[Line]) -> bool:
@@ -387,7 +412,7 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
         if start > 0 and ISSUER_SUFFIX.search(texts[start - 1][1]) and not _is_sentence(texts[start - 1][1]):
             start -= 1  # the issuing body on its own line above 关于…
         end = notice_at
-        while end < len(texts) - 1 and not NOTICE_END.search(texts[end][1]):
+        while end < len(texts) - 1 and not NOTICE_END.search(texts[end][1]) and not PRINTING_LINE.search(texts[end][1]):
             end += 1
         meta.notice_title = "".join(text for _, text in texts[start:end + 1])
         meta.issuer = meta.issuer or _issuer_of(meta.notice_title)
@@ -460,8 +485,9 @@ NOTICE_TITLE = re.compile(
 
 
 PRINTING_NOTICE = re.compile(r"[^\s，。；：:、“”《》]{0,40}关于印发([^，。；：:\s]{2,100}?)的通知")
-# 北京市商务局等9部门印发《关于…若干措施》的通知: a notice title without 关于 of its own
-PRINTING_LINE = re.compile(r"^[^，。；：:]{2,40}印发《[^》]+》的通知$")
+# 北京市商务局等9部门印发《关于…若干措施》的通知: a notice title without 关于 of its own; Shanghai's
+# 上海市人民政府办公厅印发《关于…若干意见》 has no 的通知 either
+PRINTING_LINE = re.compile(r"^[^，。；：:]{2,40}印发《[^》]+》(?:的通知)?$")
 
 
 def _title_from_notice(notice: str | None, texts) -> tuple[str, str] | None:
@@ -634,6 +660,10 @@ class _MeasureReader:
             first = len(self.pilot_tasks)
             number = section.number
             group = self.group = None
+            if section.duties:
+                self._duties(section, pars)
+                self._place(self.pilot_tasks[first:], number, None)
+                continue
             if not any((found := marker(par.text)) and found[0] == "chinese" for par in pars):
                 # No （一） under this section: the section itself is the task its items belong to
                 # (一、支持工业互联网平台建设 → 1﹒…, or a flat list 一、…十二、 of measures).
@@ -650,6 +680,15 @@ class _MeasureReader:
             self._place(self.pilot_tasks[first:], number, group)
         self._unique_keys()
         return self.pilot_tasks
+
+    def _duties(self, section: _TaskSection, pars: list[Paragraph]) -> None:
+        """A section of duties is a task; each paragraph that opens with units is a measure they
+        are responsible for (or lead); the others (组长：张三) are not measures."""
+        self._flush()
+        self._section_task(section)
+        for par in pars:
+            for piece in _duty_pieces(par):
+                self._add_measure(piece, read_duty(piece), piece.span())
 
     def _place(self, pilot_tasks: list[PilotTask], section: int, group: Task | None) -> None:
         """Heading levels and number paths of the tasks one section holds."""
@@ -711,8 +750,8 @@ class _MeasureReader:
             self._implicit_work_task()
             self._text(par.slice(first_stop + 1))
             return
-        leads = [u for a in annotations for u in (a.leads or a.units)]
-        others = [u for a in annotations if a.leads for u in a.all_units[len(a.leads):]]
+        leads = [u for a in annotations for u in a.leads]
+        others = [u for a in annotations for u in a.all_units[len(a.leads):]]
         title = _without(par.text, annotations, found[2]).strip()
         label = LABEL_AT_END.search(title)
         title = title[:label.start()].strip() if label else title
@@ -855,6 +894,22 @@ class _MeasureReader:
                 wt.key = f"{pt.key}-{wt.number}" if restarts else str(wt.number)
                 for m in wt.measures:
                     m.work_task = wt.key
+
+
+def _duty_pieces(par: Paragraph) -> list[Paragraph]:
+    """The duties in a paragraph, each from a line that opens with units (after its item marker,
+    （一）市交通运输局负责…) to the next such line. Lines join into one paragraph while a line does
+    not end a sentence, so 成员：…副局长 runs into the 领导小组负责… after it (57)."""
+    opens = []
+    for k in range(len(par.text)):
+        if k and par.source.line_of(par.offsets[k]) == par.source.line_of(par.offsets[k - 1]):
+            continue
+        found = marker(par.text[k:])
+        start = k + (found[2] if found else 0)
+        if read_duty(par.slice(start)) is not None:
+            opens.append(start)
+    ends = [*opens[1:], len(par.text)]
+    return [par.slice(start, end) for start, end in zip(opens, ends)]
 
 
 def _line_span(line: Line) -> Span:

@@ -53,12 +53,27 @@ Source = Union["Engine", str]
 
 # --------------------------------------------------------------------------- running queries
 
-def load_graph(paths: Iterable[str | Path], plan: str | None = None) -> "Engine":
+def load_graph(paths: Iterable[str | Path], plan: str | None = None, *, store: bool = True) -> "Engine":
     """An in-process query engine over RDF files and folders of them (see :mod:`policykg.sparql.engines`);
-    with ``plan`` (slug or IRI), over that plan's named graph alone."""
+    with ``plan`` (slug or IRI), over that plan's named graph alone; ``store=False``: never the
+    build's store, always the files read into memory."""
     from ..sparql.engines import load_engine
 
-    return load_engine(list(paths), plan=plan)
+    return load_engine(list(paths), plan=plan, store=store)
+
+
+def for_every_unit(source: Source, paths: Iterable[str | Path]) -> Source:
+    """The engine to draw every unit of a whole graph from: ``source``, unless it reads the build's
+    store, then the files read into memory instead. The view queries read nearly the whole graph;
+    on the store (RocksDB) they cost three times the CPU of parsing the files and querying them in
+    memory (1,000 plans: 19.7 s against 4.0 s + 2.9 s; ``benchmarks/corpus_views.py``)."""
+    if getattr(source, "opened", None) is None:
+        return source
+    timeout = source.timeout
+    source.close()
+    engine = load_graph(paths, store=False)
+    engine.timeout = timeout
+    return engine
 
 
 def query_text(name: str, query_dir: str | Path | None = None) -> str:
@@ -116,21 +131,23 @@ class ViewData:
     discrepancies: list[Row]
     discrepancy_units: list[Row] = field(default_factory=list)
     _unit_table: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _unit_types: list | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def fetch(cls, source: Source, *, query_dir: str | Path | None = None) -> "ViewData":
-        def q(name: str) -> list[Row]:
-            return run_select(name, source, query_dir=query_dir)
+        """Run every ``view-*`` query. On Oxigraph two run at a time: pyoxigraph lets go of the
+        GIL while it evaluates, and a corpus's view queries take seconds each on its store."""
+        from concurrent.futures import ThreadPoolExecutor
 
-        return cls(
-            units=q("view-units"),
-            measure_units=q("view-measure-units"),
-            annex_row_units=q("view-annex-row-units"),
-            pilot_task_leads=q("view-pilot-task-leads"),
-            structure=q("view-structure"),
-            discrepancies=q("view-discrepancies"),
-            discrepancy_units=q("view-discrepancy-units"),
-        )
+        from ..sparql.engines import OxigraphEngine
+
+        names = ("units", "measure_units", "annex_row_units", "pilot_task_leads", "structure",
+                 "discrepancies", "discrepancy_units")
+        workers = 2 if isinstance(source, OxigraphEngine) else 1  # rdflib's SPARQL is not thread-safe
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(run_select, "view-" + n.replace("_", "-"), source, query_dir=query_dir)
+                       for n in names]
+            return cls(**{n: f.result() for n, f in zip(names, futures)})
 
     # ---- derived tables, all deterministic
 
@@ -160,7 +177,14 @@ class ViewData:
         return dict(sorted(table.items()))
 
     def unit_types(self) -> list[tuple[str, str, str]]:
-        """(notation, zh, en) of every unit type, in legend order, labels from the graph if any."""
+        """(notation, zh, en) of every unit type, in legend order, labels from the graph if any.
+
+        Computed once (every sheet asks). Read, don't change."""
+        if self._unit_types is None:
+            self._unit_types = self._make_unit_types()
+        return self._unit_types
+
+    def _make_unit_types(self) -> list[tuple[str, str, str]]:
         seen = {}
         for r in self.units:
             if r.get("type"):
@@ -328,10 +352,15 @@ def unit_task_network(data: ViewData, *, include_collective: bool = True) -> nx.
     for (u, w), ms in resp.items():
         if wts[w].get("pilotTask"):
             load_in[u][wts[w]["pilotTask"]] += len(ms)
+    work_of: dict[str, list[str]] = defaultdict(list)  # grouped once: scanning per unit was quadratic
+    for u, w in resp:
+        work_of[u].append(w)
+    led_by: dict[str, list[str]] = defaultdict(list)
+    for u, t in lead_pairs:
+        led_by[u].append(t)
     for u in unit_ids:
-        task_keys = sorted({wts[w].get("pilotTask") for (x, w) in resp if x == u} | {t for x, t in lead_pairs if x == u})
-        led = [t for x, t in lead_pairs if x == u]
-        work = sorted(w for (x, w) in resp if x == u)
+        led, work = led_by[u], work_of[u]
+        task_keys = sorted({wts[w].get("pilotTask") for w in work} | set(led))
         g.add_node(u, **_unit_node_attrs(units[u]), load=load[u], measures=load[u], leads=len(led),
                    work_tasks=len(work), filters=[t for t in task_keys if t],
                    filter_load={t: load_in[u].get(t, 0) for t in task_keys if t})
@@ -607,19 +636,28 @@ def _scalars(attrs: Mapping) -> dict:
     return out
 
 
-def write_graphml(g: nx.Graph, path: str | Path) -> Path:
+def write_graphml(g: nx.Graph, path: str | Path, *, exported: nx.Graph | None = None) -> Path:
+    """GraphML of ``g`` (``exported``: its :func:`export_graph`, when already made)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(export_graph(g), path, encoding="utf-8")
+    nx.write_graphml(export_graph(g) if exported is None else exported, path, encoding="utf-8")
     return path
 
 
-def write_gexf(g: nx.Graph, path: str | Path) -> Path:
+def write_gexf(g: nx.Graph, path: str | Path, *, exported: nx.Graph | None = None) -> Path:
     """GEXF for Gephi (no timestamp in the file, so it is identical across runs)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = "\n".join(nx.generate_gexf(export_graph(g), encoding="utf-8", version="1.2draft"))
+    h = export_graph(g) if exported is None else exported
+    text = "\n".join(nx.generate_gexf(h, encoding="utf-8", version="1.2draft"))
     text = re.sub(r'\s+lastmodifieddate="[^"]*"', "", text)
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text + "\n")
     return path
+
+
+def write_network_files(g: nx.Graph, folder: str | Path, key: str) -> list[Path]:
+    """``folder/key.graphml`` and ``folder/key.gexf``, from one :func:`export_graph` of ``g``."""
+    h = export_graph(g)
+    return [write_graphml(g, Path(folder) / f"{key}.graphml", exported=h),
+            write_gexf(g, Path(folder) / f"{key}.gexf", exported=h)]

@@ -10,11 +10,15 @@ and byte-identical across runs on the same graph.
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 
+from ..errors import RuntimeFailure
 from . import networks as nw
 from .layout import layout
 from .outline import outline_page
@@ -176,30 +180,100 @@ def page_specs(data: nw.ViewData, lang: str = "zh") -> dict[str, PageSpec]:
     }
 
 
+class Phases:
+    """Wall and CPU seconds per phase of a views build, for benchmarks (``benchmarks/corpus_views.py``)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, tuple[float, float]] = {}
+
+    @contextmanager
+    def __call__(self, name: str):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            w, c = self.seconds.get(name, (0.0, 0.0))
+            self.seconds[name] = (w + time.perf_counter() - wall, c + time.process_time() - cpu)
+
+
 def build_views(source: nw.Source, out: str | Path = "views", *, lang: str = "zh",
-                query_dir: str | Path | None = None) -> ViewsResult:
-    """Write the whole views folder for the graph behind ``source`` (rdflib graph or endpoint URL)."""
+                query_dir: str | Path | None = None, phases: Phases | None = None) -> ViewsResult:
+    """Write the whole views folder for the graph behind ``source`` (rdflib graph or endpoint URL).
+    ``phases``, if given, collects the time each phase took."""
     if lang not in T:
         raise ValueError(f"lang must be zh or en, got {lang!r}")
+    phase = phases or Phases()
     out = Path(out)
-    data = nw.ViewData.fetch(source, query_dir=query_dir)
-    nets = build_networks(data, lang=lang)
+    with phase("view queries"):
+        data = nw.ViewData.fetch(source, query_dir=query_dir)
+    with phase("networks, metrics, layouts"):
+        nets = build_networks(data, lang=lang)
     files: list[Path] = []
     specs = page_specs(data, lang)
-    for key in NETWORK_PAGES:
-        files.append(write_text(out / f"{key}.html", render_page(nets[key], specs[key], lang=lang)))
-    files.append(write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2])))
+    with phase("network pages"):
+        for key in NETWORK_PAGES:
+            files.append(write_text(out / f"{key}.html", render_page(nets[key], specs[key], lang=lang)))
+    with phase("outline"):
+        files.append(write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2])))
     body = nets["co-responsibility"]
-    files.append(nw.write_metrics_csv(body, out / "data" / "unit-metrics.csv"))
-    for key, g in nets.items():
-        files.append(nw.write_graphml(g, out / "data" / f"{key}.graphml"))
-        files.append(nw.write_gexf(g, out / "data" / f"{key}.gexf"))
-    index = sheet_index(data)
-    for unit in data.unit_table():
-        files.append(write_text(out / sheet_file(unit), sheet_page(unit, data, body, lang, index)))
-    counts = count_things(data)
-    files.append(write_text(out / "index.html", index_page(data, body, counts, lang)))
+    with phase("exports (started)"):
+        exports, at = _start_exports(nets, out / "data"), len(files)
+    with phase("sheets"):
+        index = sheet_index(data)
+        for unit in data.unit_table():
+            files.append(write_text(out / sheet_file(unit), sheet_page(unit, data, body, lang, index)))
+    with phase("index"):
+        counts = count_things(data)
+        files.append(write_text(out / "index.html", index_page(data, body, counts, lang)))
+    with phase("exports (waited for)"):
+        files[at:at] = exports()
     return ViewsResult(out=out, files=files, counts=counts)
+
+
+def write_exports(nets: dict[str, nx.Graph], folder: Path) -> list[Path]:
+    """The unit metrics as CSV and every network as GraphML and GEXF."""
+    files = [nw.write_metrics_csv(nets["co-responsibility"], folder / "unit-metrics.csv")]
+    for key, g in nets.items():
+        files.extend(nw.write_network_files(g, folder, key))
+    return files
+
+
+# From this many nodes (all networks together) the exports are written by a forked child process
+# while this one writes the pages and sheets: at 1,000 plans (about 25,000 nodes and 90,000 edges)
+# serialising GraphML and GEXF is the largest single part of the work, and it needs nothing the
+# pages need.
+EXPORT_IN_CHILD_FROM = 5000
+
+
+def _start_exports(nets: dict[str, nx.Graph], folder: Path):
+    """Start writing the exports; returns a function that waits for them and gives their paths."""
+    if sum(len(g) for g in nets.values()) < EXPORT_IN_CHILD_FROM or "fork" not in mp.get_all_start_methods():
+        files = write_exports(nets, folder)
+        return lambda: files
+    ctx = mp.get_context("fork")
+    reader, writer = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_export_child, args=(nets, folder, writer), daemon=True)
+    child.start()
+    writer.close()
+
+    def wait() -> list[Path]:
+        try:
+            status, value = reader.recv()
+        except EOFError:
+            status, value = "error", "the process writing them stopped"
+        child.join()
+        if status != "ok":
+            raise RuntimeFailure(f"{folder}: cannot write the GraphML/GEXF exports: {value}")
+        return [Path(v) for v in value]
+
+    return wait
+
+
+def _export_child(nets, folder, writer) -> None:
+    try:
+        writer.send(("ok", [str(p) for p in write_exports(nets, folder)]))
+    except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises it
+        writer.send(("error", f"{type(err).__name__}: {err}"))
 
 
 def count_things(data: nw.ViewData) -> dict:
