@@ -1,14 +1,18 @@
 """The build: source files -> parsed plans -> reconciled -> RDF -> validated -> files.
 
 Each plan is parsed, reconciled, mapped to triples and checked against the SHACL shapes on
-its own, in worker processes when there are many (one per core); the parent merges the plans'
-graphs and writes them with pyoxigraph. Triples travel as sorted N-Triples lines, so the
-output is the same bytes on every run whatever the number of workers or the hash seed.
+its own, in worker processes when there are many (one per core) or on a Dask cluster
+(:mod:`policykg.rdf.executors`); the parent keeps each plan's Turtle on disk as it comes
+(:mod:`policykg.rdf.assemble`) and streams the files from there, and the store is bulk-loaded
+from the files written. Triples travel as sorted N-Triples lines, so the output is the same
+bytes on every run whatever the number of workers, the executor or the hash seed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -19,15 +23,15 @@ from ..errors import DocumentError, DocumentsError, PolicyKGError
 from ..published import SUFFIXES, is_document, read_document
 from ..text.gaps import Passage, unread
 from ..text.parse import parse_documents
-from .export import FORMATS, jsonld, named_graph, ntriples, prefix_header, turtle_fragment, write_folder
+from .assemble import Fragments, Union
+from .executors import LocalExecutor
+from .export import FORMATS, jsonld, ntriples, prefix_header, turtle_fragment, write_folder
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
 from .registry import DEFAULT_REGISTRY_DIR, Registry, Unit, load_registry
 from .terms import check_namespace, nt_line
 
 GRAPH_NAME = "policykg"  # graph/policykg.ttl, graph/policykg.nt, …
-PARALLEL_FROM = 8  # documents; fewer are built in this process
-CHUNK = 4  # documents a worker takes at a time
 TURTLE_PREFIXES = {k: str(v) for k, v in PREFIXES.items() if k != "rdf"}
 
 
@@ -80,7 +84,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     failures: list[DocumentError] = field(default_factory=list)  # documents left out (keep_going)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-    _turtle: list[bytes] = field(default_factory=list, repr=False)  # the union's Turtle, in pieces
+    _union: Union | None = field(default=None, repr=False)
     _graph: object = field(default=None, repr=False)
 
     @property
@@ -93,7 +97,7 @@ class BuildResult:
 
             graph = Graph()
             bind_prefixes(graph)
-            graph.parse(data=b"".join(self._turtle).decode("utf-8"), format="turtle")
+            graph.parse(data=self._union.turtle().decode("utf-8"), format="turtle")
             self._graph = graph
         return self._graph
 
@@ -218,18 +222,6 @@ def _build_plan(doc, path: Path, registry: Registry, namespace: str, shapes) -> 
                      turtle_fragment(shared, TURTLE_PREFIXES), shared, shared_triples, new_units)
 
 
-# Worker processes get the registry and shapes once, when they start (fork).
-_WORKER: dict = {}
-
-
-def _worker_init(registry, namespace, shapes) -> None:
-    _WORKER.update(registry=registry, namespace=namespace, shapes=shapes)
-
-
-def _worker_build(path: Path):
-    return _built_or_refused(path, _WORKER["registry"], _WORKER["namespace"], _WORKER["shapes"])
-
-
 def _built_or_refused(path: Path, registry, namespace, shapes):
     """The plan's part, or the DocumentError refusing it (so a corpus reports every refusal)."""
     try:
@@ -238,33 +230,27 @@ def _built_or_refused(path: Path, registry, namespace, shapes):
         return err
 
 
-def _plan_parts(paths: list[Path], registry, namespace, shapes, workers: int, progress):
-    """Each document's part or refusal, in order; other errors stop the build."""
-    workers = min(workers, -(-len(paths) // CHUNK))  # a process with nothing to do is not started
-    if workers <= 1 or len(paths) < PARALLEL_FROM:
-        results = (_built_or_refused(p, registry, namespace, shapes) for p in paths)
-        yield from (progress(results, len(paths)) if progress else results)
-        return
-    import multiprocessing
+@dataclass
+class _Collected:
+    """What the parent keeps of the plans: their summaries, their Turtle on disk, the shared nodes."""
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(workers, initializer=_worker_init, initargs=(registry, namespace, shapes)) as pool:
-        results = pool.imap(_worker_build, paths, chunksize=CHUNK)  # in order: deterministic
-        for part in (progress(results, len(paths)) if progress else results):
-            if isinstance(part, BaseException) and not isinstance(part, DocumentError):
-                pool.terminate()
-                raise part
-            yield part
+    outcomes: list[PlanOutcome]
+    failures: list[DocumentError]
+    fragments: Fragments
+    shared: dict  # triple -> its N-Triples line: what plans say about the nodes they may share, each once
+    seen_in: Counter  # shared node -> the number of plans describing it
+    unit_names: dict  # (jurisdiction slug, unit slug) -> the names of the unregistered units given that slug
+    own_triples: int = 0  # triples under the plans' own IRIs
 
 
-def _all_parts(paths, registry, namespace, shapes, workers, progress):
-    """``(parts, refusals)``: each document's part, or the error that refused it."""
-    parts: list[_PlanPart] = []
-    failures: list[DocumentError] = []
+def _collect(paths, registry, namespace, shapes, executor, progress, spool_dir) -> _Collected:
+    """Every document built (or refused) by ``executor``, in order; other errors stop the build."""
+    got = _Collected([], [], Fragments(spool_dir), {}, Counter(), defaultdict(set))
     origin: dict[tuple[str, str], str] = {}
-    for file_parts in _plan_parts(paths, registry, namespace, shapes, workers, progress):
+    results = executor.map(_built_or_refused, paths, (registry, namespace, shapes))
+    for file_parts in (progress(results, len(paths)) if progress else results):
         if isinstance(file_parts, DocumentError):
-            failures.append(file_parts)
+            got.failures.append(file_parts)
             continue
         for part in file_parts:  # a file may hold two documents
             if part.key in origin:
@@ -274,29 +260,26 @@ def _all_parts(paths, registry, namespace, shapes, workers, progress):
                     "rename one file",
                 )
             origin[part.key] = part.outcome.path
-            parts.append(part)
-    return parts, failures
+            got.outcomes.append(part.outcome)
+            got.fragments.add(part.outcome.iri, part.own, part.shared_turtle)
+            got.own_triples += part.outcome.triples - len(part.shared)
+            got.seen_in.update({t[0] for t in part.shared_triples})
+            for triple, line in zip(part.shared_triples, part.shared):
+                got.shared.setdefault(triple, line)
+            for key, names in part.new_units.items():
+                got.unit_names[key] |= names
+    return got
 
 
-def merged_units(parts: list[_PlanPart]) -> dict[str, set[str]]:
+def merged_units(names: dict[tuple[str, str], set[str]]) -> dict[str, set[str]]:
     """``{jurisdiction slug: unit slugs}`` that units of different names (not spellings of one
-    name, which the registry's resolution already joined) were given, in any of the plans."""
-    names: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for part in parts:
-        for key, found in part.new_units.items():
-            names[key] |= found
+    name, which the registry's resolution already joined) were given, in any of the plans;
+    ``names`` maps (jurisdiction slug, unit slug) to the names given it."""
     merged: dict[str, set[str]] = defaultdict(set)
     for (jurisdiction, slug), found in sorted(names.items()):
         if len(found) > 1:
             merged[jurisdiction].add(slug)
     return dict(merged)
-
-
-def default_workers() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def build(
@@ -310,6 +293,7 @@ def build(
     workers: int | None = None,
     keep_going: bool = False,
     store: bool = True,
+    executor=None,
 ) -> BuildResult:
     """Build the graph of ``sources`` and, unless ``out`` is None, write it there.
 
@@ -317,7 +301,9 @@ def build(
     document refused is reported (DocumentsError). With ``keep_going``, the graph of the readable
     documents is built and written, and ``failures`` lists the others.
     ``progress(iterable, total)`` wraps the per-plan loop (a progress bar); ``workers`` is
-    the number of processes (default: one per core available). With ``store``, an Oxigraph
+    the number of processes (default: one per core available); ``executor`` runs the
+    per-document work elsewhere instead (:mod:`policykg.rdf.executors`, e.g. a
+    ``DaskExecutor``): the outputs are the same bytes. With ``store``, an Oxigraph
     store of the graph is written too, in ``store/`` (see :mod:`policykg.rdf.store`).
     """
     for fmt in formats:
@@ -340,61 +326,119 @@ def build(
         from .shapes import Shapes
 
         shapes = Shapes.load()
-    parts, failures = _all_parts(paths, registry, namespace, shapes, workers or default_workers(), progress)
-    if failures and (not keep_going or not parts):
-        raise failures[0] if len(failures) == 1 else DocumentsError(failures, len(paths))
-    merged = merged_units(parts)
+    executor = executor or LocalExecutor(workers)
+    spool_dir = _existing_folder_near(out)
+    got = _collect(paths, registry, namespace, shapes, executor, progress, spool_dir)
+    if got.failures and (not keep_going or not got.outcomes):
+        raise got.failures[0] if len(got.failures) == 1 else DocumentsError(got.failures, len(paths))
+    merged = merged_units(got.unit_names)
     if merged:  # distinct names that share a slug: give each its own, and build again
         for jurisdiction, slugs in merged.items():
             registry.mark_ambiguous(jurisdiction, slugs)
-        parts, failures = _all_parts(paths, registry, namespace, shapes, workers or default_workers(), progress)
+        got.fragments.close()
+        lap("plans-first-pass")
+        got = _collect(paths, registry, namespace, shapes, executor, progress, spool_dir)
     lap("plans")
 
     # Nodes that several plans describe (a county's units, the county) are checked again on
     # the union of what the plans say about them.
-    seen_in: Counter = Counter()
-    for part in parts:
-        seen_in.update({t[0] for t in part.shared_triples})
     if shapes is not None:
-        shared_nodes = {node for node, n in seen_in.items() if n > 1}
+        shared_nodes = {node for node, n in got.seen_in.items() if n > 1}
         if shared_nodes:
-            union = [t for part in parts for t in part.shared_triples] + concept_triples()
-            shapes.check(union, focus=shared_nodes, where="the union of the plans' graphs")
+            shapes.check(list(got.shared) + concept_triples(), focus=shared_nodes,
+                         where="the union of the plans' graphs")
     lap("shared-check")
 
-    header = prefix_header(TURTLE_PREFIXES)
     described = header_triples(namespace)
-    concepts = turtle_fragment(sorted({nt_line(t) for t in described + concept_triples()}), TURTLE_PREFIXES)
-    shared_lines = sorted({line for part in parts for line in part.shared})
-    ordered = sorted(parts, key=lambda part: part.outcome.iri)
-    union = [header, concepts] + [part.own for part in ordered] + [turtle_fragment(shared_lines, TURTLE_PREFIXES)]
-    triples = len(described) + len(concept_triples()) + sum(p.outcome.triples - len(p.shared) for p in parts) + len(shared_lines)
-    result = BuildResult([part.outcome for part in parts], triples, failures=failures, timings=timings,
-                         _turtle=union)
+    union = Union(
+        header=prefix_header(TURTLE_PREFIXES),
+        vocabulary=turtle_fragment(sorted({nt_line(t) for t in described + concept_triples()}), TURTLE_PREFIXES),
+        fragments=got.fragments,
+        shared=turtle_fragment(sorted(got.shared.values()), TURTLE_PREFIXES),
+    )
+    triples = len(described) + len(concept_triples()) + got.own_triples + len(got.shared)
+    result = BuildResult(got.outcomes, triples, failures=got.failures, timings=timings, _union=union)
     lap("merge")
     if out is not None:
-        out = Path(out)
-        contents: dict = {}
-        turtle = b"".join(union)
-        trig = b"".join([header, concepts] + [
-            named_graph(part.outcome.iri, [part.own, part.shared_turtle]) for part in ordered])
-        for fmt in formats:
-            path = f"{GRAPH_NAME}{FORMATS[fmt]}"
-            if fmt == "turtle":
-                contents[path] = turtle
-            elif fmt == "trig":
-                contents[path] = trig
-            elif fmt == "nt":
-                contents[path] = ntriples(turtle)
-            else:
-                contents[path] = jsonld(result.graph)
-            lap(fmt)
-        if store:  # after the files: the manifest records them as written
-            from .store import STORE_DIR, write_store
-
-            graph_files = {name: data for name, data in contents.items()
-                           if not name.endswith(FORMATS["jsonld"])}
-            contents[STORE_DIR] = lambda target: write_store(target, turtle, trig, header + concepts, graph_files)
-        result.files = write_folder(out, contents)
+        result.files = write_folder(Path(out), _timed(_outputs(union, formats, store, result), timings))
         lap("write")
     return result
+
+
+def _outputs(union: Union, formats: tuple[str, ...], store: bool, result: BuildResult) -> dict:
+    """``name: writer`` for :func:`~policykg.rdf.export.write_folder`: the graph files, streamed
+    from the fragments on disk, then the store loaded from them."""
+    contents: dict = {}
+    digests: dict[str, str] = {}  # graph file -> SHA-256, for the store's manifest
+    for fmt in formats:
+        name = f"{GRAPH_NAME}{FORMATS[fmt]}"
+        if fmt == "turtle":
+            contents[name] = _streamed(union.turtle_pieces, digests, name)
+        elif fmt == "trig":
+            contents[name] = _streamed(union.trig_pieces, digests, name)
+        elif fmt == "nt":
+            contents[name] = _streamed(lambda: [ntriples(union.turtle())], digests, name)
+        else:  # not in the store's manifest
+            contents[name] = lambda target: Path(target).write_bytes(jsonld(result.graph))
+    if store:  # after the files: the manifest records them as written
+        from .store import STORE_DIR
+
+        contents[STORE_DIR] = lambda target: _write_store(target, union, formats, digests)
+    return contents
+
+
+def _timed(contents: dict, timings: dict) -> dict:
+    """``contents`` with each writer noting its seconds in ``timings`` (``write:NAME``), and the
+    CPU seconds of this process's threads meanwhile (``cpu:write:NAME``: the store's loader)."""
+    def timed(name, write):
+        def run(target) -> None:
+            start, cpu = time.perf_counter(), time.process_time()
+            write(target)
+            timings[f"write:{name}"] = round(time.perf_counter() - start, 3)
+            timings[f"cpu:write:{name}"] = round(time.process_time() - cpu, 3)
+        return run
+    return {name: timed(name, write) for name, write in contents.items()}
+
+
+def _streamed(pieces, digests: dict, name: str):
+    """A writer of the file ``name`` from ``pieces()``, noting its SHA-256 in ``digests``."""
+    def write(target) -> None:
+        digest = hashlib.sha256()
+        with open(target, "wb") as handle:
+            for piece in pieces():
+                handle.write(piece)
+                digest.update(piece)
+        digests[name] = digest.hexdigest()
+    return write
+
+
+def _write_store(target, union: Union, formats, digests: dict) -> None:
+    """The store, bulk-loaded from the Turtle and TriG beside it (written first, and deleted
+    after, when the build does not keep them)."""
+    from .store import write_store
+
+    folder = Path(target).parent  # the build's fresh folder
+    loaded = {fmt: folder / f"{GRAPH_NAME}{FORMATS[fmt]}" for fmt in ("turtle", "trig")}
+    missing = [fmt for fmt in loaded if fmt not in formats]
+    scratch = folder / ".store-input" if missing else None
+    try:
+        if scratch is not None:
+            scratch.mkdir()
+            for fmt in missing:
+                loaded[fmt] = scratch / loaded[fmt].name
+                _streamed(union.turtle_pieces if fmt == "turtle" else union.trig_pieces, {}, "")(loaded[fmt])
+        write_store(target, loaded["turtle"], loaded["trig"], union.header + union.vocabulary, digests)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _existing_folder_near(out) -> Path | None:
+    """The folder the plans' fragments are kept in while building: beside the outputs (on their
+    disk, not a memory-backed /tmp), or the system's temporary folder when nothing is written."""
+    if out is None:
+        return None
+    folder = Path(os.path.abspath(out)).parent
+    while not folder.is_dir():
+        folder = folder.parent
+    return folder

@@ -45,21 +45,23 @@ LAYOUT = 1  # changes when the store's graphs are arranged differently
 VOCABULARY_GRAPH = "urn:x-policykg:store:trig-default-graph"
 
 
-def write_store(target: str | Path, turtle: bytes, trig: bytes, vocabulary: bytes,
-                files: dict[str, bytes]) -> None:
+def write_store(target: str | Path, turtle: str | Path, trig: str | Path, vocabulary: bytes,
+                files: dict[str, str]) -> None:
     """Write the store of a build into the new folder ``target``.
 
-    ``turtle`` and ``trig`` are the graph's serializations, ``vocabulary`` the Turtle of the
-    TriG's default graph; ``files`` maps the names of the graph files written beside
-    ``target`` to their bytes (for the manifest).
+    ``turtle`` and ``trig`` are files holding the graph's serializations: the bulk loader reads
+    them from disk, so their bytes are never all in memory. ``vocabulary`` is the Turtle of the
+    TriG's default graph; ``files`` maps the names of the graph files written beside ``target``
+    to their SHA-256 (for the manifest).
     """
     import pyoxigraph as ox
 
     target = Path(target)
     target.mkdir()
     store = ox.Store(str(target / DB_DIR))
-    store.bulk_load(turtle, format=ox.RdfFormat.TURTLE)
-    store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+    # lenient: the files were just written by pyoxigraph's own serializer (5% less CPU)
+    store.bulk_load(path=str(turtle), format=ox.RdfFormat.TURTLE, lenient=True)
+    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG, lenient=True)
     store.bulk_load(vocabulary, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(VOCABULARY_GRAPH))
     store.flush()
     del store  # closes the database: its files are complete
@@ -69,8 +71,8 @@ def write_store(target: str | Path, turtle: bytes, trig: bytes, vocabulary: byte
         "policykg_store": LAYOUT,
         "pyoxigraph": ox.__version__,
         "vocabulary_graph": VOCABULARY_GRAPH,
-        "files": {name: {**_stamp(target.parent / name), "sha256": hashlib.sha256(data).hexdigest()}
-                  for name, data in sorted(files.items())},
+        "files": {name: {**_stamp(target.parent / name), "sha256": digest}
+                  for name, digest in sorted(files.items())},
     }
     _sync_tree(target)
     with open(target / MANIFEST, "w", encoding="utf-8") as handle:
