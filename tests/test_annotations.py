@@ -174,3 +174,57 @@ def test_points_before_an_annotation_with_text_between_are_not_its_points():
 def test_other_names_follow_only_a_name_that_reads_as_a_unit():
     # 区委宣传部（区文明办）: a unit and its other name; 县应急管理 is not a unit's name (no 局, 办, 委…)
     assert summary("加强宣传（县应急管理（县应急管理局）负责）")[0][1] == ["县应急管理（县应急管理局）"]
+
+
+# Duties written as paragraphs that open with their units (57, 58 of corpus/real)
+
+def _duty(text: str):
+    from policykg.text.annotations import read_duty
+    from policykg.text.decode import SourceText
+    from policykg.text.lines import line_paragraph
+
+    source = SourceText.from_text("duties.txt", text)
+    found = read_duty(line_paragraph(source, source.lines[0]))
+    return None if found is None else ([u.name for u in found.leads], [u.name for u in found.units])
+
+
+def test_paragraphs_of_duties_open_with_their_units():
+    # 58, 六、职责分工: UNIT：duty; 负责牵头 leads
+    assert _duty("市房产局：负责牵头城镇房屋安全管理三项制度组织实施。") == (["市房产局"], [])
+    assert _duty("市委宣传部：负责广泛宣传推行城镇房屋安全管理三项制度的重要意义。") == ([], ["市委宣传部"])
+    assert _duty("市自然资源局：按照市政府议定的工作方案，由市自然资源局及各区、县（市）政府负责在经营性用地…") == (
+        [], ["市自然资源局"])
+    # 58: 市 written once for the run, 等其他行业部门 is no unit; 城市管理… names no place, 法院 is the city's
+    assert _duty("市发展改革委、审计局、城市管理行政执法局、法院、检察院等其他行业部门根据“三管三必须”要求，"
+                 "按照有关责任分工，负责督促落实公共建筑的房屋定期体检。") == (
+        [], ["市发展改革委", "市审计局", "市城市管理行政执法局", "市法院", "市检察院"])
+    # 57, the annex of duties: UNIT负责…, no colon
+    assert _duty("白银银保监分局负责对商业银行预售资金监管的操作风险和合规性进行监督检查。") == ([], ["白银银保监分局"])
+    assert _duty("领导小组负责总体任务部署、重要事项决策，研究解决重大问题。") == ([], ["领导小组"])
+    # a person, a member list and a sentence that names no unit first are no duties
+    assert _duty("组长：张延保  市委副书记、市长") is None
+    assert _duty("成员：杨成谋  市政府副秘书长、办公室副主任") is None
+    assert _duty("各单位要高度重视，负责同志亲自抓。") is None
+    # units followed by 等…部门 are a duty only if they are made responsible before the sentence ends
+    assert _duty("市财政局、市税务局等部门研究制定办法。负责人另行通知。") is None
+
+
+def test_a_duty_led_without_负责_and_the_place_of_its_units():
+    from policykg.text.annotations import read_duty
+    from policykg.text.decode import SourceText
+    from policykg.text.lines import line_paragraph
+
+    def read(text):
+        source = SourceText.from_text("duties.txt", text)
+        return read_duty(line_paragraph(source, source.lines[0]))
+
+    # X牵头… with no 负责 in its sentence is a duty X leads
+    assert [u.name for u in read("市财政局牵头制定资金管理办法。").leads] == ["市财政局"]
+    # every name of a run must be a unit's: a person before a bureau makes it no duty
+    assert read("张三、市财政局负责资金拨付。") is None
+    # the annotation sits where the units are named, the colon included
+    text = "市委宣传部：负责广泛宣传。"
+    duty = read(text)
+    assert (duty.start, duty.end) == (0, text.index("：") + 1)
+    bare = read("市委宣传部负责对媒体报道进行引导。")
+    assert (bare.start, bare.end) == (0, len("市委宣传部"))

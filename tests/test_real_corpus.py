@@ -79,35 +79,6 @@ def test_the_first_listed_rule_makes_no_group_a_lead():
     assert later.leads == [] and [u.name for u in later.units] == ["各有关部门和单位", "各省级人民政府"]
 
 
-def _duty(text: str):
-    from policykg.text.annotations import read_duty
-
-    source = SourceText.from_text("duties.txt", text)
-    found = read_duty(line_paragraph(source, source.lines[0]))
-    return None if found is None else ([u.name for u in found.leads], [u.name for u in found.units])
-
-
-def test_paragraphs_of_duties_open_with_their_units():
-    # 58, 六、职责分工: UNIT：duty; 负责牵头 leads
-    assert _duty("市房产局：负责牵头城镇房屋安全管理三项制度组织实施。") == (["市房产局"], [])
-    assert _duty("市委宣传部：负责广泛宣传推行城镇房屋安全管理三项制度的重要意义。") == ([], ["市委宣传部"])
-    assert _duty("市自然资源局：按照市政府议定的工作方案，由市自然资源局及各区、县（市）政府负责在经营性用地…") == (
-        [], ["市自然资源局"])
-    # 58: 市 written once for the run, 等其他行业部门 is no unit; 城市管理… names no place, 法院 is the city's
-    assert _duty("市发展改革委、审计局、城市管理行政执法局、法院、检察院等其他行业部门根据“三管三必须”要求，"
-                 "按照有关责任分工，负责督促落实公共建筑的房屋定期体检。") == (
-        [], ["市发展改革委", "市审计局", "市城市管理行政执法局", "市法院", "市检察院"])
-    # 57, the annex of duties: UNIT负责…, no colon
-    assert _duty("白银银保监分局负责对商业银行预售资金监管的操作风险和合规性进行监督检查。") == ([], ["白银银保监分局"])
-    assert _duty("领导小组负责总体任务部署、重要事项决策，研究解决重大问题。") == ([], ["领导小组"])
-    # a person, a member list and a sentence that names no unit first are no duties
-    assert _duty("组长：张延保  市委副书记、市长") is None
-    assert _duty("成员：杨成谋  市政府副秘书长、办公室副主任") is None
-    assert _duty("各单位要高度重视，负责同志亲自抓。") is None
-    # units followed by 等…部门 are a duty only if they are made responsible before the sentence ends
-    assert _duty("市财政局、市税务局等部门研究制定办法。负责人另行通知。") is None
-
-
 def test_a_section_of_duties_is_a_task_with_a_measure_per_unit():
     doc = parse_plans(CORPUS / "58_shenyang-housing-safety-three-systems-work-plan-2024.html")[0]
     duties = next(pt for pt in doc.pilot_tasks if pt.title == "职责分工")

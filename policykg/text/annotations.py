@@ -388,7 +388,7 @@ def read_duty(par: Paragraph) -> Annotation | None:
         return None
     names_end = opening.end(1)
     rest = par.text[opening.end():]
-    if not opening.group(2) and "负责" not in rest.split("。", 1)[0] and not rest.startswith(("负责", "牵头")):
+    if not opening.group(2) and "负责" not in rest.partition("。")[0] and not rest.startswith("牵头"):
         return None
     pieces = [p for p in re.split("[、]", opening.group(1)) if p]
     if not pieces or not all(UNIT_ENDING.search(p) or LEVEL_ONLY.match(p) for p in pieces):
