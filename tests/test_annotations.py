@@ -228,3 +228,14 @@ def test_a_duty_led_without_负责_and_the_place_of_its_units():
     assert (duty.start, duty.end) == (0, text.index("：") + 1)
     bare = read("市委宣传部负责对媒体报道进行引导。")
     assert (bare.start, bare.end) == (0, len("市委宣传部"))
+
+
+def test_a_label_line_that_starts_the_paragraph_is_read():
+    # 50 (Fuzhou): 责任单位：市国土局、市土地发展中心 on a line of its own, the label its first character
+    from policykg.text.annotations import AnnotationReader
+    from policykg.text.decode import SourceText
+    from policykg.text.lines import line_paragraph
+
+    source = SourceText.from_text("x.txt", "责任单位：市国土局、市土地发展中心\n")
+    found = AnnotationReader().find(line_paragraph(source, source.lines[0]))
+    assert [[u.name for u in a.units] for a in found] == [["市国土局", "市土地发展中心"]]

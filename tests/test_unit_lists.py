@@ -106,6 +106,9 @@ def test_a_note_that_says_the_same_below_is_not_a_rule_that_carries_units():
 def test_in_the_body_a_space_inside_a_name_is_no_separator():
     text = "县公安 局、县科技局"
     assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县公安局", "县科技局"]
+    # a line broken after a character names end with (办) is still one name in the body
+    text = "县政府办 公室、县科技局"
+    assert [u.name for u in split_units(paragraph(text), 0, len(text))] == ["县政府办公室", "县科技局"]
 
 
 def test_a_name_wrapped_in_a_narrow_table_cell_is_one_name():

@@ -303,7 +303,7 @@ def name_pieces(text: str, spaces: bool = False) -> list[tuple[int, int]]:
         else:
             pieces.append((start, end))
         joins_next = bool(LEVEL_ONLY.match(re.sub(r"\s", "", text[start:end]))) or (
-            spaces and _wrapped(re.sub(r"\s", "", text[pieces[-1][0]:end]), text, end))
+            spaces and _wrapped(text[pieces[-1][0]:end], text, end))
     return pieces
 
 
