@@ -19,7 +19,7 @@ import re
 
 from ..errors import DocumentError
 from ..text.decode import decode
-from .text import PublishedText, TextBuilder, add_table, table_grid
+from .text import WIDE_CHARS, PublishedText, TextBuilder, add_table, table_grid
 
 SKIPPED = {
     "head", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
@@ -44,7 +44,7 @@ ARTICLE_SHARE = 0.9
 # A table cell holding this many paragraphs lays the page out rather than holding data.
 LAYOUT_CELL_BLOCKS = 8
 _SPACE = re.compile(r"[ \t\n\r\f]+")
-_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d\u2018\u2019\u2014\u2026]")
+_WIDE = re.compile(f"[{WIDE_CHARS}\u201c\u201d\u2018\u2019\u2014\u2026]")  # and “”‘’—…, as browsers
 
 
 def read_html(data: bytes, path: str) -> PublishedText:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 
 from ..text.decode import decode
-from .text import PublishedText, TextBuilder
+from .text import WIDE, PublishedText, TextBuilder
 
-_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -58,5 +57,5 @@ def _inline_text(children) -> str:
                 child.type == "html_inline" and child.content.lower().startswith("<br")):
             # a break between two wide characters disappears (CSS Text), as on the page
             before = next((p[-1] for p in reversed(parts) if p), " ")
-            parts.append("" if _WIDE.match(before) else " ")
+            parts.append("" if WIDE.match(before) else " ")
     return "".join(parts)

@@ -22,7 +22,7 @@ from collections import Counter
 
 from ..errors import DocumentError
 from ..text.lines import NUMBERED
-from .text import PublishedText, TextBuilder, add_table
+from .text import WIDE, PublishedText, TextBuilder, add_table
 
 PAGE_NUMBER = re.compile(r"^[\s\-—－–一]*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d{1,4})?[\s\-—－–一]*$")
 MIN_TEXT_CHARS = 20  # fewer characters of text in the whole file: a scan
@@ -140,12 +140,10 @@ def _joined(lines: list[str]) -> str:
     """Lines of one paragraph as one: no space where Chinese text wraps, one between Latin words."""
     text = lines[0]
     for line in lines[1:]:
-        wide = _WIDE.match(text[-1:] or " ") or _WIDE.match(line[:1] or " ")
+        wide = WIDE.match(text[-1:] or " ") or WIDE.match(line[:1] or " ")
         text += line if wide else " " + line
     return text
 
-
-_WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 
 
 def _drop_running_lines(pages: list[list[tuple[int, object]]]) -> None:

@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 
 from ..text.decode import SourceText
 
+# Chinese and full-width characters: a line break between two of them is no space (CSS Text's segment
+# break rule), which is how a page, a PDF's wrapped lines and Markdown's soft breaks read.
+WIDE_CHARS = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+WIDE = re.compile(f"[{WIDE_CHARS}]")
+
 # Inside a line or a cell, tabs and line ends would change the layout the reader relies on.
 _LAYOUT = re.compile(r"[\t\r\n\v\f\u2028\u2029]+")
 
