@@ -69,8 +69,11 @@ def test_a_store_is_loaded_even_when_the_turtle_and_trig_are_not_kept(corpus, tm
     store = ox.Store.read_only(str(out / STORE_DIR / "db"))
     lines = (out / "policykg.nt").read_bytes().count(b"\n")
     assert len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == lines == result.triples
-    plans = [g for g in store.named_graphs() if g.value.startswith("https://w3id.org/policykg/id/plan/")]
+    plans = {q.subject.value for q in store.quads_for_pattern(
+        None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+        ox.NamedNode("https://w3id.org/policykg/ns#Plan"))}
     assert len(plans) == 30
+    assert not list(store.named_graphs())  # one graph: the plans' are read from the TriG, and none was kept
 
 
 def test_fragments_go_to_the_temporary_folder_when_none_can_be_made_beside_the_outputs(tmp_path):

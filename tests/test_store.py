@@ -13,7 +13,7 @@ from conftest import GAOQING, ROOT
 
 from policykg.rdf.build import build
 from policykg.rdf.export import TEMP_MARK
-from policykg.rdf.store import STORE_DIR, VOCABULARY_GRAPH, verify
+from policykg.rdf.store import STORE_DIR, verify
 from policykg.sparql.catalog import load_catalog
 from policykg.sparql.engines import load_engine
 
@@ -117,10 +117,10 @@ def test_every_catalog_question_answers_on_the_store_as_on_the_files(corpus, tmp
         assert sorted(map(str, a.rows)) == sorted(map(str, b.rows)), entry.name
     # a user's query runs in a forked child: on the store too
     assert count(on_store, COUNT_TRIPLES) == int(on_store.run(COUNT_TRIPLES).rows[0][0].value)
-    if plan:  # GRAPH patterns see the plans' graphs, and on the store the vocabulary's too
+    if plan:  # GRAPH patterns see the plan's graph, and on the store no other
         graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-        on_store_graphs = {row[0].value for row in on_store.run(graphs).rows}
-        assert on_store_graphs - {VOCABULARY_GRAPH} == {row[0].value for row in on_files.run(graphs).rows}
+        assert [row[0].value for row in on_store.run(graphs).rows] == [PLAN]
+        assert PLAN in {row[0].value for row in on_files.run(graphs).rows}
     on_store.close()
 
 
@@ -268,3 +268,26 @@ def test_a_signal_to_serve_on_the_store_ends_oxigraph_and_leaves_the_store(tmp_p
         if proc.poll() is None:
             proc.kill()
     assert verify(out) == [] and count(load_engine([out])) == 1
+
+
+def test_the_store_holds_the_graph_once_and_finds_each_plans_graph_in_the_trig(corpus, tmp_path):
+    import json
+
+    import pyoxigraph as ox
+
+    out = tmp_path / "graph"
+    result = build([corpus], out=out)
+    store = ox.Store.read_only(str(out / STORE_DIR / "db"))
+    assert len(store) == result.triples and not list(store.named_graphs())
+    del store
+    index = json.loads((out / STORE_DIR / "plans.json").read_text(encoding="utf-8"))
+    trig = (out / "policykg.trig").read_bytes()
+    assert index["file"] == "policykg.trig" and len(index["plans"]) == 4
+    assert trig[:index["prelude"]].startswith(b"@prefix") and b"{" not in trig[:index["prelude"]]
+    for iri, (offset, length) in index["plans"].items():
+        graph = trig[offset:offset + length]
+        assert graph.startswith(f"<{iri}> {{\n".encode()) and graph.endswith(b"\n}\n")
+    # every plan's graph, end to end, and nothing else
+    spans = sorted(index["plans"].values())
+    assert spans[0][0] == index["prelude"] and spans[-1][0] + spans[-1][1] == len(trig)
+    assert all(a[0] + a[1] == b[0] for a, b in zip(spans, spans[1:]))

@@ -78,10 +78,15 @@ class Union:
 
     def trig_pieces(self) -> Iterator[bytes]:
         """The TriG: the vocabulary in the default graph, then each plan's graph by plan IRI."""
-        yield self.header
-        yield self.vocabulary
+        for _iri, piece in self.trig_graphs():
+            yield piece
+
+    def trig_graphs(self) -> Iterator[tuple[str | None, bytes]]:
+        """The TriG's pieces with the plan whose graph each is (None: the prefixes, the vocabulary)."""
+        yield None, self.header
+        yield None, self.vocabulary
         for iri, own, shared in self.fragments.in_order():
-            yield named_graph(iri, [own, shared])
+            yield iri, named_graph(iri, [own, shared])
 
     def turtle(self) -> bytes:
         """The whole Turtle in memory (for the formats made from it: N-Triples, JSON-LD)."""

@@ -368,14 +368,18 @@ def build(
 def _outputs(union: Union, formats: tuple[str, ...], store: bool, result: BuildResult) -> dict:
     """``name: writer`` for :func:`~policykg.rdf.export.write_folder`: the graph files, streamed
     from the fragments on disk, then the store loaded from them."""
+    from .store import TrigIndex
+
     contents: dict = {}
     digests: dict[str, str] = {}  # graph file -> SHA-256, for the store's manifest
+    trig_index = None  # where the TriG holds each plan's graph, for the store
     for fmt in formats:
         name = f"{GRAPH_NAME}{FORMATS[fmt]}"
         if fmt == "turtle":
             contents[name] = _streamed(union.turtle_pieces, digests, name)
         elif fmt == "trig":
-            contents[name] = _streamed(union.trig_pieces, digests, name)
+            trig_index = TrigIndex(name)
+            contents[name] = _streamed(_indexing(union.trig_graphs, trig_index), digests, name)
         elif fmt == "nt":
             contents[name] = _streamed(lambda: [ntriples(union.turtle())], digests, name)
         else:  # not in the store's manifest
@@ -383,8 +387,23 @@ def _outputs(union: Union, formats: tuple[str, ...], store: bool, result: BuildR
     if store:  # after the files: the manifest records them as written
         from .store import STORE_DIR
 
-        contents[STORE_DIR] = lambda target: _write_store(target, union, formats, digests)
+        contents[STORE_DIR] = lambda target: _write_store(target, union, formats, digests, trig_index)
     return contents
+
+
+def _indexing(graphs, index):
+    """The pieces of ``graphs()`` (``(plan IRI or None, bytes)``), noting in the TrigIndex
+    ``index`` where each plan's graph begins and how long it is."""
+    def pieces():
+        offset = 0
+        for iri, piece in graphs():
+            if iri is None:
+                index.prelude = offset + len(piece)
+            else:
+                index.plans[iri] = (offset, len(piece))
+            offset += len(piece)
+            yield piece
+    return pieces
 
 
 def _timed(contents: dict, timings: dict) -> dict:
@@ -412,22 +431,20 @@ def _streamed(pieces, digests: dict, name: str):
     return write
 
 
-def _write_store(target, union: Union, formats, digests: dict) -> None:
-    """The store, bulk-loaded from the Turtle and TriG beside it (written first, and deleted
-    after, when the build does not keep them)."""
+def _write_store(target, union: Union, formats, digests: dict, trig_index) -> None:
+    """The store, bulk-loaded from the Turtle beside it (written first, and deleted after, when
+    the build does not keep it)."""
     from .store import write_store
 
     folder = Path(target).parent  # the build's fresh folder
-    loaded = {fmt: folder / f"{GRAPH_NAME}{FORMATS[fmt]}" for fmt in ("turtle", "trig")}
-    missing = [fmt for fmt in loaded if fmt not in formats]
-    scratch = folder / ".store-input" if missing else None
+    turtle = folder / f"{GRAPH_NAME}{FORMATS['turtle']}"
+    scratch = None if "turtle" in formats else folder / ".store-input"
     try:
         if scratch is not None:
             scratch.mkdir()
-            for fmt in missing:
-                loaded[fmt] = scratch / loaded[fmt].name
-                _streamed(union.turtle_pieces if fmt == "turtle" else union.trig_pieces, {}, "")(loaded[fmt])
-        write_store(target, loaded["turtle"], loaded["trig"], union.header + union.vocabulary, digests)
+            turtle = scratch / turtle.name
+            _streamed(union.turtle_pieces, {}, "")(turtle)
+        write_store(target, turtle, digests, trig_index)
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -3,11 +3,14 @@
 A corpus's Turtle takes seconds to parse at every question; the store is the same graph already
 indexed on disk, opened in milliseconds. ``<out>/store/`` holds:
 
-- ``db/``: the RocksDB store, filled by pyoxigraph's bulk loader. Its default graph holds the
-  Turtle (every plan's triples, each once); each plan's named graph holds what the TriG's
-  does; :data:`VOCABULARY_GRAPH` holds the TriG's default graph (the vocabulary). So a question
-  about every plan runs on the default graph alone, and one about a plan on its graph and the
-  vocabulary, exactly as on the files;
+- ``db/``: the RocksDB store, filled by pyoxigraph's bulk loader with the Turtle: every plan's
+  triples, each once, in the default graph, so a question about every plan runs on it as on the
+  files;
+- ``plans.json``: where each plan's named graph is in the TriG beside the store (offset and
+  length). A question about one plan reads that graph alone from the TriG into memory (a few
+  milliseconds) rather than the store holding every triple a second time in a named graph: the
+  loader writes six indexes for a quad in a named graph against three for a triple in the default
+  graph, so the named graphs were two thirds of its time;
 - ``manifest.json``, written last: the size, modification time and SHA-256 of each graph file the
   build wrote beside the store. A reader uses the store only when the files it would read are
   those (same size and time); otherwise it reads the files;
@@ -41,18 +44,32 @@ except ImportError:  # pragma: no cover - not on POSIX: the files are read inste
 STORE_DIR = "store"
 DB_DIR = "db"
 MANIFEST = "manifest.json"
-LAYOUT = 1  # changes when the store's graphs are arranged differently
-VOCABULARY_GRAPH = "urn:x-policykg:store:trig-default-graph"
+PLANS = "plans.json"
+LAYOUT = 2  # changes when the store's graphs are arranged differently
 
 
-def write_store(target: str | Path, turtle: str | Path, trig: str | Path, vocabulary: bytes,
-                files: dict[str, str]) -> None:
+@dataclass
+class TrigIndex:
+    """Where the parts of a TriG file are: the prefixes and the vocabulary (the default graph) in
+    its first ``prelude`` bytes, then each plan's graph at ``plans[iri] = (offset, length)``."""
+
+    file: str  # the TriG's name, beside the store
+    prelude: int = 0
+    plans: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "prelude": self.prelude,
+                "plans": {iri: list(span) for iri, span in sorted(self.plans.items())}}
+
+
+def write_store(target: str | Path, turtle: str | Path, files: dict[str, str],
+                trig: TrigIndex | None = None) -> None:
     """Write the store of a build into the new folder ``target``.
 
-    ``turtle`` and ``trig`` are files holding the graph's serializations: the bulk loader reads
-    them from disk, so their bytes are never all in memory. ``vocabulary`` is the Turtle of the
-    TriG's default graph; ``files`` maps the names of the graph files written beside ``target``
-    to their SHA-256 (for the manifest).
+    ``turtle`` is a file holding the graph: the bulk loader reads it from disk, so its bytes are
+    never all in memory. ``files`` maps the names of the graph files written beside ``target``
+    to their SHA-256 (for the manifest); ``trig`` says where the plans' graphs are in the TriG
+    written beside it, if one was.
     """
     import pyoxigraph as ox
 
@@ -61,16 +78,15 @@ def write_store(target: str | Path, turtle: str | Path, trig: str | Path, vocabu
     store = ox.Store(str(target / DB_DIR))
     # lenient: the files were just written by pyoxigraph's own serializer (5% less CPU)
     store.bulk_load(path=str(turtle), format=ox.RdfFormat.TURTLE, lenient=True)
-    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG, lenient=True)
-    store.bulk_load(vocabulary, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(VOCABULARY_GRAPH))
     store.flush()
     del store  # closes the database: its files are complete
     (target / READERS_LOCK).write_bytes(b"")
     (target / ".gitignore").write_text("# derived from the graph files by policykg build\n*\n")
+    if trig is not None:
+        (target / PLANS).write_text(json.dumps(trig.to_json(), ensure_ascii=False) + "\n", encoding="utf-8")
     manifest = {
         "policykg_store": LAYOUT,
         "pyoxigraph": ox.__version__,
-        "vocabulary_graph": VOCABULARY_GRAPH,
         "files": {name: {**_stamp(target.parent / name), "sha256": digest}
                   for name, digest in sorted(files.items())},
     }
@@ -117,22 +133,46 @@ class OpenStore:
 
     def __post_init__(self) -> None:
         self._finalizer = weakref.finalize(self, _close_fds, list(self._fds))
-        self._plans: list[str] | None = None
+        self._index: TrigIndex | None = None
+
+    @property
+    def index(self) -> TrigIndex | None:
+        """Where the plans' graphs are in the TriG (read when first asked for); None when the
+        build wrote no TriG."""
+        if self._index is None:
+            try:
+                with open(f"{self._base}/{STORE_DIR}/{PLANS}", encoding="utf-8") as handle:
+                    data = json.load(handle)
+            except FileNotFoundError:
+                return None
+            self._index = TrigIndex(data["file"], data["prelude"],
+                                    {iri: tuple(span) for iri, span in data["plans"].items()})
+        return self._index
 
     @property
     def plans(self) -> list[str]:
-        """The plans' named graphs (listed when first asked for: 0.7 s at 10,000 plans)."""
-        if self._plans is None:
-            import pyoxigraph as ox
+        """The plans' IRIs, the names of their graphs in the TriG."""
+        return sorted(self.index.plans) if self.index else []
 
-            self._plans = sorted(g.value for g in self.store.named_graphs()
-                                 if isinstance(g, ox.NamedNode) and g.value != VOCABULARY_GRAPH)
-        return self._plans
+    def plan_graph(self, iri: str) -> bytes:
+        """The TriG of plan ``iri``'s graph with the file's prefixes and vocabulary, read from the
+        TriG the store was loaded beside (through the folder's descriptor: the same build's)."""
+        index = self.index
+        offset, length = index.plans[iri]
+        fd = os.open(f"{self._base}/{index.file}", os.O_RDONLY)
+        try:
+            return os.pread(fd, index.prelude, 0) + os.pread(fd, length, offset)
+        finally:
+            os.close(fd)
+
+    @property
+    def _base(self) -> str:
+        return _through(self._fds[0], self.folder)
 
     @property
     def location(self) -> str:
         """The database folder, through the descriptor (for a process that inherits it)."""
-        return f"{_through(self._fds[0], self.folder)}/{STORE_DIR}/{DB_DIR}"
+        return f"{self._base}/{STORE_DIR}/{DB_DIR}"
 
     @property
     def folder_fd(self) -> int:
@@ -197,7 +237,7 @@ def _try_open(folder: Path, files: list[Path]):
             return None, f"{shown} is incomplete (no {MANIFEST}): a build was stopped while writing it", False
         except (OSError, ValueError) as err:
             return None, f"{shown}/{MANIFEST} cannot be read: {err}", False
-        if manifest.get("policykg_store") != LAYOUT or manifest.get("vocabulary_graph") != VOCABULARY_GRAPH:
+        if manifest.get("policykg_store") != LAYOUT:
             return None, f"{shown} was written by another version of policykg", False
         listed = manifest.get("files", {})
         for f in files:
