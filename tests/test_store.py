@@ -291,3 +291,32 @@ def test_the_store_holds_the_graph_once_and_finds_each_plans_graph_in_the_trig(c
     spans = sorted(index["plans"].values())
     assert spans[0][0] == index["prelude"] and spans[-1][0] + spans[-1][1] == len(trig)
     assert all(a[0] + a[1] == b[0] for a, b in zip(spans, spans[1:]))
+
+
+def test_a_build_built_again_or_refused_leaves_no_store_half_loaded(tmp_path):
+    """The store loads while the plans are built: a second pass (two unit names that share a
+    slug) starts it again, and a refused build leaves nothing of it beside the outputs."""
+    from policykg.errors import DocumentError
+
+    text = GAOQING.read_text(encoding="utf-8")
+    src = tmp_path / "src"
+    src.mkdir()
+    # 县甲乙局 and 县假已局 are both xian-jia-yi-ju in pinyin: distinct units, one slug
+    (src / "a.txt").write_text(text.replace("县公安局", "县甲乙局"), encoding="utf-8")
+    (src / "b.txt").write_text(text.replace("县公安局", "县假已局"), encoding="utf-8")
+    out = tmp_path / "graph"
+    result = build([src], out=out)
+    assert "plans-first-pass" in result.timings
+    engine = load_engine([out])
+    assert engine.opened is not None and len(engine) == result.triples
+    assert count(engine) == 2
+    units = "SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { ?u <http://www.w3.org/2004/02/skos/core#prefLabel> ?l " \
+            "FILTER(STR(?l) IN ('县甲乙局', '县假已局')) }"
+    assert count(engine, units) == 2
+    engine.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph", "src"]
+    (src / "c.txt").write_text("这不是一个方案。\n", encoding="utf-8")
+    with pytest.raises(DocumentError):
+        build([src], out=out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph", "src"]
+    assert count(load_engine([out])) == 2

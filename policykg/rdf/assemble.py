@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,13 +37,38 @@ class Fragments:
             self._file = tempfile.TemporaryFile(prefix="policykg-fragments-")
         self._end = 0
         self._entries: list[_Entry] = []
+        self._added = threading.Condition()
+        self._following = True
 
     def add(self, iri: str, own: bytes, shared: bytes) -> None:
         self._file.seek(self._end)
         self._file.write(own)
         self._file.write(shared)
-        self._entries.append(_Entry(iri, (self._end, len(own)), (self._end + len(own), len(shared))))
+        self._file.flush()  # for a reader following the file (follow_own)
+        with self._added:
+            self._entries.append(_Entry(iri, (self._end, len(own)), (self._end + len(own), len(shared))))
+            self._added.notify_all()
         self._end += len(own) + len(shared)
+
+    def follow_own(self) -> Iterator[bytes]:
+        """Each plan's own Turtle in the order added, waiting for the next until
+        :meth:`stop_following` (for another thread: the store's loader)."""
+        fd, done = self._file.fileno(), 0
+        while True:
+            with self._added:
+                while done == len(self._entries) and self._following:
+                    self._added.wait()
+                if done == len(self._entries):
+                    return
+                entry = self._entries[done]
+            done += 1
+            yield os.pread(fd, entry.own[1], entry.own[0])
+
+    def stop_following(self) -> None:
+        """No more plans: :meth:`follow_own` ends once it has given those added."""
+        with self._added:
+            self._following = False
+            self._added.notify_all()
 
     def __len__(self) -> int:
         return len(self._entries)

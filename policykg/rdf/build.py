@@ -3,8 +3,8 @@
 Each plan is parsed, reconciled, mapped to triples and checked against the SHACL shapes on
 its own, in worker processes when there are many (one per core) or on a Dask cluster
 (:mod:`policykg.rdf.executors`); the parent keeps each plan's Turtle on disk as it comes
-(:mod:`policykg.rdf.assemble`) and streams the files from there, and the store is bulk-loaded
-from the files written. Triples travel as sorted N-Triples lines, so the output is the same
+(:mod:`policykg.rdf.assemble`) and streams the files from there; the store is bulk-loaded
+from the same Turtle in a thread while the plans are built (:mod:`policykg.rdf.loader`). Triples travel as sorted N-Triples lines, so the output is the same
 bytes on every run whatever the number of workers, the executor or the hash seed.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -243,9 +242,10 @@ class _Collected:
     own_triples: int = 0  # triples under the plans' own IRIs
 
 
-def _collect(paths, registry, namespace, shapes, executor, progress, spool_dir) -> _Collected:
-    """Every document built (or refused) by ``executor``, in order; other errors stop the build."""
-    got = _Collected([], [], Fragments(spool_dir), {}, Counter(), defaultdict(set))
+def _collect(paths, registry, namespace, shapes, executor, progress, fragments: Fragments) -> _Collected:
+    """Every document built (or refused) by ``executor``, in order, the plans' Turtle kept in
+    ``fragments``; other errors stop the build."""
+    got = _Collected([], [], fragments, {}, Counter(), defaultdict(set))
     origin: dict[tuple[str, str], str] = {}
     results = executor.map(_built_or_refused, paths, (registry, namespace, shapes))
     for file_parts in (progress(results, len(paths)) if progress else results):
@@ -328,46 +328,62 @@ def build(
         shapes = Shapes.load()
     executor = executor or LocalExecutor(workers)
     spool_dir = _existing_folder_near(out)
-    got = _collect(paths, registry, namespace, shapes, executor, progress, spool_dir)
-    if got.failures and (not keep_going or not got.outcomes):
-        raise got.failures[0] if len(got.failures) == 1 else DocumentsError(got.failures, len(paths))
-    merged = merged_units(got.unit_names)
-    if merged:  # distinct names that share a slug: give each its own, and build again
-        for jurisdiction, slugs in merged.items():
-            registry.mark_ambiguous(jurisdiction, slugs)
-        got.fragments.close()
-        lap("plans-first-pass")
-        got = _collect(paths, registry, namespace, shapes, executor, progress, spool_dir)
-    lap("plans")
-
-    # Nodes that several plans describe (a county's units, the county) are checked again on
-    # the union of what the plans say about them.
-    if shapes is not None:
-        shared_nodes = {node for node, n in got.seen_in.items() if n > 1}
-        if shared_nodes:
-            shapes.check(list(got.shared) + concept_triples(), focus=shared_nodes,
-                         where="the union of the plans' graphs")
-    lap("shared-check")
-
     described = header_triples(namespace)
-    union = Union(
-        header=prefix_header(TURTLE_PREFIXES),
-        vocabulary=turtle_fragment(sorted({nt_line(t) for t in described + concept_triples()}), TURTLE_PREFIXES),
-        fragments=got.fragments,
-        shared=turtle_fragment(sorted(got.shared.values()), TURTLE_PREFIXES),
-    )
-    triples = len(described) + len(concept_triples()) + got.own_triples + len(got.shared)
-    result = BuildResult(got.outcomes, triples, failures=got.failures, timings=timings, _union=union)
-    lap("merge")
-    if out is not None:
-        result.files = write_folder(Path(out), _timed(_outputs(union, formats, store, result), timings))
-        lap("write")
+    header = prefix_header(TURTLE_PREFIXES)
+    vocabulary = turtle_fragment(sorted({nt_line(t) for t in described + concept_triples()}), TURTLE_PREFIXES)
+    loading = None  # the store, loaded while the plans are built (policykg.rdf.loader)
+
+    def start(fragments: Fragments) -> Fragments:
+        nonlocal loading
+        if out is not None and store:
+            from .loader import StoreLoader
+
+            loading = StoreLoader(out, header + vocabulary, spool_dir)
+            loading.follow(fragments)
+        return fragments
+
+    try:
+        got = _collect(paths, registry, namespace, shapes, executor, progress, start(Fragments(spool_dir)))
+        if got.failures and (not keep_going or not got.outcomes):
+            raise got.failures[0] if len(got.failures) == 1 else DocumentsError(got.failures, len(paths))
+        merged = merged_units(got.unit_names)
+        if merged:  # distinct names that share a slug: give each its own, and build again
+            for jurisdiction, slugs in merged.items():
+                registry.mark_ambiguous(jurisdiction, slugs)
+            if loading is not None:
+                loading.abort()
+            got.fragments.close()
+            lap("plans-first-pass")
+            got = _collect(paths, registry, namespace, shapes, executor, progress, start(Fragments(spool_dir)))
+        got.fragments.stop_following()  # every plan is in: the loader takes the rest while the files are written
+        lap("plans")
+
+        # Nodes that several plans describe (a county's units, the county) are checked again on
+        # the union of what the plans say about them.
+        if shapes is not None:
+            shared_nodes = {node for node, n in got.seen_in.items() if n > 1}
+            if shared_nodes:
+                shapes.check(list(got.shared) + concept_triples(), focus=shared_nodes,
+                             where="the union of the plans' graphs")
+        lap("shared-check")
+
+        union = Union(header=header, vocabulary=vocabulary, fragments=got.fragments,
+                      shared=turtle_fragment(sorted(got.shared.values()), TURTLE_PREFIXES))
+        triples = len(described) + len(concept_triples()) + got.own_triples + len(got.shared)
+        result = BuildResult(got.outcomes, triples, failures=got.failures, timings=timings, _union=union)
+        lap("merge")
+        if out is not None:
+            result.files = write_folder(Path(out), _timed(_outputs(union, formats, loading, result), timings))
+            lap("write")
+    finally:
+        if loading is not None:
+            loading.abort()  # the store was moved into the outputs, or is not wanted
     return result
 
 
-def _outputs(union: Union, formats: tuple[str, ...], store: bool, result: BuildResult) -> dict:
+def _outputs(union: Union, formats: tuple[str, ...], loading, result: BuildResult) -> dict:
     """``name: writer`` for :func:`~policykg.rdf.export.write_folder`: the graph files, streamed
-    from the fragments on disk, then the store loaded from them."""
+    from the fragments on disk, then the store ``loading`` (a StoreLoader, or None) has loaded."""
     from .store import TrigIndex
 
     contents: dict = {}
@@ -384,10 +400,10 @@ def _outputs(union: Union, formats: tuple[str, ...], store: bool, result: BuildR
             contents[name] = _streamed(lambda: [ntriples(union.turtle())], digests, name)
         else:  # not in the store's manifest
             contents[name] = lambda target: Path(target).write_bytes(jsonld(result.graph))
-    if store:  # after the files: the manifest records them as written
-        from .store import STORE_DIR
+    if loading is not None:  # after the files: the manifest records them as written
+        from .store import STORE_DIR, write_store
 
-        contents[STORE_DIR] = lambda target: _write_store(target, union, formats, digests, trig_index)
+        contents[STORE_DIR] = lambda target: write_store(target, loading.finish(union.shared), digests, trig_index)
     return contents
 
 
@@ -429,25 +445,6 @@ def _streamed(pieces, digests: dict, name: str):
                 digest.update(piece)
         digests[name] = digest.hexdigest()
     return write
-
-
-def _write_store(target, union: Union, formats, digests: dict, trig_index) -> None:
-    """The store, bulk-loaded from the Turtle beside it (written first, and deleted after, when
-    the build does not keep it)."""
-    from .store import write_store
-
-    folder = Path(target).parent  # the build's fresh folder
-    turtle = folder / f"{GRAPH_NAME}{FORMATS['turtle']}"
-    scratch = None if "turtle" in formats else folder / ".store-input"
-    try:
-        if scratch is not None:
-            scratch.mkdir()
-            turtle = scratch / turtle.name
-            _streamed(union.turtle_pieces, {}, "")(turtle)
-        write_store(target, turtle, digests, trig_index)
-    finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _existing_folder_near(out) -> Path | None:

@@ -159,6 +159,18 @@ class PropertyShape:
     path: str
     constraints: dict[str, object] = field(default_factory=dict)
 
+    @property
+    def test(self):
+        """The constraints as one function (see :func:`_property_test`), made when first asked
+        for: a plan's check asks a thousand times."""
+        test = self.__dict__.get("_test")
+        if test is None:
+            test = self.__dict__["_test"] = _property_test(self)
+        return test
+
+    def __getstate__(self) -> dict:  # the shapes go to worker processes; functions do not pickle
+        return {k: v for k, v in self.__dict__.items() if k != "_test"}
+
 
 @dataclass
 class NodeShape:
@@ -261,8 +273,9 @@ class Shapes:
             for node in nodes:
                 if focus is not None and node not in focus:
                     continue
+                po = index.get(node, {})
                 for prop in shape.properties:
-                    for problem in _check(prop, node, index, supers):
+                    for problem in prop.test(po, node, index, supers):
                         out.append(f"{node}: {_short(prop.path)}: {problem} (shape {_short(shape.iri)})")
                         if len(out) >= limit:
                             return out
@@ -325,57 +338,131 @@ def _comparable(a, b):
     return None
 
 
-def _check(prop: PropertyShape, node: str, index, supers):
-    values = index.get(node, {}).get(prop.path, [])
+def _property_test(prop: PropertyShape):
+    """``test(po, node, index, supers) -> messages or None``: the constraints of ``prop`` on the
+    node ``node`` whose predicates and values are ``po``."""
     c = prop.constraints
-    if "minCount" in c and len(values) < c["minCount"]:
-        yield f"fewer than {c['minCount']} values ({len(values)})"
-    if "maxCount" in c and len(values) > c["maxCount"]:
-        yield f"more than {c['maxCount']} values ({len(values)})"
-    if "hasValue" in c and c["hasValue"] not in values:
-        yield f"missing the value {c['hasValue']}"
-    for v in values:
-        if "datatype" in c:
-            dt = c["datatype"]
+    path, tests = prop.path, tuple(_value_tests(c))
+    least, most, required = c.get("minCount"), c.get("maxCount"), c.get("hasValue")
+    unique_lang = bool(c.get("uniqueLang"))
+
+    def test(po, node, index, supers):
+        values = po.get(path, ())
+        problems = []
+        if least is not None and len(values) < least:
+            problems.append(f"fewer than {least} values ({len(values)})")
+        if most is not None and len(values) > most:
+            problems.append(f"more than {most} values ({len(values)})")
+        if required is not None and required not in values:
+            problems.append(f"missing the value {required}")
+        for v in values:
+            for value_test in tests:
+                found = value_test(v, node, index, supers)
+                if found:
+                    problems.extend(found)
+        if unique_lang:
+            langs = [v.lang.lower() for v in values if isinstance(v, Lit) and v.lang]
+            for lang in sorted({x for x in langs if langs.count(x) > 1}):
+                problems.append(f"more than one value in language {lang!r}")
+        return problems
+    return test
+
+
+_KIND_ALLOWED = {"IRI": {"IRI"}, "Literal": {"Literal"}, "BlankNode": {"BlankNode"},
+                 "BlankNodeOrIRI": {"BlankNode", "IRI"}, "IRIOrLiteral": {"IRI", "Literal"},
+                 "BlankNodeOrLiteral": {"BlankNode", "Literal"}}
+
+
+def _text(v):
+    return v.value if isinstance(v, Lit) else (None if v.startswith("_:") else v)
+
+
+def _value_tests(c: dict) -> list:
+    """The per-value constraints of ``c`` as functions, in the order their messages come."""
+    tests = []
+    if "datatype" in c:
+        dt = c["datatype"]
+
+        def datatype(v, node, index, supers):
             actual = (RDF_LANGSTRING if v.lang else (v.datatype or XSD + "string")) if isinstance(v, Lit) else None
             if actual != dt or (dt in _LEXICAL and not _LEXICAL[dt].match(v.value)):
-                yield f"{v!r} is not a valid {_short(dt)}"
-        if "class" in c and not _is_instance(v, c["class"], index, supers):
-            yield f"{v!r} is not a {_short(c['class'])}"
-        if "in" in c and v not in c["in"]:
-            yield f"{v!r} is not one of the allowed values"
-        if "nodeKind" in c:
-            kind = "Literal" if isinstance(v, Lit) else ("BlankNode" if v.startswith("_:") else "IRI")
-            allowed = {"IRI": {"IRI"}, "Literal": {"Literal"}, "BlankNode": {"BlankNode"},
-                       "BlankNodeOrIRI": {"BlankNode", "IRI"}, "IRIOrLiteral": {"IRI", "Literal"},
-                       "BlankNodeOrLiteral": {"BlankNode", "Literal"}}[_short(c["nodeKind"])]
-            if kind not in allowed:
-                yield f"{v!r} is not of node kind {_short(c['nodeKind'])}"
-        text = v.value if isinstance(v, Lit) else (None if v.startswith("_:") else v)
-        if "pattern" in c and (text is None or not c["pattern"].search(text)):
-            yield f"{v!r} does not match {c['pattern'].pattern}"
-        if "minLength" in c and (text is None or len(text) < c["minLength"]):
-            yield f"{v!r} is shorter than {c['minLength']}"
-        if "maxLength" in c and (text is None or len(text) > c["maxLength"]):
-            yield f"{v!r} is longer than {c['maxLength']}"
-        for name, ok in (("minInclusive", lambda x, y: x <= y), ("maxInclusive", lambda x, y: y <= x),
-                         ("minExclusive", lambda x, y: x < y), ("maxExclusive", lambda x, y: y < x)):
-            if name in c:
-                pair = _comparable(c[name], v)
-                if pair is None or not ok(*pair):
-                    yield f"{v!r} breaks sh:{name} {c[name].value}"
-        if "languageIn" in c:
-            lang = v.lang.lower() if isinstance(v, Lit) and v.lang else None
-            if lang is None or not any(lang == r or lang.startswith(r + "-") or r == "*" for r in c["languageIn"]):
-                yield f"{v!r} is not in the languages {', '.join(c['languageIn'])}"
-        for name, ok in (("lessThan", lambda x, y: x < y), ("lessThanOrEquals", lambda x, y: x <= y)):
-            if name in c:
-                for w in index.get(node, {}).get(c[name], []):
-                    pair = _comparable(v, w)
-                    if pair is None or not ok(*pair):
-                        yield f"{v!r} is not sh:{name} {_short(c[name])} {w!r}"
-    if c.get("uniqueLang"):
-        langs = [v.lang.lower() for v in values if isinstance(v, Lit) and v.lang]
-        for lang in sorted({x for x in langs if langs.count(x) > 1}):
-            yield f"more than one value in language {lang!r}"
+                return (f"{v!r} is not a valid {_short(dt)}",)
+        tests.append(datatype)
+    if "class" in c:
+        cls = c["class"]
 
+        def class_(v, node, index, supers):
+            if not _is_instance(v, cls, index, supers):
+                return (f"{v!r} is not a {_short(cls)}",)
+        tests.append(class_)
+    if "in" in c:
+        allowed_values = c["in"]
+
+        def in_(v, node, index, supers):
+            if v not in allowed_values:
+                return (f"{v!r} is not one of the allowed values",)
+        tests.append(in_)
+    if "nodeKind" in c:
+        kind_name = _short(c["nodeKind"])
+        allowed = _KIND_ALLOWED[kind_name]
+
+        def node_kind(v, node, index, supers):
+            kind = "Literal" if isinstance(v, Lit) else ("BlankNode" if v.startswith("_:") else "IRI")
+            if kind not in allowed:
+                return (f"{v!r} is not of node kind {kind_name}",)
+        tests.append(node_kind)
+    if "pattern" in c:
+        pattern = c["pattern"]
+
+        def pattern_(v, node, index, supers):
+            text = _text(v)
+            if text is None or not pattern.search(text):
+                return (f"{v!r} does not match {pattern.pattern}",)
+        tests.append(pattern_)
+    if "minLength" in c:
+        tests.append(_length_test(c["minLength"], lambda n, limit: n >= limit, "shorter than"))
+    if "maxLength" in c:
+        tests.append(_length_test(c["maxLength"], lambda n, limit: n <= limit, "longer than"))
+    for name, ok in (("minInclusive", lambda x, y: x <= y), ("maxInclusive", lambda x, y: y <= x),
+                     ("minExclusive", lambda x, y: x < y), ("maxExclusive", lambda x, y: y < x)):
+        if name in c:
+            tests.append(_bound_test(name, c[name], ok))
+    if "languageIn" in c:
+        ranges = c["languageIn"]
+
+        def language_in(v, node, index, supers):
+            lang = v.lang.lower() if isinstance(v, Lit) and v.lang else None
+            if lang is None or not any(lang == r or lang.startswith(r + "-") or r == "*" for r in ranges):
+                return (f"{v!r} is not in the languages {', '.join(ranges)}",)
+        tests.append(language_in)
+    for name, ok in (("lessThan", lambda x, y: x < y), ("lessThanOrEquals", lambda x, y: x <= y)):
+        if name in c:
+            tests.append(_pair_test(name, c[name], ok))
+    return tests
+
+
+def _length_test(limit: int, ok, broken: str):
+    def test(v, node, index, supers):
+        text = _text(v)
+        if text is None or not ok(len(text), limit):
+            return (f"{v!r} is {broken} {limit}",)
+    return test
+
+
+def _bound_test(name: str, bound, ok):
+    def test(v, node, index, supers):
+        pair = _comparable(bound, v)
+        if pair is None or not ok(*pair):
+            return (f"{v!r} breaks sh:{name} {bound.value}",)
+    return test
+
+
+def _pair_test(name: str, other: str, ok):
+    def test(v, node, index, supers):
+        problems = []
+        for w in index.get(node, {}).get(other, []):
+            pair = _comparable(v, w)
+            if pair is None or not ok(*pair):
+                problems.append(f"{v!r} is not sh:{name} {_short(other)} {w!r}")
+        return problems
+    return test

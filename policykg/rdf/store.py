@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,24 +63,19 @@ class TrigIndex:
                 "plans": {iri: list(span) for iri, span in sorted(self.plans.items())}}
 
 
-def write_store(target: str | Path, turtle: str | Path, files: dict[str, str],
-                trig: TrigIndex | None = None) -> None:
-    """Write the store of a build into the new folder ``target``.
+def write_store(target: str | Path, db: str | Path, files: dict[str, str], trig: TrigIndex | None = None) -> None:
+    """Make the store of a build in the new folder ``target`` from the database ``db`` (loaded
+    and closed, on the same file system: it is moved).
 
-    ``turtle`` is a file holding the graph: the bulk loader reads it from disk, so its bytes are
-    never all in memory. ``files`` maps the names of the graph files written beside ``target``
-    to their SHA-256 (for the manifest); ``trig`` says where the plans' graphs are in the TriG
-    written beside it, if one was.
+    ``files`` maps the names of the graph files written beside ``target`` to their SHA-256 (for
+    the manifest); ``trig`` says where the plans' graphs are in the TriG written beside it, if
+    one was.
     """
     import pyoxigraph as ox
 
     target = Path(target)
     target.mkdir()
-    store = ox.Store(str(target / DB_DIR))
-    # lenient: the files were just written by pyoxigraph's own serializer (5% less CPU)
-    store.bulk_load(path=str(turtle), format=ox.RdfFormat.TURTLE, lenient=True)
-    store.flush()
-    del store  # closes the database: its files are complete
+    shutil.move(db, target / DB_DIR)  # a rename, unless the loader's folder is on another file system
     (target / READERS_LOCK).write_bytes(b"")
     (target / ".gitignore").write_text("# derived from the graph files by policykg build\n*\n")
     if trig is not None:
