@@ -10,15 +10,14 @@ from __future__ import annotations
 class Namespace:
     """A namespace IRI whose attributes and items are the IRIs of its terms."""
 
-    __slots__ = ("base",)
-
     def __init__(self, base: str):
         self.base = base
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self.base + name
+        iri = self.__dict__[name] = self.base + name  # kept: the next look-up does not come here
+        return iri
 
     def __getitem__(self, name: str) -> str:
         return self.base + name

@@ -28,7 +28,7 @@ from .export import FORMATS, jsonld, ntriples, prefix_header, turtle_fragment, w
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
 from .registry import DEFAULT_REGISTRY_DIR, Registry, Unit, load_registry
-from .terms import check_namespace, nt_line
+from .terms import check_namespace, nt_line, nt_lines
 
 GRAPH_NAME = "policykg"  # graph/policykg.ttl, graph/policykg.nt, …
 TURTLE_PREFIXES = {k: str(v) for k, v in PREFIXES.items() if k != "rdf"}
@@ -206,7 +206,7 @@ def _build_plan(doc, path: Path, registry: Registry, namespace: str, shapes) -> 
     own_prefixes = (f"<{iri}>", f"<{iri}/")
     own, shared = [], []
     shared_triples = []
-    for triple, line in sorted({t: nt_line(t) for t in triples}.items(), key=lambda item: item[1]):
+    for triple, line in sorted(nt_lines(triples).items(), key=lambda item: item[1]):
         if line.startswith(own_prefixes):
             own.append(line)
         else:

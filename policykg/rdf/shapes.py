@@ -151,6 +151,7 @@ _LEXICAL = {
     XSD + "gYear": re.compile(r"^-?\d{4,}(Z|[+-]\d\d:\d\d)?$"),
 }
 _NUMERIC = {XSD + "integer", XSD + "decimal"}
+_XSD_INTEGER = XSD + "integer"
 
 
 @dataclass
@@ -320,6 +321,8 @@ def _is_instance(node, cls: str, index, supers) -> bool:
 
 def _number(term):
     if isinstance(term, Lit) and term.datatype in _NUMERIC and _LEXICAL[term.datatype].match(term.value):
+        if term.datatype == _XSD_INTEGER:  # int and Decimal compare exactly; int is made faster
+            return int(term.value)
         try:
             return Decimal(term.value)
         except InvalidOperation:

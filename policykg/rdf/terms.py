@@ -92,6 +92,20 @@ def nt_line(triple: Triple) -> str:
     return f"{nt_term(s)} <{p}> {nt_term(o)} ."
 
 
+def nt_lines(triples) -> dict[Triple, str]:
+    """``{triple: nt_line(triple)}`` for ``triples``, each distinct term written once (a plan
+    names its nodes many times)."""
+    written: dict[Term, str] = {}
+
+    def term(t: Term) -> str:
+        text = written.get(t)
+        if text is None:
+            text = written[t] = nt_term(t)
+        return text
+
+    return {t: f"{term(t[0])} <{t[1]}> {term(t[2])} ." for t in triples}
+
+
 def to_rdflib(term: Term):
     from rdflib import BNode, Literal, URIRef
 
