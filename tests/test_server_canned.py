@@ -132,8 +132,11 @@ def test_the_listing_as_html_and_json(served):
     text = page.decode("utf-8")
     for q in catalog:
         assert f'id="{q.name}"' in text and q.title_zh in text
-    # a question without parameters is plain links; one with them a form whose buttons pick the format
-    assert '<a href="/queries/discrepancies.csv">CSV</a>' in text
+    # a question without parameters is plain links; one with them (or about one plan: ?plan=) a form
+    # whose buttons pick the format
+    plain = next(q.name for q in catalog if not q.parameters and q.scope == "corpus")
+    assert f'<a href="/queries/{plain}.csv">CSV</a>' in text
+    assert '<button formaction="/queries/discrepancies.csv">CSV</button>' in text
     assert '<button formaction="/queries/measures-of-unit.json">JSON</button>' in text
     assert text.index("view-units") > text.index("视图所用的查询")  # listed apart, after the questions
 
@@ -174,3 +177,47 @@ def test_dollar_fields_bind_parameters_on_the_query_endpoint(served):
     query = urllib.parse.urlencode({"query": "SELECT ?v WHERE { BIND($v AS ?v) }", "$v": "\\u0041"})
     status, _, body = get(f"{served.query_url}?{query}")
     assert status == 400 and b"\\u0041" in body
+
+
+@pytest.fixture(scope="module")
+def corpus_served(tmp_path_factory):
+    """A server over a build of Gaoqing and two synthetic plans, from its store."""
+    from conftest import GAOQING
+
+    from policykg.corpus.synthetic import generate_corpus
+    from policykg.rdf.build import build
+
+    base = tmp_path_factory.mktemp("corpus")
+    generate_corpus(2, base / "src", seed=5)
+    (base / "src" / GAOQING.name).write_bytes(GAOQING.read_bytes())
+    out = base / "graph"
+    build([base / "src"], out=out)
+    with OxigraphServer.for_graph([out]) as srv:
+        assert srv.opened is not None
+        yield srv, out
+
+
+@pytest.mark.parametrize("plan", ["gaoqing-urban-rural-pilot-2022", "高政办字〔2022〕21号"])
+def test_plan_asks_a_question_about_one_plan_as_the_command_line_does(corpus_served, plan):
+    srv, out = corpus_served
+    for name in ("lead-units", "responsibility"):
+        status, _, body = get(canned_url(srv, name, "csv", {"plan": plan}))
+        assert status == 200, body[:200]
+        res = CliRunner().invoke(cli, ["query", name, "-g", str(out), "-f", "csv", "--plan", plan],
+                                 catch_exceptions=False)
+        assert body == res.stdout_bytes
+        # the whole graph's answer holds the other plans' rows too
+        _, _, whole = get(canned_url(srv, name, "csv"))
+        assert len(whole) > len(body)
+    # the pilot task the Gaoqing plan has its county's police bureau lead (牵头单位：县公安局)
+    _, _, body = get(canned_url(srv, "lead-units", "csv", {"plan": plan}))
+    assert "县公安局" in body.decode("utf-8")
+
+
+def test_an_unknown_plan_is_404_listing_the_plans_and_an_empty_one_asks_the_whole_graph(corpus_served):
+    srv, _ = corpus_served
+    status, _, body = get(canned_url(srv, "lead-units", "csv", {"plan": "no-such-plan"}))
+    assert status == 404 and b"no plan 'no-such-plan'" in body and b"gaoqing-urban-rural-pilot-2022" in body
+    assert get(canned_url(srv, "lead-units", "csv", {"plan": " "}))[2] == get(canned_url(srv, "lead-units", "csv"))[2]
+    status, _, listing = get(f"{srv.url}queries/")
+    assert status == 200 and b'<input name="plan">' in listing

@@ -103,7 +103,8 @@ def query_command(name, params, fmt, lang, expr, query_file, graph, engine, plan
     if endpoint:
         if plan:
             raise ParameterError(
-                "--plan works on the local graph; on an endpoint, ask in GRAPH <plan IRI> { … }"
+                "--plan works on the local graph (it reads the plan's graph from the TriG); on policykg "
+                "serve, ask /queries/NAME.csv?plan=SLUG"
             )
         from ..sparql.remote import RemoteEngine
 

@@ -135,8 +135,11 @@ def _entry_html(q: CatalogQuery) -> str:
             value = f' value="{e(p.default)}"' if p.default else ""
             control = f'<input name="{e(p.name)}"{value}{" required" if p.required else ""}>'
         fields.append(f'{label}{control}</label> <span class="muted">{e(p.description)}</span><br>')
+    if q.scope == "plan":
+        fields.append('<label>plan <input name="plan"></label> <span class="muted">方案的 slug、文号或标题（空：整个图）'
+                      ' · the plan to ask about: its slug, document number or title (empty: the whole graph)</span><br>')
     buttons = "".join(f'<button formaction="/queries/{name}.{fmt}">{fmt.upper()}</button> ' for fmt in MEDIA_TYPES)
-    if q.parameters:
+    if fields:
         links = f'<form method="get" action="/queries/{name}.csv">{"".join(fields)}{buttons}</form>'
     else:
         links = " ".join(f'<a href="/queries/{name}.{fmt}">{fmt.upper()}</a>' for fmt in MEDIA_TYPES)
@@ -159,7 +162,8 @@ _PAGE = """<!DOCTYPE html>
 <header><h1>policykg 查询目录 · Query catalog</h1>
 <p>每个问题可作为网址取得：<code>/queries/NAME.csv</code>、<code>.tsv</code>、<code>.json</code>，参数写在查询字符串中。
 Each question is a URL: <code>/queries/NAME.csv</code>, <code>.tsv</code> or <code>.json</code>, with its parameters
-as query-string arguments (* = required). As JSON: <a href="/queries.json">/queries.json</a>.
+as query-string arguments (* = required). A question about one plan takes <code>?plan=SLUG</code> (its slug,
+document number or title, as <a href="/queries/plans.csv">/queries/plans.csv</a> lists them). As JSON: <a href="/queries.json">/queries.json</a>.
 <a href="/">查询页 · query page</a></p></header>
 <main>
 {body}

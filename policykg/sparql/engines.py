@@ -450,6 +450,7 @@ class OxigraphEngine(Engine):
         chosen = _plan_in_store(opened, plan)
         store = ox.Store()
         store.load(opened.plan_graph(chosen), format=ox.RdfFormat.TRIG)
+        opened.store = None  # the database is not read again: the plan's graph is in memory
         return cls(store, [ox.NamedNode(chosen), ox.DefaultGraph()], None, opened)
 
     def close(self) -> None:

@@ -33,7 +33,14 @@ import urllib.parse
 from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from ..errors import ParameterError, PolicyKGError, QuerySyntaxError, QueryTimeoutError, UnsafeQueryError
+from ..errors import (
+    GraphLoadError,
+    ParameterError,
+    PolicyKGError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    UnsafeQueryError,
+)
 from ..resources import SPARQL_ASSETS_DIR
 
 MAX_REQUEST_BYTES = 1024 * 1024
@@ -89,9 +96,11 @@ class GuardedEndpoint(ThreadingHTTPServer):
     request_queue_size = 512  # 200 clients connecting at once must not be refused by the backlog
 
     def __init__(self, address, upstream, *, timeout: float = 30.0, slots: int = 4,
-                 max_result_bytes: int = MAX_RESULT_BYTES, log=None):
+                 max_result_bytes: int = MAX_RESULT_BYTES, log=None, plans=None):
         super().__init__(address, _Handler)
         self.upstream = upstream
+        # plan -> an engine over that plan's graph alone (catalog URLs' ?plan=), or None
+        self.plans = plans
         self.timeout = timeout
         self.slots = threading.BoundedSemaphore(slots)
         self.max_result_bytes = max_result_bytes
@@ -250,15 +259,27 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _canned(self, path: str, values: dict[str, str]):
         from . import canned
-        from .results import Result
-        from .tsv import TsvFormatError, parse_tsv
 
+        plan = values.pop("plan", "").strip() or None  # the catalog has no parameter of that name; empty: the whole graph
         try:
             request = canned.parse_request(self.server.catalog, path, values)
         except canned.NotFound as err:
             self._raise(404, str(err))
         except ParameterError as err:
             self._raise(400, str(err))
+        result = self._on_plan(plan, request) if plan is not None else self._on_graph(request)
+        if isinstance(result, tuple):  # the engine's own error answer
+            return result
+        content_type, body = canned.answer(request, result)
+        if len(body) > self.server.max_result_bytes:
+            self._too_large()
+        return 200, content_type, body, {"X-Content-Type-Options": "nosniff"}
+
+    def _on_graph(self, request):
+        """The rows of a catalog question on the whole graph, from Oxigraph."""
+        from .results import Result
+        from .tsv import TsvFormatError, parse_tsv
+
         text = self._checked(request.text)
         status, content_type, data = self._forward(
             "POST", "/query", text, {"Content-Type": "application/sparql-query; charset=utf-8"}, accept=TSV)
@@ -268,13 +289,30 @@ class _Handler(BaseHTTPRequestHandler):
         header, _, _ = data.partition(b"\n")
         columns = [c[1:] for c in header.decode("utf-8").split("\t")] if header else []
         try:
-            result = Result(columns, parse_tsv(data, len(columns)))
+            return Result(columns, parse_tsv(data, len(columns)))
         except (TsvFormatError, UnicodeDecodeError) as err:
             self._raise(502, f"the query engine's answer could not be read: {err}")
-        content_type, body = canned.answer(request, result)
-        if len(body) > self.server.max_result_bytes:
-            self._too_large()
-        return 200, content_type, body, {"X-Content-Type-Options": "nosniff"}
+
+    def _on_plan(self, plan: str, request):
+        """The rows of a catalog question on one plan's graph, as ``policykg query NAME --plan``
+        gives them: read from the build's TriG into memory and asked in this process."""
+        server = self.server
+        if server.plans is None:
+            self._raise(400, "this server cannot ask about one plan (it was not started on a build's graph "
+                        "folder); leave out ?plan=")
+        if not server.slots.acquire(timeout=server.timeout):
+            self._raise(503, "the server is busy; try again")
+        try:
+            try:
+                engine = server.plans(plan)
+            except GraphLoadError as err:
+                self._raise(404, str(err))
+            try:
+                return engine.run(request.text, trusted=True, timeout=server.timeout)
+            except QueryTimeoutError:
+                self._raise(504, f"the query was stopped after {server.timeout:g} s (the time limit)")
+        finally:
+            server.slots.release()
 
     # -- upstream --------------------------------------------------------------------------------
 

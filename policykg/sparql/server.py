@@ -127,8 +127,9 @@ class OxigraphServer:
 
     def __init__(self, location: Path, port: int | None = None, *, timeout_s: int = 30,
                  cleanup: Path | None = None, max_result_bytes: int | None = None, log=None,
-                 max_memory: int | None = DEFAULT_MEMORY, opened=None):
+                 max_memory: int | None = DEFAULT_MEMORY, opened=None, paths=None):
         self.location = Path(location)
+        self.paths = paths  # the graph files served, for the questions about one plan (?plan=)
         # The build's store (an OpenStore): its default graph is already the union of the plans'
         # graphs, and Oxigraph reads it through the descriptor the store keeps open.
         self.opened = opened
@@ -154,7 +155,7 @@ class OxigraphServer:
             opened, why = open_store(graph_files(paths))
             if opened is not None:
                 opened.store = None  # the server reads it; this process only keeps it in view
-                return cls(Path(opened.location), port, opened=opened, **kwargs)
+                return cls(Path(opened.location), port, opened=opened, paths=paths, **kwargs)
             if why and kwargs.get("log"):
                 kwargs["log"](f"note: {why}; loading the graph files into a temporary store")
         remove_stale_stores()
@@ -164,7 +165,20 @@ class OxigraphServer:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        return cls(tmp / "store", port, cleanup=tmp, **kwargs)
+        return cls(tmp / "store", port, cleanup=tmp, paths=paths, **kwargs)
+
+    def _plan_engines(self):
+        """plan -> an engine over that plan's graph (the last few kept: a plan's graph is small)."""
+        from functools import lru_cache
+
+        from .engines import load_engine
+
+        paths = self.paths
+
+        @lru_cache(maxsize=16)
+        def engine(plan: str):
+            return load_engine(paths, plan=plan, notify=lambda message: None)
+        return engine
 
     @property
     def url(self) -> str:
@@ -194,7 +208,8 @@ class OxigraphServer:
         try:  # the public port first: a port in use is one clear error, before anything starts
             self.front = GuardedEndpoint(
                 ("127.0.0.1", self.port), None, timeout=self.timeout_s,
-                max_result_bytes=self.max_result_bytes or MAX_RESULT_BYTES, log=self.log)
+                max_result_bytes=self.max_result_bytes or MAX_RESULT_BYTES, log=self.log,
+                plans=self._plan_engines() if self.paths is not None else None)
         except OSError as err:
             self.stop()
             if err.errno == errno.EADDRINUSE:
