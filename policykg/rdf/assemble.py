@@ -41,10 +41,9 @@ class Fragments:
         self._following = True
 
     def add(self, iri: str, own: bytes, shared: bytes) -> None:
-        self._file.seek(self._end)
-        self._file.write(own)
-        self._file.write(shared)
-        self._file.flush()  # for a reader following the file (follow_own)
+        fd = self._file.fileno()  # written and read by offset, unbuffered: another thread follows it
+        os.pwrite(fd, own, self._end)
+        os.pwrite(fd, shared, self._end + len(own))
         with self._added:
             self._entries.append(_Entry(iri, (self._end, len(own)), (self._end + len(own), len(shared))))
             self._added.notify_all()
@@ -75,7 +74,6 @@ class Fragments:
 
     def in_order(self) -> Iterator[tuple[str, bytes, bytes]]:
         """``(iri, own, shared)`` of every plan, by plan IRI."""
-        self._file.flush()
         fd = self._file.fileno()
         for entry in sorted(self._entries, key=lambda e: e.iri):
             yield entry.iri, os.pread(fd, entry.own[1], entry.own[0]), os.pread(fd, entry.shared[1], entry.shared[0])
