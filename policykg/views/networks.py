@@ -29,6 +29,7 @@ from ..errors import PolicyKGError, ViewQueryError
 from ..resources import QUERIES_DIR
 from ..vocab import XSD
 from .layout import ordered_subgraph
+from .rustgraph import betweenness
 
 if TYPE_CHECKING:
     from ..sparql.engines import Engine
@@ -492,7 +493,7 @@ def unit_metrics(g: nx.Graph, *, seed: int = 42) -> dict[str, dict]:
     out: dict[str, dict] = {}
     if not len(h):
         return out
-    between = nx.betweenness_centrality(h, normalized=True) if len(h) > 2 else {n: 0.0 for n in h}
+    between = betweenness(h)
     eigen = _eigenvector(h)
     comms = nx.community.louvain_communities(h, weight="weight", seed=seed) if h.number_of_edges() else [{n} for n in h]
     comms = sorted((sorted(c) for c in comms), key=lambda c: (-len(c), c[0]))
