@@ -29,7 +29,9 @@ from ..errors import PolicyKGError, ViewQueryError
 from ..resources import QUERIES_DIR
 from ..vocab import XSD
 from .layout import ordered_subgraph
+from .render import write_text
 from .rustgraph import betweenness
+from .xmlexport import gexf_text, graphml_text
 
 if TYPE_CHECKING:
     from ..sparql.engines import Engine
@@ -639,22 +641,12 @@ def _scalars(attrs: Mapping) -> dict:
 
 def write_graphml(g: nx.Graph, path: str | Path, *, exported: nx.Graph | None = None) -> Path:
     """GraphML of ``g`` (``exported``: its :func:`export_graph`, when already made)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(export_graph(g) if exported is None else exported, path, encoding="utf-8")
-    return path
+    return write_text(path, graphml_text(export_graph(g) if exported is None else exported))
 
 
 def write_gexf(g: nx.Graph, path: str | Path, *, exported: nx.Graph | None = None) -> Path:
     """GEXF for Gephi (no timestamp in the file, so it is identical across runs)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    h = export_graph(g) if exported is None else exported
-    text = "\n".join(nx.generate_gexf(h, encoding="utf-8", version="1.2draft"))
-    text = re.sub(r'\s+lastmodifieddate="[^"]*"', "", text)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text + "\n")
-    return path
+    return write_text(path, gexf_text(export_graph(g) if exported is None else exported) + "\n")
 
 
 def write_network_files(g: nx.Graph, folder: str | Path, key: str) -> list[Path]:

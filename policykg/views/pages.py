@@ -208,25 +208,26 @@ def build_views(source: nw.Source, out: str | Path = "views", *, lang: str = "zh
         data = nw.ViewData.fetch(source, query_dir=query_dir)
     with phase("networks, metrics, layouts"):
         nets = build_networks(data, lang=lang)
-    files: list[Path] = []
+    with phase("exports (started)"):  # first, so that a child process writes them while this one draws
+        exports = _start_exports(nets, out / "data")
     specs = page_specs(data, lang)
+    pages: list[Path] = []
     with phase("network pages"):
         for key in NETWORK_PAGES:
-            files.append(write_text(out / f"{key}.html", render_page(nets[key], specs[key], lang=lang)))
+            pages.append(write_text(out / f"{key}.html", render_page(nets[key], specs[key], lang=lang)))
     with phase("outline"):
-        files.append(write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2])))
+        pages.append(write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2])))
     body = nets["co-responsibility"]
-    with phase("exports (started)"):
-        exports, at = _start_exports(nets, out / "data"), len(files)
+    sheets: list[Path] = []
     with phase("sheets"):
         index = sheet_index(data)
         for unit in data.unit_table():
-            files.append(write_text(out / sheet_file(unit), sheet_page(unit, data, body, lang, index)))
+            sheets.append(write_text(out / sheet_file(unit), sheet_page(unit, data, body, lang, index)))
     with phase("index"):
         counts = count_things(data)
-        files.append(write_text(out / "index.html", index_page(data, body, counts, lang)))
+        sheets.append(write_text(out / "index.html", index_page(data, body, counts, lang)))
     with phase("exports (waited for)"):
-        files[at:at] = exports()
+        files = pages + exports() + sheets
     return ViewsResult(out=out, files=files, counts=counts)
 
 
