@@ -88,18 +88,21 @@ def query_text(name: str, query_dir: str | Path | None = None) -> str:
     return load_query(path).text
 
 
-_INTS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+_INTS = frozenset(XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"))
+_FLOATS = frozenset(XSD + t for t in ("decimal", "double", "float"))
+_BOOLEAN = XSD + "boolean"
 
 
 def _value(term) -> object:
     """A result term as a plain Python value: numbers and booleans typed, everything else text."""
     if term is None:
         return None
-    if term.datatype in _INTS:
+    datatype = term.datatype
+    if datatype in _INTS:
         return int(term.value)
-    if term.datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
+    if datatype in _FLOATS:
         return float(term.value)
-    if term.datatype == XSD + "boolean":
+    if datatype == _BOOLEAN:
         return term.value in ("true", "1")
     return term.value
 
