@@ -617,10 +617,8 @@ def export_graph(g: nx.Graph) -> nx.Graph:
     """A copy with only scalar attributes (lists and dicts joined as text), sorted, for GraphML/GEXF."""
     h = g.__class__()
     h.graph.update({k: v for k, v in g.graph.items() if isinstance(v, (str, int, float, bool))})
-    for n in sorted(g.nodes):
-        h.add_node(n, **_scalars(g.nodes[n]))
-    for u, v in sorted(g.edges, key=lambda e: (str(e[0]), str(e[1]))):
-        h.add_edge(u, v, **_scalars(g.edges[u, v]))
+    h.add_nodes_from((n, _scalars(g.nodes[n])) for n in sorted(g.nodes))
+    h.add_edges_from((u, v, _scalars(d)) for u, v, d in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))))
     return h
 
 
