@@ -1,4 +1,4 @@
-"""How the views are made at corpus scale: the tasks' half (unit-task page, outline, their exports)
+"""How the views are made at corpus scale: the tasks' half (unit-task page, task networks' exports)
 made by a child process, the files read instead of the store when every unit is drawn, view
 queries two at a time."""
 
@@ -49,7 +49,7 @@ def test_a_failure_in_the_child_says_what_it_was_making(mini_graph, tmp_path, mo
 
     monkeypatch.setattr(views, "IN_CHILD_FROM", 0)
     monkeypatch.setattr(nw, "unit_task_network", broken)
-    with pytest.raises(RuntimeFailure, match="cannot make the unit-task page, outline and their exports: KeyError"):
+    with pytest.raises(RuntimeFailure, match="cannot make the unit-task page and the task networks' exports: KeyError"):
         views.build_views(mini_graph, tmp_path, lang="zh")
 
 

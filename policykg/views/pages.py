@@ -222,7 +222,8 @@ def build_views(source: nw.Source, out: str | Path = "views", *, lang: str = "zh
     ``phases``, if given, collects the time each phase took.
 
     The folder is made in two halves that share only the body network's metrics: the units'
-    (co-responsibility pages, sheets, index) and the tasks' (unit-task page, outline). From
+    (co-responsibility pages and exports, outline, sheets, index) and the tasks' (unit-task page,
+    the unit-task and structure networks' exports). From
     ``IN_CHILD_FROM`` rows a forked child process makes the tasks' half meanwhile."""
     if lang not in T:
         raise ValueError(f"lang must be zh or en, got {lang!r}")
@@ -258,6 +259,8 @@ def _build_views(source: nw.Source, out: Path, *, lang: str, query_dir, phase: P
     nets = {"co-responsibility": body, "co-responsibility-annex": annex}
     with phase("network pages"):
         pages = [write_text(out / f"{key}.html", render_page(g, specs[key], lang=lang)) for key, g in nets.items()]
+    with phase("outline"):
+        outline = write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2]))
     with phase("exports"):
         exports = write_exports(nets, out / "data")
     sheets: list[Path] = []
@@ -270,16 +273,15 @@ def _build_views(source: nw.Source, out: Path, *, lang: str, query_dir, phase: P
         sheets.append(write_text(out / "index.html", index_page(data, body, counts, lang)))
     with phase("task half (waited for)"):
         task_pages, task_exports = tasks()
-    files = pages + task_pages + exports + task_exports + sheets
+    files = pages + task_pages + [outline] + exports + task_exports + sheets
     return ViewsResult(out=out, files=files, counts=counts)
 
 
 def _task_half(data: nw.ViewData, body: nx.Graph, metrics: dict, specs: dict, out: Path,
                lang: str) -> tuple[list[Path], list[Path]]:
-    """The unit-task page, the outline and the task networks' exports: (pages, exports)."""
+    """The unit-task page and the task networks' exports: (pages, exports)."""
     unit_task, structure = task_networks(data, body, metrics)
-    pages = [write_text(out / "unit-task.html", render_page(unit_task, specs["unit-task"], lang=lang)),
-             write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2]))]
+    pages = [write_text(out / "unit-task.html", render_page(unit_task, specs["unit-task"], lang=lang))]
     return pages, write_exports({"unit-task": unit_task, "structure": structure}, out / "data", csv=False)
 
 
@@ -297,7 +299,7 @@ def write_exports(nets: dict[str, nx.Graph], folder: Path, *, csv: bool = True) 
 
 # From this many rows of the view queries (measures' units and the outline, about 24,000 at
 # 1,000 plans) the tasks' half of the views is made by a forked child process while this one makes
-# the units' half: the machine has two cores, and the halves need nothing of each other's.
+# the units' half: the machine has two cores, and the halves share only the body network's metrics.
 IN_CHILD_FROM = 5000
 
 
@@ -331,7 +333,8 @@ def _child(work, args, writer) -> None:
     except PolicyKGError as err:
         writer.send(("error", str(err)))
     except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises it
-        writer.send(("error", f"cannot make the unit-task page, outline and their exports: {type(err).__name__}: {err}"))
+        writer.send(("error", f"cannot make the unit-task page and the task networks' exports: "
+                              f"{type(err).__name__}: {err}"))
 
 
 def count_things(data: nw.ViewData) -> dict:
