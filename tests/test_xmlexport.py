@@ -88,3 +88,12 @@ def test_a_character_xml_does_not_allow_is_refused(write):
     g.add_node("a", label_zh="县\x01局")
     with pytest.raises(ValueError, match="U\\+0001"):
         write(g)
+
+
+def test_the_escapers_keep_nothing_once_a_document_is_written():
+    from policykg.views import xmlexport
+
+    g = hostile_graph()
+    for write in (graphml_text, gexf_text):
+        write(g)
+        assert [f.cache_info().currsize for f in (xmlexport._text, xmlexport._lxml_attr, xmlexport._etree_attr)] == [0, 0, 0]

@@ -61,6 +61,12 @@ def _etree_attr(value: str) -> str:
             .replace("\t", "&#09;"))
 
 
+def _forget() -> None:
+    """Empty the escapers' caches: a long-lived process (the server) keeps none of a document."""
+    for cached in (_text, _lxml_text, _lxml_attr, _etree_attr):
+        cached.cache_clear()
+
+
 def _check(value: str) -> None:
     bad = _NOT_XML.search(value)
     if bad:
@@ -86,6 +92,8 @@ def graphml_text(g: nx.Graph) -> str:
         return _graphml(g)
     except _Unsupported:
         return _networkx_graphml(g)
+    finally:
+        _forget()
 
 
 def _graphml(g: nx.Graph) -> str:
@@ -146,6 +154,8 @@ def gexf_text(g: nx.Graph) -> str:
         return _gexf(g)
     except _Unsupported:
         return _networkx_gexf(g)
+    finally:
+        _forget()
 
 
 def _gexf(g: nx.Graph) -> str:
