@@ -49,7 +49,16 @@ def test_a_failure_in_the_child_says_what_it_was_making(mini_graph, tmp_path, mo
 
     monkeypatch.setattr(views, "IN_CHILD_FROM", 0)
     monkeypatch.setattr(nw, "unit_task_network", broken)
-    with pytest.raises(RuntimeFailure, match="cannot make the unit-task page and the task networks' exports: KeyError"):
+    with pytest.raises(RuntimeFailure, match="cannot make .*/unit-task.html and the task networks' exports: KeyError"):
+        views.build_views(mini_graph, tmp_path, lang="zh")
+
+
+def test_a_child_that_stops_is_one_error(mini_graph, tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setattr(views, "IN_CHILD_FROM", 0)
+    monkeypatch.setattr(nw, "unit_task_network", lambda *a, **k: os._exit(9))  # killed, as by the OOM killer
+    with pytest.raises(RuntimeFailure, match="unit-task.html and the task networks' exports: the process making it stopped"):
         views.build_views(mini_graph, tmp_path, lang="zh")
 
 

@@ -253,7 +253,8 @@ def _build_views(source: nw.Source, out: Path, *, lang: str, query_dir, phase: P
         body, metrics = body_network(data)
     with phase("task half (started)"):
         tasks = _start(_task_half, data, body, metrics, specs, out, lang,
-                       in_child=len(data.structure) + len(data.measure_units) >= IN_CHILD_FROM)
+                       in_child=len(data.structure) + len(data.measure_units) >= IN_CHILD_FROM,
+                       what=f"{out}/unit-task.html and the task networks' exports")
     with phase("annex network, layout"):
         annex = annex_network(data, body, lang=lang)
     nets = {"co-responsibility": body, "co-responsibility-annex": annex}
@@ -303,8 +304,10 @@ def write_exports(nets: dict[str, nx.Graph], folder: Path, *, csv: bool = True) 
 IN_CHILD_FROM = 5000
 
 
-def _start(work, *args, in_child: bool):
-    """Run ``work(*args)`` now, or in a forked child; returns a function that gives its result."""
+def _start(work, *args, in_child: bool, what: str):
+    """Run ``work(*args)`` now, or in a forked child; returns a function that gives its result.
+    A failure in the child is a RuntimeFailure: its own message if it is policykg's error, else
+    ``what`` could not be made and why."""
     if not in_child or "fork" not in mp.get_all_start_methods():
         result = work(*args)
         return lambda: result
@@ -318,10 +321,12 @@ def _start(work, *args, in_child: bool):
         try:
             status, value = reader.recv()
         except EOFError:
-            status, value = "error", "the process making them stopped"
+            status, value = "failed", "the process making it stopped"
         child.join()
-        if status != "ok":
+        if status == "error":
             raise RuntimeFailure(value)
+        if status == "failed":
+            raise RuntimeFailure(f"cannot make {what}: {value}")
         return value
 
     return wait
@@ -333,8 +338,7 @@ def _child(work, args, writer) -> None:
     except PolicyKGError as err:
         writer.send(("error", str(err)))
     except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises it
-        writer.send(("error", f"cannot make the unit-task page and the task networks' exports: "
-                              f"{type(err).__name__}: {err}"))
+        writer.send(("failed", f"{type(err).__name__}: {err}"))
 
 
 def count_things(data: nw.ViewData) -> dict:
