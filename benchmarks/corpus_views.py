@@ -6,11 +6,12 @@ GRAPH_DIR is a folder `policykg build` wrote, e.g. after
 `policykg generate 1000 --out /tmp/c1k && policykg build /tmp/c1k --out /tmp/g1k`.
 Opens the graph as `policykg visualize` does (every unit: the files read into memory; --store:
 the view queries on the build's store instead), writes the views folder and prints wall and CPU
-seconds of each phase (opening, the view queries, networks with metrics and layouts, pages,
-sheets, index, waiting for the exports a child process writes), the total, the files written and
-the peak RSS. --overview times the corpus overview instead (on the store). Wall time on a shared
-machine varies with its load: CPU seconds say what the work costs. CPU seconds are this
-process's: the exports' child process is not in them (its time shows as the wait at the end).
+seconds of each phase (opening, the view queries, the networks with their metrics and layouts,
+pages, exports, sheets, index, waiting for the tasks' half a child process makes meanwhile), the
+total, the CPU seconds of child processes, the files written and the peak RSS. --overview times
+the corpus overview instead (on the store). Wall time on a shared machine varies with its load
+(the load average is printed): CPU seconds say what the work costs. The phases' CPU seconds are
+this process's; the child's are the "children" line (its wall time shows as the wait).
 """
 
 import argparse
@@ -57,6 +58,8 @@ def main() -> None:
         "graph": str(args.graph), "store": getattr(engine, "opened", None) is not None,
         "phases": {k: {"wall_s": round(w, 2), "cpu_s": round(c, 2)} for k, (w, c) in phases.seconds.items()},
         "total": {"wall_s": round(total[0], 2), "cpu_s": round(total[1], 2)},
+        "children_cpu_s": round(sum(getattr(resource.getrusage(resource.RUSAGE_CHILDREN), f)
+                                    for f in ("ru_utime", "ru_stime")), 2),
         "files": len(result.files), "counts": result.counts,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "load_average": os.getloadavg()[0], "machine": machine(), "out": str(out),
@@ -68,6 +71,7 @@ def main() -> None:
     for k, v in figures["phases"].items():
         print(f"{k:40} {v['wall_s']:8.2f} {v['cpu_s']:8.2f}")
     print(f"{'total':40} {figures['total']['wall_s']:8.2f} {figures['total']['cpu_s']:8.2f}")
+    print(f"{'children (CPU)':40} {'':8} {figures['children_cpu_s']:8.2f}")
     print(f"{figures['files']} files in {out}; store: {figures['store']}; peak RSS {figures['peak_rss_mb']} MB; "
           f"load average {figures['load_average']:.1f}")
 

@@ -29,6 +29,9 @@ from ..errors import PolicyKGError, ViewQueryError
 from ..resources import QUERIES_DIR
 from ..vocab import XSD
 from .layout import ordered_subgraph
+from .render import write_text
+from .rustgraph import betweenness
+from .xmlexport import gexf_text, graphml_text
 
 if TYPE_CHECKING:
     from ..sparql.engines import Engine
@@ -85,18 +88,21 @@ def query_text(name: str, query_dir: str | Path | None = None) -> str:
     return load_query(path).text
 
 
-_INTS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+_INTS = frozenset(XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"))
+_FLOATS = frozenset(XSD + t for t in ("decimal", "double", "float"))
+_BOOLEAN = XSD + "boolean"
 
 
 def _value(term) -> object:
     """A result term as a plain Python value: numbers and booleans typed, everything else text."""
     if term is None:
         return None
-    if term.datatype in _INTS:
+    datatype = term.datatype
+    if datatype in _INTS:
         return int(term.value)
-    if term.datatype in (XSD + "decimal", XSD + "double", XSD + "float"):
+    if datatype in _FLOATS:
         return float(term.value)
-    if term.datatype == XSD + "boolean":
+    if datatype == _BOOLEAN:
         return term.value in ("true", "1")
     return term.value
 
@@ -492,7 +498,7 @@ def unit_metrics(g: nx.Graph, *, seed: int = 42) -> dict[str, dict]:
     out: dict[str, dict] = {}
     if not len(h):
         return out
-    between = nx.betweenness_centrality(h, normalized=True) if len(h) > 2 else {n: 0.0 for n in h}
+    between = betweenness(h)
     eigen = _eigenvector(h)
     comms = nx.community.louvain_communities(h, weight="weight", seed=seed) if h.number_of_edges() else [{n} for n in h]
     comms = sorted((sorted(c) for c in comms), key=lambda c: (-len(c), c[0]))
@@ -611,10 +617,8 @@ def export_graph(g: nx.Graph) -> nx.Graph:
     """A copy with only scalar attributes (lists and dicts joined as text), sorted, for GraphML/GEXF."""
     h = g.__class__()
     h.graph.update({k: v for k, v in g.graph.items() if isinstance(v, (str, int, float, bool))})
-    for n in sorted(g.nodes):
-        h.add_node(n, **_scalars(g.nodes[n]))
-    for u, v in sorted(g.edges, key=lambda e: (str(e[0]), str(e[1]))):
-        h.add_edge(u, v, **_scalars(g.edges[u, v]))
+    h.add_nodes_from((n, _scalars(g.nodes[n])) for n in sorted(g.nodes))
+    h.add_edges_from((u, v, _scalars(d)) for u, v, d in sorted(g.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))))
     return h
 
 
@@ -638,22 +642,12 @@ def _scalars(attrs: Mapping) -> dict:
 
 def write_graphml(g: nx.Graph, path: str | Path, *, exported: nx.Graph | None = None) -> Path:
     """GraphML of ``g`` (``exported``: its :func:`export_graph`, when already made)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nx.write_graphml(export_graph(g) if exported is None else exported, path, encoding="utf-8")
-    return path
+    return write_text(path, graphml_text(export_graph(g) if exported is None else exported))
 
 
 def write_gexf(g: nx.Graph, path: str | Path, *, exported: nx.Graph | None = None) -> Path:
     """GEXF for Gephi (no timestamp in the file, so it is identical across runs)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    h = export_graph(g) if exported is None else exported
-    text = "\n".join(nx.generate_gexf(h, encoding="utf-8", version="1.2draft"))
-    text = re.sub(r'\s+lastmodifieddate="[^"]*"', "", text)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text + "\n")
-    return path
+    return write_text(path, gexf_text(export_graph(g) if exported is None else exported) + "\n")
 
 
 def write_network_files(g: nx.Graph, folder: str | Path, key: str) -> list[Path]:

@@ -10,6 +10,7 @@ and byte-identical across runs on the same graph.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import time
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..errors import RuntimeFailure
+from ..errors import PolicyKGError, RuntimeFailure
 from . import networks as nw
 from .layout import layout
 from .outline import outline_page
@@ -101,17 +102,34 @@ def _task_info(g: nx.Graph, data: nw.ViewData) -> None:
             a["info"] = [(label[0], label[1], titles[n])]
 
 
-NETWORK_PAGES = ("co-responsibility", "co-responsibility-annex", "unit-task")  # drawn; structure is an outline
-
-
 def build_networks(data: nw.ViewData, *, lang: str = "zh") -> dict[str, nx.Graph]:
     """The four networks of the views folder, with metrics on the units. The body and annex
     co-responsibility networks share one layout, so a unit sits in the same place in both."""
+    body, metrics = body_network(data)
+    annex = annex_network(data, body, lang=lang)
+    unit_task, structure = task_networks(data, body, metrics)
+    return {"co-responsibility": body, "co-responsibility-annex": annex, "unit-task": unit_task,
+            "structure": structure}
+
+
+def body_network(data: nw.ViewData) -> tuple[nx.Graph, dict]:
+    """The body's co-responsibility network with the unit metrics (also returned); no layout yet."""
     body = nw.co_responsibility_network(data, part="body")
-    metrics = nw.add_unit_metrics(body)
+    return body, nw.add_unit_metrics(body)
+
+
+def annex_network(data: nw.ViewData, body: nx.Graph, *, lang: str = "zh") -> nx.Graph:
+    """The annex's co-responsibility network, laid out together with ``body``."""
     annex = nw.co_responsibility_network(data, part="annex")
     nw.add_unit_metrics(annex)
     share_layout((body, annex), lang=lang, font_size=PAGE_FONT[lang])
+    for g in (body, annex):
+        _with_sheets(g)
+    return annex
+
+
+def task_networks(data: nw.ViewData, body: nx.Graph, metrics: dict) -> tuple[nx.Graph, nx.Graph]:
+    """The unit-task and structure networks, their units carrying the body's figures and metrics."""
     unit_task = nw.unit_task_network(data)
     structure = nw.structure_network(data)
     for g in (unit_task, structure):
@@ -124,10 +142,9 @@ def build_networks(data: nw.ViewData, *, lang: str = "zh") -> dict[str, nx.Graph
     for _n, a in unit_task.nodes(data=True):  # its own figures: what the lines of this view count
         if a.get("kind") == "unit":
             a["info"] = [(*nw.METRIC_LABELS[k], a.get(k, 0)) for k in ("measures", "leads", "work_tasks")]
-    for g in (body, annex, unit_task, structure):
+    for g in (unit_task, structure):
         _with_sheets(g)
-    return {"co-responsibility": body, "co-responsibility-annex": annex, "unit-task": unit_task,
-            "structure": structure}
+    return unit_task, structure
 
 
 # Label size of the unit networks, in layout units. English names run three times as long as
@@ -199,81 +216,126 @@ class Phases:
 def build_views(source: nw.Source, out: str | Path = "views", *, lang: str = "zh",
                 query_dir: str | Path | None = None, phases: Phases | None = None) -> ViewsResult:
     """Write the whole views folder for the graph behind ``source`` (rdflib graph or endpoint URL).
-    ``phases``, if given, collects the time each phase took."""
+    ``phases``, if given, collects the time each phase took.
+
+    The folder is made in two halves that share only the body network's metrics: the units'
+    (co-responsibility pages and exports, outline, sheets, index) and the tasks' (unit-task page,
+    the unit-task and structure networks' exports). From ``IN_CHILD_FROM`` rows a forked child
+    process makes the tasks' half meanwhile."""
     if lang not in T:
         raise ValueError(f"lang must be zh or en, got {lang!r}")
-    phase = phases or Phases()
-    out = Path(out)
+    with _fewer_collections():
+        return _build_views(source, Path(out), lang=lang, query_dir=query_dir, phase=phases or Phases())
+
+
+@contextmanager
+def _fewer_collections():
+    """Python's cycle collector runs after every 700 new objects, walking the young ones: the views
+    of 1,000 plans make millions (rows, graphs, page data) that live to the end, and its 2,500
+    runs cost about 1.3 s CPU of 9 while freeing some 200,000 objects. After every 100,000 it runs
+    10 times (0.15 s); what it frees later is not missed (the peak RSS is the same)."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _build_views(source: nw.Source, out: Path, *, lang: str, query_dir, phase: Phases) -> ViewsResult:
     with phase("view queries"):
         data = nw.ViewData.fetch(source, query_dir=query_dir)
-    with phase("networks, metrics, layouts"):
-        nets = build_networks(data, lang=lang)
-    files: list[Path] = []
     specs = page_specs(data, lang)
+    with phase("body network, metrics"):
+        body, metrics = body_network(data)
+    with phase("task half (started)"):
+        tasks = _start(_task_half, data, body, metrics, specs, out, lang,
+                       in_child=len(data.structure) + len(data.measure_units) >= IN_CHILD_FROM,
+                       what=f"{out}/unit-task.html and the task networks' exports")
+    with phase("annex network, layout"):
+        annex = annex_network(data, body, lang=lang)
+    nets = {"co-responsibility": body, "co-responsibility-annex": annex}
     with phase("network pages"):
-        for key in NETWORK_PAGES:
-            files.append(write_text(out / f"{key}.html", render_page(nets[key], specs[key], lang=lang)))
+        pages = [write_text(out / f"{key}.html", render_page(g, specs[key], lang=lang)) for key, g in nets.items()]
     with phase("outline"):
-        files.append(write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2])))
-    body = nets["co-responsibility"]
-    with phase("exports (started)"):
-        exports, at = _start_exports(nets, out / "data"), len(files)
+        outline = write_text(out / "structure.html", outline_page(data, lang, VIEW_PAGES[3][1 if lang == "zh" else 2]))
+    with phase("exports"):
+        exports = write_exports(nets, out / "data")
+    sheets: list[Path] = []
     with phase("sheets"):
         index = sheet_index(data)
         for unit in data.unit_table():
-            files.append(write_text(out / sheet_file(unit), sheet_page(unit, data, body, lang, index)))
+            sheets.append(write_text(out / sheet_file(unit), sheet_page(unit, data, body, lang, index)))
     with phase("index"):
         counts = count_things(data)
-        files.append(write_text(out / "index.html", index_page(data, body, counts, lang)))
-    with phase("exports (waited for)"):
-        files[at:at] = exports()
+        sheets.append(write_text(out / "index.html", index_page(data, body, counts, lang)))
+    with phase("task half (waited for)"):
+        task_pages, task_exports = tasks()
+    files = pages + task_pages + [outline] + exports + task_exports + sheets
     return ViewsResult(out=out, files=files, counts=counts)
 
 
-def write_exports(nets: dict[str, nx.Graph], folder: Path) -> list[Path]:
-    """The unit metrics as CSV and every network as GraphML and GEXF."""
-    files = [nw.write_metrics_csv(nets["co-responsibility"], folder / "unit-metrics.csv")]
-    for key, g in nets.items():
-        files.extend(nw.write_network_files(g, folder, key))
+def _task_half(data: nw.ViewData, body: nx.Graph, metrics: dict, specs: dict, out: Path,
+               lang: str) -> tuple[list[Path], list[Path]]:
+    """The unit-task page and the task networks' exports: (pages, exports)."""
+    unit_task, structure = task_networks(data, body, metrics)
+    pages = [write_text(out / "unit-task.html", render_page(unit_task, specs["unit-task"], lang=lang))]
+    return pages, write_exports({"unit-task": unit_task, "structure": structure}, out / "data", csv=False)
+
+
+def write_exports(nets: dict[str, nx.Graph], folder: Path, *, csv: bool = True) -> list[Path]:
+    """The unit metrics as CSV (of the body network; ``csv=False``: none) and every network as
+    GraphML and GEXF. A file that cannot be written is a RuntimeFailure."""
+    try:
+        files = [nw.write_metrics_csv(nets["co-responsibility"], folder / "unit-metrics.csv")] if csv else []
+        for key, g in nets.items():
+            files.extend(nw.write_network_files(g, folder, key))
+    except OSError as err:
+        raise RuntimeFailure(f"{folder}: cannot write the GraphML/GEXF exports: {type(err).__name__}: {err}") from err
     return files
 
 
-# From this many nodes (all networks together) the exports are written by a forked child process
-# while this one writes the pages and sheets: at 1,000 plans (about 25,000 nodes and 90,000 edges)
-# serialising GraphML and GEXF is the largest single part of the work, and it needs nothing the
-# pages need.
-EXPORT_IN_CHILD_FROM = 5000
+# From this many rows of the view queries (measures' units and the outline, about 24,000 at
+# 1,000 plans) the tasks' half of the views is made by a forked child process while this one makes
+# the units' half: the machine has two cores, and the halves share only the body network's metrics.
+IN_CHILD_FROM = 5000
 
 
-def _start_exports(nets: dict[str, nx.Graph], folder: Path):
-    """Start writing the exports; returns a function that waits for them and gives their paths."""
-    if sum(len(g) for g in nets.values()) < EXPORT_IN_CHILD_FROM or "fork" not in mp.get_all_start_methods():
-        files = write_exports(nets, folder)
-        return lambda: files
+def _start(work, *args, in_child: bool, what: str):
+    """Run ``work(*args)`` now, or in a forked child; returns a function that gives its result.
+    A failure in the child is a RuntimeFailure: its own message if it is policykg's error, else
+    ``what`` could not be made and why."""
+    if not in_child or "fork" not in mp.get_all_start_methods():
+        result = work(*args)
+        return lambda: result
     ctx = mp.get_context("fork")
     reader, writer = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_export_child, args=(nets, folder, writer), daemon=True)
+    child = ctx.Process(target=_child, args=(work, args, writer), daemon=True)
     child.start()
     writer.close()
 
-    def wait() -> list[Path]:
+    def wait():
         try:
             status, value = reader.recv()
         except EOFError:
-            status, value = "error", "the process writing them stopped"
+            status, value = "failed", "the process making it stopped"
         child.join()
-        if status != "ok":
-            raise RuntimeFailure(f"{folder}: cannot write the GraphML/GEXF exports: {value}")
-        return [Path(v) for v in value]
+        if status == "error":
+            raise RuntimeFailure(value)
+        if status == "failed":
+            raise RuntimeFailure(f"cannot make {what}: {value}")
+        return value
 
     return wait
 
 
-def _export_child(nets, folder, writer) -> None:
+def _child(work, args, writer) -> None:
     try:
-        writer.send(("ok", [str(p) for p in write_exports(nets, folder)]))
+        writer.send(("ok", work(*args)))
+    except PolicyKGError as err:
+        writer.send(("error", str(err)))
     except BaseException as err:  # noqa: BLE001 - reported to the parent, which raises it
-        writer.send(("error", f"{type(err).__name__}: {err}"))
+        writer.send(("failed", f"{type(err).__name__}: {err}"))
 
 
 def count_things(data: nw.ViewData) -> dict:
