@@ -118,6 +118,10 @@ class StoreLoader:
         self._loader.join()
         if self._error is not None:
             raise PolicyKGError(f"the store could not be loaded: {self._error}")
+        # The loader leaves one sorted file per million triples, each overlapping the others, and
+        # every look-up of a term's text searched all of them: compacted, the aggregates over
+        # 10,000 plans ran 24 → 2.6 s (plans-per-jurisdiction), for 21 s of compaction.
+        self._store.optimize()
         self._store.flush()
         self._store = None  # closes the database: its files are complete
         return self.db
