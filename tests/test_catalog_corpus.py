@@ -147,6 +147,16 @@ def test_unit_load_per_plan(corpus):
         assert titles[slug] == plan.title
 
 
+@pytest.mark.parametrize("engine", [1, 2], ids=["oxigraph", "rdflib"])
+def test_unit_load_per_plan_order(corpus, engine):
+    """Plans in IRI order, then busiest units first, then unit names: the order the question
+    promises (the query sorts by a copy of the plan's IRI, not the IRI itself)."""
+    rows = run(corpus[engine], "unit-load-per-plan")
+    keys = [(plan, -int(measures), -int(leads), unit) for plan, _, unit, leads, measures in rows]
+    assert keys == sorted(keys)
+    assert len({plan for plan, *_ in keys}) == len(corpus[0]) > 1
+
+
 def _slug(plan):
     return plan.file_name[:-len(".txt")]
 
