@@ -147,6 +147,40 @@ def test_unit_load_per_plan(corpus):
         assert titles[slug] == plan.title
 
 
+@pytest.mark.parametrize("engine", [1, 2], ids=["oxigraph", "rdflib"])
+def test_unit_load_per_plan_order(corpus, engine):
+    """Plans in IRI order, then busiest units first, then unit names: the order the question
+    promises (the query sorts by a copy of the plan's IRI, not the IRI itself)."""
+    rows = run(corpus[engine], "unit-load-per-plan")
+    keys = [(plan, -int(measures), -int(leads), unit) for plan, _, unit, leads, measures in rows]
+    assert keys == sorted(keys)
+    assert len({plan for plan, *_ in keys}) == len(corpus[0]) > 1
+
+
+@pytest.mark.parametrize("engine", [1, 2], ids=["oxigraph", "rdflib"])
+def test_unit_partners_across_the_corpus(corpus, engine):
+    """A name several counties use asks about each county's unit of that name: one row per
+    partner unit (names repeat across counties), counted from the measures naming both, in
+    the order promised (most shared measures first, then name, then pilot tasks)."""
+    plans = corpus[0]
+    named = Counter(u for plan in plans for m in plan.measures() for u in set(m.units))
+    unit = next(u for u, _ in named.most_common() if len({p.county for p in plans
+                                                          if any(u in m.units for m in p.measures())}) > 1)
+    shared = defaultdict(lambda: [set(), set()])
+    for k, plan in enumerate(plans):
+        for t, pt in enumerate(plan.pilot_tasks):
+            for w, wt in enumerate(pt.work_tasks):
+                for n, m in enumerate(wt.measures):
+                    if unit in m.units:
+                        for partner in set(m.units) - {unit}:
+                            shared[(partner, plan.county)][0].add((k, t, w, n))
+                            shared[(partner, plan.county)][1].add((k, t))
+    expected = sorted((name, len(ms), len(pts)) for (name, _), (ms, pts) in shared.items())
+    rows = [(r[0], int(r[1]), int(r[2])) for r in run(corpus[engine], "unit-partners", unit=unit)]
+    assert sorted(rows) == expected
+    assert rows == sorted(rows, key=lambda r: (-r[1], r[0], -r[2]))
+
+
 def _slug(plan):
     return plan.file_name[:-len(".txt")]
 
