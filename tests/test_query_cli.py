@@ -83,6 +83,23 @@ def test_serve_prints_the_address_and_stops_on_ctrl_c():
             proc.kill()
 
 
+def test_ctrl_c_stops_serve_started_in_the_background_with_sigint_ignored():
+    # A shell without job control starts background jobs with SIGINT ignored, and Python keeps
+    # an inherited SIG_IGN: serve then could not be stopped with Ctrl-C (the test suite run in
+    # the background hung on the test above).
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "policykg", "serve", "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    try:
+        assert proc.stdout.readline().startswith("SPARQL endpoint:")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 def test_a_unit_the_graph_does_not_have_is_said_with_close_names():
     # issue 14: -p unit=… with a name the plan does not use printed "(0 rows)" and nothing else,
     # which reads as "the bureau has no measures"

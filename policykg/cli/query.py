@@ -229,7 +229,9 @@ def serve_command(graph, port, timeout, use_store):
     def stop_on_signal(signum, frame):
         raise KeyboardInterrupt
 
-    for signum in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):  # kill, a closed terminal
+    # Ctrl-C too: a process started in the background by a shell without job control inherits
+    # SIGINT ignored, and Python then leaves it ignored (serve could not be stopped with it)
+    for signum in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):  # kill, a closed terminal
         if signum is not None:
             signal.signal(signum, stop_on_signal)
     server = OxigraphServer.for_graph(graph_paths(graph), port, store=use_store, timeout_s=timeout, log=log)

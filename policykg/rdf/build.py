@@ -24,7 +24,7 @@ from ..text.gaps import Passage, unread
 from ..text.parse import parse_documents
 from .assemble import Fragments, Union
 from .executors import LocalExecutor
-from .export import FORMATS, jsonld, ntriples, prefix_header, turtle_fragment, write_folder
+from .export import FORMATS, jsonld, ntriples, output_error, prefix_header, turtle_fragment, write_folder
 from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, header_triples, plan_iri, plan_triples
 from .reconcile import Discrepancy, reconcile
 from .registry import DEFAULT_REGISTRY_DIR, Registry, Unit, load_registry
@@ -338,7 +338,10 @@ def build(
         if out is not None and store:
             from .loader import StoreLoader
 
-            loading = StoreLoader(out, header + vocabulary, spool_dir)
+            try:
+                loading = StoreLoader(out, header + vocabulary, spool_dir)
+            except OSError as err:  # no folder can be made there: the outputs could not be written either
+                raise output_error(Path(out), err) from None
             loading.follow(fragments)
         return fragments
 

@@ -126,7 +126,7 @@ def write_atomically(files: dict) -> None:
         for temp, path in staged:
             os.replace(temp, path)
     except OSError as err:
-        raise _output_error(Path(err.filename or next(iter(files))).parent, err) from None
+        raise output_error(Path(err.filename or next(iter(files))).parent, err) from None
     finally:
         for temp, _ in staged:
             if os.path.exists(temp):
@@ -165,7 +165,7 @@ def _stage(out: Path, contents: dict) -> tuple[Path, Path]:
         fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
                                       dir=out.parent))
     except OSError as err:
-        raise _output_error(out, err) from None
+        raise output_error(out, err) from None
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -193,7 +193,7 @@ def _stage(out: Path, contents: dict) -> tuple[Path, Path]:
         _step("staged")
     except OSError as err:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise _output_error(out, err) from None
+        raise output_error(out, err) from None
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -212,7 +212,7 @@ def _switch(out: Path, fresh: Path) -> None:
         _fsync_dir(out.parent)
     except OSError as err:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise _output_error(out, err) from None
+        raise output_error(out, err) from None
     _step("done")
 
 
@@ -323,7 +323,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _output_error(out: Path, err: OSError) -> OutputError:
+def output_error(out: Path, err: OSError) -> OutputError:
+    """The one-line error for outputs that cannot be written at ``out`` because of ``err``."""
     where = Path(err.filename) if err.filename else out
     if err.errno in (errno.EEXIST, errno.ENOTDIR):
         reason = "a file, not a folder, is in the way"
