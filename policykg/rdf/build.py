@@ -4,8 +4,9 @@ Each plan is parsed, reconciled, mapped to triples and checked against the SHACL
 its own, in worker processes when there are many (one per core) or on a Dask cluster
 (:mod:`policykg.rdf.executors`); the parent keeps each plan's Turtle on disk as it comes
 (:mod:`policykg.rdf.assemble`) and streams the files from there; the store is bulk-loaded
-from the same Turtle in a thread while the plans are built (:mod:`policykg.rdf.loader`). Triples travel as sorted N-Triples lines, so the output is the same
-bytes on every run whatever the number of workers, the executor or the hash seed.
+from the same Turtle in a thread while the plans are built (:mod:`policykg.rdf.loader`).
+Triples travel as sorted N-Triples lines, so the output is the same bytes on every run whatever
+the number of workers, the executor or the hash seed.
 """
 
 from __future__ import annotations
