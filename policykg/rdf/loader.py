@@ -53,6 +53,8 @@ class StoreLoader:
         self._fragments = None
         self._feeder: threading.Thread | None = None
         self._stop = False
+        self._pipe: int | None = None
+        self._loader: threading.Thread | None = None
         try:
             (self.folder / STORE_DIR).mkdir()
             lock = self.folder / STORE_DIR / READERS_LOCK
@@ -138,9 +140,8 @@ class StoreLoader:
             self._fragments.stop_following()
         if self._feeder is not None:  # before the pipe closes: the loader drains what it writes
             self._feeder.join()
-        if getattr(self, "_pipe", None) is not None:
-            self._close_pipe()
-        if getattr(self, "_loader", None) is not None:
+        self._close_pipe()
+        if self._loader is not None:
             self._loader.join()
         self._store = None
         if self._lock is not None:
