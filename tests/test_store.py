@@ -320,3 +320,29 @@ def test_a_build_built_again_or_refused_leaves_no_store_half_loaded(tmp_path):
         build([src], out=out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph", "src"]
     assert count(load_engine([out])) == 2
+
+
+def test_a_graph_file_that_cannot_be_written_while_the_store_finishes_leaves_nothing(tmp_path, monkeypatch):
+    """The store's last load and compaction run while the graph files are written: a failure to
+    write them waits for that thread, and leaves neither a folder nor the earlier build changed."""
+    from policykg.errors import OutputError
+    from policykg.rdf import build as build_module
+
+    out = tmp_path / "graph"
+    build([GAOQING], out=out)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    started = []
+
+    def full_disk(pieces, digests, name):
+        def write(target):
+            started.append(name)
+            raise OSError(28, "No space left on device")
+        return write
+
+    monkeypatch.setattr(build_module, "_streamed", full_disk)
+    with pytest.raises(OutputError, match="No space left"):
+        build([GAOQING], out=out)
+    assert started == ["policykg.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert count(load_engine([out])) == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.errors import RuntimeFailure
+from policykg.errors import RuntimeFailure, ViewQueryError
 from policykg.views import networks as nw
 from policykg.views import pages as views
 
@@ -27,6 +27,21 @@ def test_the_tasks_half_made_by_a_child_gives_the_same_files(mini_graph, in_proc
         "co-responsibility", "co-responsibility-annex", "unit-task", "structure") for ext in ("graphml", "gexf")]
     assert named[-1] == "index.html"
     for p in forked.files:
+        assert p.read_bytes() == (in_process.out / p.relative_to(tmp_path)).read_bytes(), p
+
+
+@pytest.mark.parametrize("in_child", [0, 10**9])
+def test_closing_the_source_after_its_queries_gives_the_same_files(in_process, tmp_path, monkeypatch, in_child):
+    from conftest import MINI, ONTOLOGY
+
+    monkeypatch.setattr(views, "IN_CHILD_FROM", in_child)
+    engine = nw.load_graph([MINI, ONTOLOGY])
+    closed = views.build_views(engine, tmp_path, lang="zh", close_source=True)
+    assert engine.store is None  # let go of: the graph is freed while the other half is made
+    with pytest.raises(ViewQueryError, match="view-units: .*the engine was closed"):
+        nw.run_select("view-units", engine)
+    assert [p.relative_to(tmp_path) for p in closed.files] == [p.relative_to(in_process.out) for p in in_process.files]
+    for p in closed.files:
         assert p.read_bytes() == (in_process.out / p.relative_to(tmp_path)).read_bytes(), p
 
 

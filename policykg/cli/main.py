@@ -187,7 +187,7 @@ def visualize(graph, out, lang, plan, endpoint, timeout, overview):
         return
     if plan is None and not endpoint:
         source = for_every_unit(source, graph_paths(graph))
-    result = build_views(source, out, lang=lang)
+    result = build_views(source, out, lang=lang, close_source=True)
     c = result.counts
     click.echo(f"{len(result.files)} files written to {result.out}/ "
                f"({c['units']} units, {c['n_measures']} measures, {c['discrepancies']} discrepancies); "

@@ -373,6 +373,8 @@ def build(
 
         union = Union(header=header, vocabulary=vocabulary, fragments=got.fragments,
                       shared=turtle_fragment(sorted(got.shared.values()), TURTLE_PREFIXES))
+        if loading is not None:  # the store's last load and its compaction, while the files are written
+            loading.start_finishing(union.shared)
         triples = len(described) + len(concept_triples()) + got.own_triples + len(got.shared)
         result = BuildResult(got.outcomes, triples, failures=got.failures, timings=timings, _union=union)
         lap("merge")

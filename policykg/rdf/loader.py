@@ -37,6 +37,7 @@ class StoreLoader:
 
     >>> loader = StoreLoader(out, prelude)          # doctest: +SKIP
     >>> loader.follow(fragments)                    # each plan's own Turtle, as it is added
+    >>> loader.start_finishing(shared)              # the nodes plans share; the rest in a thread
     >>> db = loader.finish(shared)                  # the database folder, complete and closed
     """
 
@@ -55,6 +56,7 @@ class StoreLoader:
         self._stop = False
         self._pipe: int | None = None
         self._loader: threading.Thread | None = None
+        self._finisher: threading.Thread | None = None
         try:
             (self.folder / STORE_DIR).mkdir()
             lock = self.folder / STORE_DIR / READERS_LOCK
@@ -112,21 +114,37 @@ class StoreLoader:
     def finish(self, shared: bytes) -> Path:
         """Feed the shared nodes' Turtle, wait for the loader and close the store; the database
         folder (inside :attr:`folder`, which :meth:`abort` removes once the caller moved it)."""
-        if self._feeder is not None:
-            self._fragments.stop_following()
-            self._feeder.join()
-        self._write(shared)
-        self._close_pipe()
-        self._loader.join()
+        self.start_finishing(shared)
+        self._finisher.join()
         if self._error is not None:
             raise PolicyKGError(f"the store could not be loaded: {self._error}")
-        # The loader leaves one sorted file per million triples, each overlapping the others, and
-        # every look-up of a term's text searched all of them: compacted, the aggregates over
-        # 10,000 plans ran 24 → 2.6 s (plans-per-jurisdiction), for 21 s of compaction.
-        self._store.optimize()
-        self._store.flush()
-        self._store = None  # closes the database: its files are complete
         return self.db
+
+    def start_finishing(self, shared: bytes) -> None:
+        """Begin :meth:`finish` in a thread (the loader's last batch and the compaction, tens of
+        seconds at 10,000 plans, run while the graph files are written); finish() waits for it."""
+        if self._finisher is None:
+            self._finisher = threading.Thread(target=self._finish, args=(shared,), daemon=True)
+            self._finisher.start()
+
+    def _finish(self, shared: bytes) -> None:
+        try:
+            if self._feeder is not None:
+                self._fragments.stop_following()
+                self._feeder.join()
+            self._write(shared)
+            self._close_pipe()
+            self._loader.join()
+            if self._error is not None:
+                return
+            # The loader leaves one sorted file per million triples, each overlapping the others, and
+            # every look-up of a term's text searched all of them: compacted, the aggregates over
+            # 10,000 plans ran 24 → 2.6 s (plans-per-jurisdiction), for 21 s of compaction.
+            self._store.optimize()
+            self._store.flush()
+            self._store = None  # closes the database: its files are complete
+        except BaseException as err:
+            self._error = self._error or err
 
     def _close_pipe(self) -> None:
         if self._pipe is not None:
@@ -136,6 +154,8 @@ class StoreLoader:
     def abort(self) -> None:
         """Stop loading and remove the folder (what finish() returned included, if not moved)."""
         self._stop = True
+        if self._finisher is not None:  # it closes the pipe; the compaction cannot be stopped
+            self._finisher.join()
         if self._fragments is not None:
             self._fragments.stop_following()
         if self._feeder is not None:  # before the pipe closes: the loader drains what it writes

@@ -254,6 +254,9 @@ class Engine:
     def _execute(self, query: str, source: str, parsed=None) -> Result:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Let go of the graph: the engine answers nothing more."""
+
     def __len__(self) -> int:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -284,6 +287,9 @@ class RdflibEngine(Engine):
         from rdflib import Graph
 
         self.graph = graph if graph is not None else Graph()
+
+    def close(self) -> None:
+        self.graph = None
 
     @classmethod
     def from_files(cls, paths, plan: str | None = None) -> "RdflibEngine":
@@ -335,6 +341,8 @@ class RdflibEngine(Engine):
     def _execute(self, query: str, source: str, parsed=None) -> Result:
         from pyparsing import ParseException
 
+        if self.graph is None:
+            raise PolicyKGError(f"{source}: the engine was closed")
         try:
             if parsed is not None:  # the very tree the safety check inspected
                 import sys
@@ -454,9 +462,10 @@ class OxigraphEngine(Engine):
         return cls(store, [ox.NamedNode(chosen), ox.DefaultGraph()], None, opened)
 
     def close(self) -> None:
-        """Let go of the on-disk store (and the build's folder it holds in view)."""
+        """Let go of the graph: the in-memory store, or the on-disk store (and the build's folder
+        it holds in view)."""
+        self.store = None
         if self.opened is not None:
-            self.store = None
             self.opened.close()
             self.opened = None
 
@@ -504,6 +513,8 @@ class OxigraphEngine(Engine):
     def _execute(self, query: str, source: str, parsed=None) -> Result:
         import pyoxigraph as ox
 
+        if self.store is None:
+            raise PolicyKGError(f"{source}: the engine was closed")
         dataset = {}
         if self.default_graph is not None:
             dataset["default_graph"] = self.default_graph
