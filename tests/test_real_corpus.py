@@ -192,6 +192,17 @@ def _annotation(text: str):
     ("推进改革。（责任单位：省委编办，有关设区市、县〔区〕人民政府）", [], ["省委编办", "有关设区市、县〔区〕人民政府"]),
     # 74 (Jiangxi): the bureau's own divisions share 省局
     ("优化审批。（责任单位：省局行政审批处、登记注册局）", [], ["省局行政审批处", "省局登记注册局"]),
+    # 80 (Suzhou): the line ends its sentence with 。
+    ("可视具体情况适当顺延交房期限。责任单位：市住房城乡建设局、市房管中心。", [], ["市住房城乡建设局", "市房管中心"]),
+    # 80: 责任单位及承办科室（单位）: the unit and its handling offices, all responsible
+    ("优化流程。责任单位及承办科室（单位）：市房管中心，市场处、 租赁处、园区各分局。", [],
+     ["市房管中心", "市场处", "租赁处", "园区各分局"]),
+    # 80: what the units do, written into the list: the names without the work, 牵头承办 leads
+    ("加快办理。责任单位及承办科室：市住房城乡建设局，市政务服务中心工程建设项目综合窗口收件、受理、初审、发证；"
+     "市住房城乡建设局审批科牵头承办，建设工程管理中心、工程质量监督站协办。", ["市住房城乡建设局审批科"],
+     ["市住房城乡建设局", "市政务服务中心工程建设项目综合窗口", "建设工程管理中心", "工程质量监督站"]),
+    ("简化备案。责任单位及承办科室(单位)：市房管中心、市发改委 在市政务服务中心设立专门窗口受理、初审、备案、发放价格备案表；"
+     "市发改委行政审批科、市房管中心房产科具体承办。", [], ["市房管中心", "市发改委", "市发改委行政审批科", "市房管中心房产科"]),
     # 50 (Fuzhou): the same with a bracket inside a name and an ASCII comma
     ("加大普通住宅用地供应量。责任单位：市国土局、市土地发展中心,各县（市）人民政府", [],
      ["市国土局", "市土地发展中心", "各县（市）人民政府"]),
@@ -341,6 +352,38 @@ def test_one_annotation_after_a_sections_items_assigns_the_section():
     section = next(t for t in doc.tasks if t.title == "优化住房信贷政策")
     assert [u.name for u in section.responsible_units] == ["中国人民银行辽宁省分行营业管理部"]
     assert [pt.number for pt in doc.pilot_tasks if pt.parent == section.key] == [1, 2]
+
+
+def test_an_item_that_only_names_units_assigns_the_list_it_closes():
+    # 80 (Suzhou): 一、优化土地出让方式 （一）适用范围：… （二）办理流程：… （三）责任单位及承办科室：市自然资源局，储备中心。
+    # and under 九、 （一）供水配套设施完善： 1.–3. 4. 责任单位及承办单位：市城管局、市供水公司
+    from policykg.published import read_document
+    from policykg.text.parse import parse_source
+
+    doc = parse_source(read_document(next(CORPUS.glob("80_*"))))
+    land = next(t for t in doc.tasks if t.title == "优化土地出让方式")
+    assert [u.name for u in land.responsible_units] == ["市自然资源局", "储备中心"]
+    fields = [pt for pt in doc.pilot_tasks if pt.parent == land.key]
+    assert [pt.number for pt in fields] == [1, 2]  # the item naming units is no task of its own
+    assert not any(pt.lead_units or pt.responsible_units for pt in fields)
+    water = next(pt for pt in doc.pilot_tasks if pt.title.startswith("供水配套设施完善"))
+    assert [u.name for u in water.responsible_units] == ["市城管局", "市供水公司"]
+    assert [wt.number for wt in water.work_tasks] == [1, 2, 3]
+    assert not any(m.units for wt in water.work_tasks for m in wt.measures)
+    # 四、 has no items: its 责任单位 line closes the section's own text, a measure
+    delivery = next(pt for pt in doc.pilot_tasks if pt.title == "推动项目平稳交付")
+    [measure] = [m for wt in delivery.work_tasks for m in wt.measures]
+    assert [u.name for u in measure.units] == ["市住房城乡建设局", "市房管中心"]
+    assert measure.text.startswith("在建房地产开发项目因疫情")
+
+
+def test_list_markers_with_spaces_inside_their_brackets():
+    # 80: (1 ) and (2) are one list; 1 . and 2. the items above them
+    from policykg.text.parse import marker
+
+    assert marker("(1 )开发企业首次申请") == ("paren", 1, 4)
+    assert marker("（ 三 ）责任单位：市城管局") == ("chinese", 3, 5)
+    assert marker("1 .下列情形之一")[:2] == ("number", 1)
 
 
 def test_a_task_table_after_an_indicator_table():

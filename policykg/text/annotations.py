@@ -25,8 +25,10 @@ from .model import UnitMention
 
 # 牵头单位, 牵头考核单位, 牵头责任单位, 主办单位 (leads); 责任单位, 责任部门, 负责部门, 配合单位,
 # 配合部门, 参与单位, 协办单位, 推进单位, 实施单位 (responsible)
+# 责任单位及承办科室（单位）: the unit and its office that handles the matter, both responsible
 ROLE_LABEL = (r"(?:牵\s*头\s*(?:考\s*核\s*|责\s*任\s*)?|主\s*办\s*|责\s*任\s*|负\s*责\s*|配\s*合\s*|参\s*与\s*|"
-              r"协\s*办\s*|推\s*进\s*|实\s*施\s*)(?:单\s*位|部\s*门)")
+              r"协\s*办\s*|推\s*进\s*|实\s*施\s*)(?:单\s*位|部\s*门)"
+              r"(?:\s*及\s*承\s*办\s*(?:科\s*室|单\s*位)(?:\s*[（(]\s*单\s*位\s*[）)])?)?")
 LABEL = re.compile(rf"^\s*({ROLE_LABEL})\s*[：:]")
 LABEL_ANYWHERE = re.compile(r"(牵\s*头\s*(?:考\s*核\s*)?单\s*位|责\s*任\s*单\s*位)\s*[：:]")
 # （牵头单位：X；完成时限：2023年底） and （负责部门：X；适用范围：Y）: labels that name no unit
@@ -38,10 +40,11 @@ SEGMENT_BREAK = re.compile(
     rf"[；;。]|[，,](?=\s*(?:{ROLE_LABEL}|完成时限|完成时间|时间节点|时限要求|时限|适用范围)\s*[：:])"
 )
 OPENING, CLOSING = "（(〔[", "）)〕]"
-UNBRACKETED = re.compile(rf"(?={ROLE_LABEL}\s*[：:])[^。]+$")
-LEAD_VERB = re.compile(r"^(.+?)(?:牵头(?:负责|落实|实施)?)$")
+UNBRACKETED = re.compile(rf"(?={ROLE_LABEL}\s*[：:])[^。]+(?=。?\s*$)")
+LEAD_VERB = re.compile(r"^(.+?)(?:牵头(?:负责|落实|实施|承办)?)$")
 RESPONSIBLE_VERB = re.compile(
-    r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分工负责|分别负责|共同负责|负责落实|具体负责|负责|落实|配合|参与|协助|协同)$"
+    r"^(.+?)(等)?(?:按职责分工负责|按职责负责|按照职责分工负责|分工负责|分别负责|共同负责|负责落实|具体负责|负责|落实|配合|参与|协助|协同"
+    r"|具体承办|承办|协办)$"
 )
 # When, not who: a clause opening with a date (6月底完成, 5月底取得阶段性成效并持续推进, 2021年底前…,
 # 11月取得明显成效) or an open-ended schedule (持续推进, 按进度推进, 长期坚持).
@@ -94,7 +97,8 @@ MEMBERS = re.compile(r"^(.+?)及其成员单位$")
 # 区委宣传部（区文明办、区政府新闻办）: a unit followed by its other names in brackets. Each other
 # name must read as a unit's (各镇（街道）and 区县（自治县，以下简称区县）政府 are one name each).
 TRAILING_NAMES = re.compile(r"^(.{2,}?)[（(]([^（()）]+)[)）]$")
-UNIT_ENDING = re.compile(r"(?:办|室|局|委|部|厅|院|会|中心|公司|政府|处|组|队|所|站|社|馆|行|团|署|办公室)$")
+UNIT_ENDINGS = "办|室|局|委|部|厅|院|会|中心|公司|政府|处|组|队|所|站|社|馆|行|团|署|办公室"
+UNIT_ENDING = re.compile(rf"(?:{UNIT_ENDINGS})$")
 
 
 # A paragraph of a section of duties (六、职责分工) that opens with the units whose duty it is:
@@ -145,10 +149,10 @@ class AnnotationReader:
                     annotation.start, annotation.points = points[0], points[2]
                 found.append(annotation)
             points = None
-        # 责任单位：市财政局 as a line of its own after the text, with no brackets
+        # 责任单位：市财政局(。) as a line of its own after the text, with no brackets
         tail = UNBRACKETED.search(par.text, found[-1].end if found else 0)
         if tail:
-            annotation = self._read(par, tail.start() - 1, len(par.text))
+            annotation = self._read(par, tail.start() - 1, tail.end())
             if annotation is not None:
                 annotation.start, annotation.end = tail.start(), len(par.text)
                 found.append(annotation)
@@ -350,6 +354,22 @@ def _shared_prefixes(text: str, pieces: list[tuple[int, int, str]]) -> list[str]
     return shared
 
 
+# 责任单位及承办科室：市住房城乡建设局，市政务服务中心…综合窗口收件、受理、初审、发证 (80): what the
+# units do written into the list. A name ends before the work it is given (…窗口|收件, 市发改委|在…设立
+# 专门窗口受理, 人防窗口|负责收件); a piece that is only work (受理, 出具《…》) names no unit.
+WORK = "收件|受理|初审|审查|审核|备案|发证|出具|发放|反馈|设立|负责|承办|协办"
+WORK_ONLY = re.compile(rf"^(?:{WORK})")
+NAME_BEFORE_WORK = re.compile(rf"^(.+?(?:{UNIT_ENDINGS}|窗口|科))(?:在[^、，]*?)?(?:{WORK})")
+
+
+def _before_work(name: str) -> str | None:
+    """``name`` without the work written after it; None when it is only work."""
+    if WORK_ONLY.match(name):
+        return None
+    named = NAME_BEFORE_WORK.match(name)
+    return named.group(1) if named else name
+
+
 def split_units(par: Paragraph, start: int, end: int, spaces: bool = False) -> list[UnitMention]:
     """The unit mentions in ``par.text[start:end]`` (see :func:`name_pieces`).
 
@@ -362,6 +382,9 @@ def split_units(par: Paragraph, start: int, end: int, spaces: bool = False) -> l
     for (piece_start, piece_end, name), prefix in zip(pieces, shared):
         if not name or SHORT_NAME.match(name) or not re.search(r"[\u4e00-\u9fffA-Za-z]", name) or name == "无":
             continue  # a table's 无 or / for none
+        name = _before_work(name)
+        if name is None:
+            continue
         name = prefix + name
         span = par.span(start + piece_start, start + piece_end)
         members = MEMBERS.match(name)

@@ -25,18 +25,18 @@ CHINESE_NUMERAL = "一二三四五六七八九十"
 STRUCTURE_START = re.compile(
     rf"""^(?:
         [{CHINESE_NUMERAL}]+、                        # 一、 top-level heading
-      | [（(][{CHINESE_NUMERAL}]+[)）]                 # （一） second level
+      | [（(]\s*[{CHINESE_NUMERAL}]+\s*[)）]           # （一） second level
       | \d{{1,3}}\s*[.．﹒、]                          # 1. 1． 1﹒ 1、
-      | [（(]\d{{1,3}}[)）]                            # （1）
+      | [（(]\s*\d{{1,3}}\s*[)）]                      # （1）
       | [{CIRCLED}]
       | (?:落实措施|具体内容为|具体措施|主要措施)[：:]
-      | (?:牵头|责任|配合)(?:单位|部门)[：:]             # 责任单位：X on a line of its own
+      | (?:牵头|责任|配合)(?:单位|部门)(?:及承办(?:科室|单位)(?:[（(]单位[）)])?)?[：:]  # 责任单位：X alone
       | 附件
     )""",
     re.VERBOSE,
 )
 NUMBERED = re.compile(
-    rf"^(?:[{CHINESE_NUMERAL}]+、|[（(][{CHINESE_NUMERAL}]+[)）]|\d{{1,3}}\s*[.．﹒、]|[（(]\d{{1,3}}[)）]|附件)"
+    rf"^(?:[{CHINESE_NUMERAL}]+、|[（(]\s*[{CHINESE_NUMERAL}]+\s*[)）]|\d{{1,3}}\s*[.．﹒、]|[（(]\s*\d{{1,3}}\s*[)）]|附件)"
 )
 WHITESPACE = " \t\u3000\u00a0\ufeff"
 # 责任单位：市财政局 on a line of its own: an annotation without brackets, complete in its line

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import DocumentError
 from .annex import parse_annex
-from .annotations import AnnotationReader, read_duty, split_names
+from .annotations import Annotation, AnnotationReader, read_duty, split_names
 from .decode import Line, SourceText
 from .lines import CHINESE_NUMERAL, Paragraph, logical_lines, paragraphs
 from .model import (
@@ -70,10 +70,10 @@ KNOWN_SECTIONS = ("指导思想", "基本原则", "工作原则", "总体要求"
                   "发展目标", "主要任务", "重点任务", "试验措施", "工作措施", "保障措施", "组织保障")
 RUN_IN_SECTION = re.compile(rf"^[ \u3000\u00a0]*[{CHINESE_NUMERAL}]+、\s*(?:{'|'.join(KNOWN_SECTIONS)})")
 MARKERS = (
-    ("chinese", re.compile(rf"^[（(]([{CHINESE_NUMERAL}]+)[)）]\s*")),
+    ("chinese", re.compile(rf"^[（(]\s*([{CHINESE_NUMERAL}]+)\s*[)）]\s*")),  # （三） and ( 三 ) alike
     # 1. but not 1.5; 3．2020年底前… is item 3
     ("number", re.compile(r"^(\d{1,3})\s*[.．﹒、](?:(?!\d)|(?=\d{4}年))\s*")),
-    ("paren", re.compile(r"^[（(](\d{1,3})[)）]\s*")),
+    ("paren", re.compile(r"^[（(]\s*(\d{1,3})\s*[)）]\s*")),
     ("circled", re.compile(f"^([{CIRCLED}])\\s*")),
 )
 
@@ -706,6 +706,10 @@ class _MeasureReader:
     def _paragraph(self, par: Paragraph, section: int) -> None:
         found = marker(par.text)
         style = found[0] if found else None
+        if found and (assignment := self._assignment_item(par, found)):
+            self._flush()
+            self._assign_list(assignment, style, par)
+            return
         if style == "chinese":
             self.sub_list = None
             self._flush()
@@ -719,6 +723,28 @@ class _MeasureReader:
             elif found and self.sub_list:
                 self.sub_list = (self.sub_list[0], found[1] + 1)
             self._text(par)
+
+    def _assignment_item(self, par: Paragraph, found) -> Annotation | None:
+        """The annotation of an item that only names units (（四）责任单位：X、Y。 after the
+        section's （一）–（三）, 4. 责任单位：X after the task's 1.–3.), else None."""
+        annotations = [a for a in self.annotations.find(par) if a.units or a.leads]
+        if len(annotations) != 1 or par.text[found[2]:annotations[0].start].strip(" 　") \
+                or par.text[annotations[0].end:].strip(" 　。；"):
+            return None
+        return annotations[0]
+
+    def _assign_list(self, annotation: Annotation, style: str, par: Paragraph) -> None:
+        """An item naming units assigns the list it closes: a section's （一）… items, the section
+        (read as a task above them); a task's 1. … items, that task."""
+        others = annotation.all_units[len(annotation.leads):]
+        if style == "chinese" and self.group is not None:
+            self.group.lead_units.extend(annotation.leads)
+            self.group.responsible_units.extend(others)
+            return
+        if not self.pilot_tasks:
+            raise DocumentError(self.source.path, par.line, "responsibility annotation before any numbered task")
+        self.pilot_tasks[-1].lead_units.extend(annotation.leads)
+        self.pilot_tasks[-1].responsible_units.extend(others)
 
     def _is_work_task(self, found: tuple[str, int, int]) -> bool:
         style, value, _ = found
