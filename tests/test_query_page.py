@@ -5,8 +5,10 @@ that would leave 127.0.0.1 blocked and recorded."""
 from __future__ import annotations
 
 import re
+import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -194,4 +196,57 @@ def test_english_labels_and_a_link_from_the_catalog(open_page):
     v.page.click("#lead-units a[href^='/?example=']")
     v.page.wait_for_selector("body[data-ready]", state="attached")
     assert v.page.input_value("#editor") == load_catalog().get("lead-units").text
+    assert v.clean(), (v.outside, v.errors, v.dialogs)
+
+
+FORMULA = "=HYPERLINK(\"http://x\",\"x\")"  # a cell a spreadsheet would run
+
+
+def post(url: str, form: dict, accept: str | None = None) -> tuple[int, dict, bytes]:
+    data = urllib.parse.urlencode(form).encode()
+    request = urllib.request.Request(url, data=data, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def test_an_edited_querys_download_is_written_as_the_catalogs_are(served):
+    literal = FORMULA.replace('"', '\\"')
+    query = f'SELECT ?x ?n WHERE {{ BIND("{literal}" AS ?x) BIND(-1 AS ?n) }}'
+    status, headers, body = post(served.url + "download", {"query": query, "format": "csv"})
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    assert 'filename="query.csv"' in headers["Content-Disposition"]
+    # the formula and the negative number get the ' a spreadsheet shows but does not run
+    assert body.decode("utf-8").splitlines() == ["x,n", '"\'=HYPERLINK(""http://x"",""x"")",\'-1']
+    status, _, tsv = post(served.url + "download", {"query": query, "format": "tsv"})
+    assert status == 200 and tsv.decode("utf-8").splitlines()[0] == "?x\t?n"
+    # a parameter of the page binds as on /query; a format it does not know is one line
+    status, _, body = post(served.url + "download", {"query": "SELECT ?k WHERE { BIND($k AS ?k) }",
+                                                      "$k": "=1+1", "format": "csv"})
+    assert body.decode("utf-8").splitlines() == ["k", "'=1+1"]
+    status, _, body = post(served.url + "download", {"query": query, "format": "xlsx"})
+    assert status == 400 and body == b"format must be one of csv, tsv, json\n"
+    # the same checks as /query: no SERVICE
+    status, _, body = post(served.url + "download", {
+        "query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "format": "csv"})
+    assert status == 403
+    # /query stays the SPARQL protocol: Oxigraph's own CSV for SPARQL clients
+    status, _, raw = post(served.url + "query", {"query": query}, accept="text/csv")
+    assert status == 200 and raw.decode("utf-8").splitlines()[1].startswith('"=HYPERLINK')
+
+
+@pytest.mark.browser
+def test_the_page_downloads_an_edited_query_as_the_server_writes_it(open_page):
+    v = open_page()
+    literal = FORMULA.replace('"', '\\"')
+    v.page.fill("#editor", f'SELECT ?x WHERE {{ BIND("{literal}" AS ?x) }}')
+    v.run()
+    assert v.column(1) == [FORMULA]  # shown as it is
+    with v.page.expect_download() as download:
+        v.page.click("#dl-csv")
+    assert download.value.suggested_filename == "query.csv"
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert saved.splitlines() == ["x", '"\'=HYPERLINK(""http://x"",""x"")"']
     assert v.clean(), (v.outside, v.errors, v.dialogs)

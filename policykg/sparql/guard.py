@@ -14,6 +14,9 @@ public port is this small HTTP server, and Oxigraph listens on a private port be
 - ``/`` is policykg's own query page (``policykg/sparql/assets/``: no file from anywhere else),
   ``/queries/`` the catalog as URLs (:mod:`policykg.sparql.canned`), run through the same checks
   and limits as ``/query``;
+- ``POST /download`` (the page's form and ``format=csv|tsv|json``): an edited query's results as a
+  file, written as the catalog's downloads are (a CSV cell a spreadsheet would run as a formula
+  gets a leading ``'``), where ``/query`` gives Oxigraph's own bytes to SPARQL clients;
 - ``/update`` and ``/store`` writes are refused (403); other GETs (the Graph Store Protocol's
   read) pass to Oxigraph;
 - at most ``slots`` requests reach Oxigraph at once; an answer is held until complete, so
@@ -48,6 +51,7 @@ MAX_RESULT_BYTES = 64 * 1024 * 1024
 _DATASET_PARAMETERS = {"default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"}
 CANCELLED = b"The SPARQL operation has been cancelled"  # what Oxigraph appends to a 200 body
 TSV = "text/tab-separated-values"
+RESULTS_JSON = "application/sparql-results+json"
 # The page's own files, by URL path; nothing else is served from the disk.
 PAGE_FILES = {
     "/": ("query-page.html", "text/html; charset=utf-8"),
@@ -188,15 +192,36 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _post(self):
         path = self.path.partition("?")[0]
-        if path != "/query":
+        if path not in ("/query", "/download"):
             self._raise(403, "read-only endpoint: only queries (POST /query) are allowed")
         body = self._body()
         kind = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if path == "/download":
+            if kind != "application/x-www-form-urlencoded":
+                self._raise(415, "send the query as a form: fields 'query' and 'format'")
+            return self._download(_single(urllib.parse.parse_qs(_decode(body), keep_blank_values=True)))
         if kind == "application/sparql-query":
             return self._query({"query": _decode(body)})
         if kind == "application/x-www-form-urlencoded":
             return self._query(_single(urllib.parse.parse_qs(_decode(body), keep_blank_values=True)))
         self._raise(415, "send the query as application/sparql-query or a form field 'query'")
+
+    def _download(self, params: dict[str, str]):
+        """The page's download of an edited query: its results as the catalog writes them."""
+        import json
+
+        from .canned import MEDIA_TYPES
+        from .results import from_json_dict, write
+
+        fmt = params.pop("format", "")
+        if fmt not in MEDIA_TYPES:
+            self._raise(400, f"format must be one of {', '.join(MEDIA_TYPES)}")
+        status, content_type, data = self._query(params, accept=RESULTS_JSON)
+        if status != 200 or not content_type.startswith(RESULTS_JSON):
+            return status, content_type, data  # an error, or a graph (CONSTRUCT) as Oxigraph wrote it
+        result = from_json_dict(json.loads(data))
+        return 200, MEDIA_TYPES[fmt], write(result, fmt).encode("utf-8"), {
+            "Content-Disposition": f'attachment; filename="query.{fmt}"'}
 
     def _body(self) -> bytes:
         if self.headers.get("Transfer-Encoding"):
@@ -209,7 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._raise(413, f"the request is larger than {MAX_REQUEST_BYTES} bytes")
         return self.rfile.read(length)
 
-    def _query(self, params: dict[str, str]):
+    def _query(self, params: dict[str, str], accept: str | None = None):
         if "update" in params:
             self._raise(403, "read-only endpoint: updates are not allowed")
         dataset = sorted(set(params) & _DATASET_PARAMETERS)
@@ -228,7 +253,7 @@ class _Handler(BaseHTTPRequestHandler):
             except ParameterError as err:
                 self._raise(400, str(err))
         return self._forward("POST", "/query", self._checked(text), {
-            "Content-Type": "application/sparql-query; charset=utf-8"})
+            "Content-Type": "application/sparql-query; charset=utf-8"}, accept)
 
     def _checked(self, text: str) -> bytes:
         """The canonical text of a query the checks pass, as Oxigraph is to read it."""

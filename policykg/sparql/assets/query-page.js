@@ -300,10 +300,16 @@
     $('downloads').hidden = false;
   }
 
-  async function download(fmt, event) {  // an edited text has no URL: fetch it and save what came
+  async function download(fmt, event) {  // an edited text has no URL: the server writes its file
     if (!edited()) return;
     event.preventDefault();
-    const response = await request(TYPES[fmt]);
+    const form = queryForm();
+    form.set('format', fmt);
+    const response = await fetch('/download', {
+      method: 'POST',
+      headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+      body: form,
+    });
     const body = await response.blob();
     if (!response.ok) return showError(`${t('failed')} (HTTP ${response.status}): ${(await body.text()).trim()}`);
     const a = el('a');
