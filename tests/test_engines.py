@@ -38,3 +38,28 @@ def test_missing_or_unknown_files_are_named(tmp_path):
     for engine in ("oxigraph", "rdflib"):
         with pytest.raises(GraphLoadError, match="bad.ttl: cannot read"):
             load_engine([bad], engine)
+
+
+def test_a_trusted_query_stopped_at_its_time_limit_leaves_no_pyoxigraph_error(tmp_path):
+    """The views and the server's per-plan questions run trusted queries in a thread; one stopped
+    at its limit used to leave pyoxigraph's result to be freed by another thread, which printed
+    `RuntimeError: … PyQuerySolutions is unsendable …` when the process ended."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "stop.py"
+    script.write_text(
+        "import time\n"
+        "from policykg.errors import QueryTimeoutError\n"
+        "from policykg.sparql.engines import load_engine\n"
+        f"e = load_engine([{str(ROOT / 'graph')!r}], store=False)\n"
+        "try:\n"
+        "    e.run('SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }', trusted=True, timeout=0.2)\n"
+        "except QueryTimeoutError:\n"
+        "    print('stopped')\n"
+        "time.sleep(1)\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "stopped"
+    assert "unsendable" not in done.stderr and "RuntimeError" not in done.stderr, done.stderr

@@ -177,8 +177,10 @@ def run_with_time_limit(work: Callable[[], Result], timeout: float | None) -> Re
     def target() -> None:
         try:
             box["result"] = work()
+        except _Cancelled:
+            pass  # the caller has gone: what the query made is freed here, in its own thread
         except BaseException as err:  # handed to the caller's thread
-            box["error"] = err
+            box["error"] = _without_frames(err)
 
     worker = threading.Thread(target=target, name="policykg-query", daemon=True)
     worker.start()
@@ -189,6 +191,22 @@ def run_with_time_limit(work: Callable[[], Result], timeout: float | None) -> Re
     if "error" in box:
         raise box["error"]
     return box["result"]
+
+
+def _without_frames(err: BaseException) -> BaseException:
+    """``err`` (and the exceptions it chains) without tracebacks: their frames hold the query's
+    pyoxigraph objects, which must be freed in the thread that made them (pyoxigraph prints
+    ``RuntimeError: … PyQuerySolutions is unsendable, but is being dropped on another thread``)."""
+    seen = set()
+    todo = [err]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        e.__traceback__ = None
+        todo += [e.__cause__, e.__context__]
+    return err
 
 
 class _Cancelled(BaseException):
