@@ -8,7 +8,9 @@ Usage: python benchmarks/build_scale.py SOURCES --out DIR [--workers N]
 e.g. `policykg generate 10000 --out /data/c10k` then
 `python benchmarks/build_scale.py /data/c10k --out /data/g10k`. The build runs as a child process
 (`policykg.rdf.build.build`, as `policykg build` calls it); its peak memory is the largest sum
-of PSS (and of RSS) over the process and its workers, sampled every 50 ms from /proc.
+of PSS (and of RSS) over the process and its workers, sampled every 50 ms from /proc. Before and after, the
+host's speed (`policykg.corpus.bench.host_speed`: CPU ms a plan in one process), since this
+machine's speed moves with its host's load.
 """
 
 import argparse
@@ -19,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from policykg.corpus.bench import machine, run_build  # noqa: E402
+from policykg.corpus.bench import host_speed, machine, run_build  # noqa: E402
 
 GRAPH_FILES = ("policykg.ttl", "policykg.trig")
 
@@ -49,9 +51,10 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    figures = {"machine": machine(), "command": " ".join(sys.argv)}
+    figures = {"machine": {**machine(), "host_speed": host_speed(args.sources)}, "command": " ".join(sys.argv)}
     figures["build"] = run_build(args.sources, args.out, args.workers, args.executor, args.scheduler)
     figures["machine"]["load_average_after"] = machine()["load_average"]
+    figures["machine"]["host_speed_after"] = host_speed(args.sources)
     if args.compare:
         figures["same_bytes_as"] = {name: filecmp.cmp(args.out / name, args.compare / name, shallow=False)
                                     for name in GRAPH_FILES}
@@ -60,6 +63,8 @@ def main() -> None:
         return
     m, b = figures["machine"], figures["build"]
     print(f"{m['nproc']} cores, {m['cpu_model']}, load {m['load_average']} before, {m['load_average_after']} after")
+    print(f"host speed (benchmarks/host_speed.py): {m['host_speed']['cpu_ms_per_plan']} ms of CPU a plan before, "
+          f"{m['host_speed_after']['cpu_ms_per_plan']} after")
     print(f"{b['plans']} plans, {b['triples']} triples")
     print(f"build: {b['seconds']} s wall, {b['cpu_seconds']} s CPU (all processes)")
     print(f"peak memory of the process tree: {b['peak_pss_mb']} MB PSS, {b['peak_rss_tree_mb']} MB RSS; "

@@ -105,3 +105,6 @@ def test_bench_small_run_gives_json_with_the_figures(tmp_path):
                 "oxigraph_speedup_vs_rdflib"} <= set(row)
         assert row["same_rows_as_rdflib"] is True
     assert figures["machine"]["nproc"] >= 1
+    # the host's speed now, from building the documents in one process (a plan takes milliseconds)
+    speed = figures["machine"]["host_speed"]
+    assert speed["plans"] == 3 and 0.1 < speed["cpu_ms_per_plan"] < 10_000
