@@ -355,17 +355,15 @@ def test_one_annotation_after_a_sections_items_assigns_the_section():
 
 
 def test_an_item_that_only_names_units_assigns_the_list_it_closes():
-    # 80 (Suzhou): 一、优化土地出让方式 （一）适用范围：… （二）办理流程：… （三）责任单位及承办科室：市自然资源局，储备中心。
-    # and under 九、 （一）供水配套设施完善： 1.–3. 4. 责任单位及承办单位：市城管局、市供水公司
+    # 80 (Suzhou): 五、强化金融政策支持 （一）…（二）…（三）… （四）责任单位：A、B、C。 and, under 九、,
+    # （一）供水配套设施完善： 1.–3. 4. 责任单位及承办单位：市城管局、市供水公司
     from policykg.published import read_document
     from policykg.text.parse import parse_source
 
     doc = parse_source(read_document(next(CORPUS.glob("80_*"))))
-    land = next(t for t in doc.tasks if t.title == "优化土地出让方式")
-    assert [u.name for u in land.responsible_units] == ["市自然资源局", "储备中心"]
-    fields = [pt for pt in doc.pilot_tasks if pt.parent == land.key]
-    assert [pt.number for pt in fields] == [1, 2]  # the item naming units is no task of its own
-    assert not any(pt.lead_units or pt.responsible_units for pt in fields)
+    finance = next(t for t in doc.tasks if t.title == "强化金融政策支持")
+    assert [u.name for u in finance.responsible_units] == ["人民银行宿州市中心支行", "银保监会宿州监管分局", "宿州市地方金融监管局"]
+    assert [pt.number for pt in doc.pilot_tasks if pt.parent == finance.key] == [1, 2, 3]  # no task of its own
     water = next(pt for pt in doc.pilot_tasks if pt.title.startswith("供水配套设施完善"))
     assert [u.name for u in water.responsible_units] == ["市城管局", "市供水公司"]
     assert [wt.number for wt in water.work_tasks] == [1, 2, 3]
@@ -375,6 +373,27 @@ def test_an_item_that_only_names_units_assigns_the_list_it_closes():
     [measure] = [m for wt in delivery.work_tasks for m in wt.measures]
     assert [u.name for u in measure.units] == ["市住房城乡建设局", "市房管中心"]
     assert measure.text.startswith("在建房地产开发项目因疫情")
+
+
+def test_a_section_of_fields_is_one_measure_of_the_units_its_last_item_names():
+    # 80: 一、优化土地出让方式 （一）适用范围：热点区域的重点地块。 （二）办理流程：… （三）责任单位及承办科室：市自然资源局，储备中心。
+    from policykg.published import read_document
+    from policykg.text.parse import parse_source
+
+    doc = parse_source(read_document(next(CORPUS.glob("80_*"))))
+    land = next(pt for pt in doc.pilot_tasks if pt.title == "优化土地出让方式")
+    [measure] = [m for wt in land.work_tasks for m in wt.measures]
+    assert [u.name for u in measure.units] == ["市自然资源局", "储备中心"]
+    assert measure.text.startswith("（一） 适用范围：热点区域的重点地块。") and "办理流程：编制出让方案时" in measure.text
+    assert "责任单位" not in measure.text
+    assert not any(pt.title.startswith("适用范围") for pt in doc.pilot_tasks)  # a field is no task
+    # a field's own steps (三、… （二）办理程序： 1. 申报。… 5. 办结。) stay in the measure's text
+    deferral = next(pt for pt in doc.pilot_tasks if pt.title == "支持缓缴城市基础设施配套费")
+    [measure] = [m for wt in deferral.work_tasks for m in wt.measures]
+    assert "。5.\u00a0办结。" in measure.text  # the page's &nbsp; kept
+    # so the planners' views see who works with whom: 储备中心 and 市自然资源局 share two measures
+    pairs = {frozenset(u.name for u in m.units) for m in doc.measures() if len(m.units) == 2}
+    assert frozenset({"市自然资源局", "储备中心"}) in pairs
 
 
 def test_list_markers_with_spaces_inside_their_brackets():

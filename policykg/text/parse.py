@@ -44,6 +44,8 @@ STAGE = re.compile(
 )
 MEASURE_LABEL = re.compile(r"^(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*")
 # 具体措施： closing a paragraph: the numbered items that follow are the measures it announces.
+# （一）适用范围：… （二）办理流程：…: an item that is a field of the measure its section describes
+FIELD_LABEL = re.compile(r"\s*[\u4e00-\u9fff、]{2,12}\s*[：:]")
 LABEL_AT_END = re.compile(r"(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*$")
 GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\s*")
 ANNEX_START = re.compile(r"^附件\s*\d*\s*$")
@@ -664,6 +666,10 @@ class _MeasureReader:
                 self._duties(section, pars)
                 self._place(self.pilot_tasks[first:], number, None)
                 continue
+            if (closing := self._field_list(pars)) is not None:
+                self._fields(section, pars[:-1], closing)
+                self._place(self.pilot_tasks[first:], number, None)
+                continue
             if not any((found := marker(par.text)) and found[0] == "chinese" for par in pars):
                 # No （一） under this section: the section itself is the task its items belong to
                 # (一、支持工业互联网平台建设 → 1﹒…, or a flat list 一、…十二、 of measures).
@@ -680,6 +686,26 @@ class _MeasureReader:
             self._place(self.pilot_tasks[first:], number, group)
         self._unique_keys()
         return self.pilot_tasks
+
+    def _field_list(self, pars: list[Paragraph]) -> Annotation | None:
+        """The closing item's annotation when the section's （一）… items are fields of one measure
+        (80: （一）适用范围：… （二）办理流程：… （三）责任单位及承办科室：X，Y。), else None: every
+        item but the last opens with a short label and a colon, and the last only names units."""
+        items = [(par, found) for par in pars if (found := marker(par.text)) and found[0] == "chinese"]
+        if len(items) < 2 or items[-1][0] is not pars[-1]:
+            return None
+        if not all(FIELD_LABEL.match(par.text, found[2]) for par, found in items[:-1]):
+            return None
+        return self._assignment_item(*items[-1])
+
+    def _fields(self, section: _TaskSection, pars: list[Paragraph], closing: Annotation) -> None:
+        """A section of fields: the section is the task, its fields one measure the closing item's
+        units are responsible for."""
+        self._flush()
+        self._section_task(section)
+        self._implicit_work_task()
+        text = Paragraph("".join(p.text for p in pars), [o for p in pars for o in p.offsets], self.source)
+        self._add_measure(text, closing, text.span())
 
     def _duties(self, section: _TaskSection, pars: list[Paragraph]) -> None:
         """A section of duties is a task; each paragraph that opens with units is a measure they
