@@ -120,9 +120,24 @@ def test_measures_written_as_articles():
 def test_a_task_with_only_responsible_units_has_no_lead():
     # 55, line 8: 取消…（负责部门：自然资源部） names the department responsible, not a lead
     doc = parse_plans(CORPUS / "55_state-council-ftz-reform-measures-2018.html")[0]
-    task = next(t for t in [*doc.tasks, *doc.pilot_tasks]
-                if [u.name for u in t.responsible_units] == ["自然资源部"])
-    assert task.lead_units == []
+    def measures(pt):
+        return [m for wt in pt.work_tasks for m in wt.measures]
+
+    task = next(pt for pt in doc.pilot_tasks if [u.name for m in measures(pt) for u in m.units] == ["自然资源部"])
+    assert task.lead_units == [] and all(m.leads == [] for m in measures(task))
+
+
+def test_an_item_with_no_items_under_it_is_the_measure_its_units_are_responsible_for():
+    # 55: each （N）item ends with （负责部门：…；适用范围：…） and has nothing under it: the item is the
+    # work, so every annotation is a measure the co-responsibility views and unit-load count
+    doc = parse_plans(CORPUS / "55_state-council-ftz-reform-measures-2018.html")[0]
+    carrying = [m for m in doc.measures() if m.units]
+    assert len(carrying) == len(EXPECTED["55"])
+    item = next(pt for pt in doc.pilot_tasks if pt.title.startswith("借鉴北京市服务业扩大开放综合试点经验"))
+    [measure] = [m for wt in item.work_tasks for m in wt.measures]
+    assert measure.text == item.title and "负责部门" not in measure.text
+    assert [u.name for u in measure.units] == ["人力资源社会保障部", "住房城乡建设部", "商务部"]
+    assert item.responsible_units == []
 
 
 def test_expected_units_cover_at_least_twelve_documents():

@@ -719,6 +719,8 @@ class _MeasureReader:
     def _place(self, pilot_tasks: list[PilotTask], section: int, group: Task | None) -> None:
         """Heading levels and number paths of the tasks one section holds."""
         for pt in pilot_tasks:
+            if pt.responsible_units and not pt.work_tasks:
+                self._own_measure(pt)
             if pt.level != 1:  # not the section itself (_section_task)
                 pt.level, pt.path = 2, f"{section}.{pt.number}"
             if group is not None:
@@ -728,6 +730,16 @@ class _MeasureReader:
                     wt.level, wt.path = pt.level, pt.path
                 else:
                     wt.level, wt.path = pt.level + 1, f"{pt.path}.{wt.number}"
+
+    def _own_measure(self, pt: PilotTask) -> None:
+        """A task with no items under it whose annotation names units responsible for it is the
+        work itself (55: （一）放宽外商投资建设工程设计企业外籍技术人员的限制（负责部门：A、B、C；…）):
+        its text becomes its one measure, with those units, as the views and questions count
+        measures; the units it leads stay the task's."""
+        work_task = WorkTask(1, pt.title, [], pt.span, implicit=True)
+        units, pt.responsible_units = pt.responsible_units, []
+        work_task.measures.append(Measure(work_task.key, 1, pt.title, units, pt.span))
+        pt.work_tasks.append(work_task)
 
     def _paragraph(self, par: Paragraph, section: int) -> None:
         found = marker(par.text)
