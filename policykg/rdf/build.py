@@ -409,7 +409,7 @@ def _outputs(union: Union, formats: tuple[str, ...], loading, result: BuildResul
     if loading is not None:  # after the files: the manifest records them as written
         from .store import STORE_DIR, write_store
 
-        contents[STORE_DIR] = lambda target: write_store(target, loading.finish(union.shared), digests, trig_index)
+        contents[STORE_DIR] = lambda target: write_store(target, loading.finish(), digests, trig_index)
     return contents
 
 

@@ -38,7 +38,7 @@ class StoreLoader:
     >>> loader = StoreLoader(out, prelude)          # doctest: +SKIP
     >>> loader.follow(fragments)                    # each plan's own Turtle, as it is added
     >>> loader.start_finishing(shared)              # the nodes plans share; the rest in a thread
-    >>> db = loader.finish(shared)                  # the database folder, complete and closed
+    >>> db = loader.finish()                        # the database folder, complete and closed
     """
 
     def __init__(self, out: str | Path, prelude: bytes, near: str | Path) -> None:
@@ -111,18 +111,19 @@ class StoreLoader:
         except BaseException as err:
             self._error = self._error or err
 
-    def finish(self, shared: bytes) -> Path:
-        """Feed the shared nodes' Turtle, wait for the loader and close the store; the database
-        folder (inside :attr:`folder`, which :meth:`abort` removes once the caller moved it)."""
-        self.start_finishing(shared)
+    def finish(self) -> Path:
+        """Wait for what :meth:`start_finishing` began; the database folder, complete and closed
+        (inside :attr:`folder`, which :meth:`abort` removes once the caller moved it)."""
+        if self._finisher is None:
+            raise RuntimeError("StoreLoader.finish() before start_finishing()")
         self._finisher.join()
         if self._error is not None:
             raise PolicyKGError(f"the store could not be loaded: {self._error}")
         return self.db
 
     def start_finishing(self, shared: bytes) -> None:
-        """Begin :meth:`finish` in a thread (the loader's last batch and the compaction, tens of
-        seconds at 10,000 plans, run while the graph files are written); finish() waits for it."""
+        """Feed the shared nodes' Turtle, then let the loader end and compact the store in a thread
+        (tens of seconds at 10,000 plans, while the graph files are written); finish() waits."""
         if self._finisher is None:
             self._finisher = threading.Thread(target=self._finish, args=(shared,), daemon=True)
             self._finisher.start()

@@ -119,7 +119,12 @@ class Annotation:
 
     @property
     def all_units(self) -> list[UnitMention]:
-        return self.leads + [u for u in self.units if u.name not in {lead.name for lead in self.leads}]
+        return self.leads + self.responsible
+
+    @property
+    def responsible(self) -> list[UnitMention]:
+        """The units it names that it does not also name as leads."""
+        return [u for u in self.units if u.name not in {lead.name for lead in self.leads}]
 
 
 @dataclass

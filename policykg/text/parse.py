@@ -736,10 +736,9 @@ class _MeasureReader:
         work itself (55: （一）放宽外商投资建设工程设计企业外籍技术人员的限制（负责部门：A、B、C；…）):
         its text becomes its one measure, with those units, as the views and questions count
         measures; the units it leads stay the task's."""
-        work_task = WorkTask(1, pt.title, [], pt.span, implicit=True)
+        work_task = _own_work_task(pt)
         units, pt.responsible_units = pt.responsible_units, []
         work_task.measures.append(Measure(work_task.key, 1, pt.title, units, pt.span))
-        pt.work_tasks.append(work_task)
 
     def _paragraph(self, par: Paragraph, section: int) -> None:
         found = marker(par.text)
@@ -774,15 +773,12 @@ class _MeasureReader:
     def _assign_list(self, annotation: Annotation, style: str, par: Paragraph) -> None:
         """An item naming units assigns the list it closes: a section's （一）… items, the section
         (read as a task above them); a task's 1. … items, that task."""
-        others = annotation.all_units[len(annotation.leads):]
         if style == "chinese" and self.group is not None:
-            self.group.lead_units.extend(annotation.leads)
-            self.group.responsible_units.extend(others)
+            _assign(self.group, annotation)
             return
         if not self.pilot_tasks:
             raise DocumentError(self.source.path, par.line, "responsibility annotation before any numbered task")
-        self.pilot_tasks[-1].lead_units.extend(annotation.leads)
-        self.pilot_tasks[-1].responsible_units.extend(others)
+        _assign(self.pilot_tasks[-1], annotation)
 
     def _is_work_task(self, found: tuple[str, int, int]) -> bool:
         style, value, _ = found
@@ -815,7 +811,7 @@ class _MeasureReader:
             self._text(par.slice(first_stop + 1))
             return
         leads = [u for a in annotations for u in a.leads]
-        others = [u for a in annotations for u in a.all_units[len(a.leads):]]
+        others = [u for a in annotations for u in a.responsible]
         title = _without(par.text, annotations, found[2]).strip()
         label = LABEL_AT_END.search(title)
         title = title[:label.start()].strip() if label else title
@@ -834,11 +830,8 @@ class _MeasureReader:
 
     def _implicit_work_task(self) -> WorkTask:
         """The single work item of a task whose own text carries the annotation."""
-        pilot_task = self.pilot_tasks[-1]
-        work_task = WorkTask(1, pilot_task.title, [], pilot_task.span, implicit=True)
-        pilot_task.work_tasks.append(work_task)
         self.last_work_task = 1
-        return work_task
+        return _own_work_task(self.pilot_tasks[-1])
 
     def _work_task(self, par: Paragraph, found) -> None:
         if not self.pilot_tasks:
@@ -908,8 +901,7 @@ class _MeasureReader:
             if text.text.strip(" 　。；，,;") == "" and self.group is not None:
                 # 二、… （一）… （二）… （责任部门：X）: one annotation after the section's items
                 # assigns the section
-                self.group.lead_units.extend(annotation.leads)
-                self.group.responsible_units.extend(annotation.all_units[len(annotation.leads):])
+                _assign(self.group, annotation)
                 return
             self._implicit_work_task()
         work_task = self.pilot_tasks[-1].work_tasks[-1]
@@ -958,6 +950,19 @@ class _MeasureReader:
                 wt.key = f"{pt.key}-{wt.number}" if restarts else str(wt.number)
                 for m in wt.measures:
                     m.work_task = wt.key
+
+
+def _own_work_task(pilot_task: PilotTask) -> WorkTask:
+    """The task's own text as its single work item (same title and span), added to it."""
+    work_task = WorkTask(1, pilot_task.title, [], pilot_task.span, implicit=True)
+    pilot_task.work_tasks.append(work_task)
+    return work_task
+
+
+def _assign(task: Task, annotation: Annotation) -> None:
+    """The units ``annotation`` names, as the leads and responsible units of ``task``."""
+    task.lead_units.extend(annotation.leads)
+    task.responsible_units.extend(annotation.responsible)
 
 
 def _duty_pieces(par: Paragraph) -> list[Paragraph]:
