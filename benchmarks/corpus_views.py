@@ -52,7 +52,7 @@ def main() -> None:
         with phases("overview (queries and pages)"):
             result = build_overview(engine, out, lang=args.lang, graph=[str(args.graph)])
     else:
-        result = build_views(engine, out, lang=args.lang, phases=phases, close_source=True)
+        result = build_views(engine, out, lang=args.lang, phases=phases)  # as the command: not freed
     total = (time.perf_counter() - wall, time.process_time() - cpu)
     figures = {
         "graph": str(args.graph), "store": getattr(engine, "opened", None) is not None,

@@ -98,3 +98,23 @@ def test_graph_option_has_one_name_and_push_names_its_target_apart():
         assert {"-g", "--graph"} <= opts, name
     push_opts = {o for p in cli.commands["push"].params for o in p.opts}
     assert "--graph-iri" in push_opts and "--from" not in push_opts
+
+
+def test_visualize_leaves_the_graph_to_the_end_of_the_program(tmp_path):
+    """Run as the program, `visualize` does not free the in-memory graph (half a second at 1,000
+    plans): the process ends at once after its output is flushed, so the interpreter's exit
+    handlers do not run; a command that fails exits the usual way, with its status."""
+    graph = tmp_path / "graph"
+    assert CliRunner().invoke(cli, ["build", str(GAOQING), "--out", str(graph), "-q"]).exit_code == 0
+    program = ("import atexit, sys; atexit.register(lambda: print('exit handlers ran')); "
+               "from policykg.cli import main; sys.argv = ['policykg'] + sys.argv[1:]; main()")
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-c", program, *args], cwd=ROOT, capture_output=True, text=True)
+
+    done = run("visualize", "--graph", str(graph), "--out", str(tmp_path / "views"))
+    assert done.returncode == 0, done.stderr
+    assert "files written to" in done.stdout and "exit handlers ran" not in done.stdout
+    assert (tmp_path / "views" / "index.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+    failed = run("visualize", "--graph", str(tmp_path / "nothing"), "--out", str(tmp_path / "v2"))
+    assert failed.returncode == 2 and "error:" in failed.stderr and "exit handlers ran" in failed.stdout

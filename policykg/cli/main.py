@@ -187,7 +187,8 @@ def visualize(graph, out, lang, plan, endpoint, timeout, overview):
         return
     if plan is None and not endpoint:
         source = for_every_unit(source, graph_paths(graph))
-    result = build_views(source, out, lang=lang, close_source=True)
+    result = build_views(source, out, lang=lang)
+    leave_for_exit(source)
     c = result.counts
     click.echo(f"{len(result.files)} files written to {result.out}/ "
                f"({c['units']} units, {c['n_measures']} measures, {c['discrepancies']} discrepancies); "
@@ -303,5 +304,40 @@ from .query import register as _register_query_commands  # noqa: E402
 _register_query_commands(cli)
 
 
+# Run as the ``policykg`` program (main()), a command may leave what it made to the end of the
+# process instead of freeing it: freeing the in-memory graph of 1,000 plans takes half a second,
+# and a process about to exit need not. When something was left, main() ends the process at once,
+# its output flushed, instead of letting the interpreter free everything on its way out. Called
+# in-process (tests, CliRunner), commands free what they made as usual.
+_LEFT_FOR_EXIT: list | None = None
+
+
+def leave_for_exit(thing) -> None:
+    """Keep ``thing`` to the end of the process when that end is near (see main())."""
+    if _LEFT_FOR_EXIT is not None:
+        _LEFT_FOR_EXIT.append(thing)
+
+
 def main() -> None:
-    cli()
+    global _LEFT_FOR_EXIT
+    _LEFT_FOR_EXIT = []
+    try:
+        cli()
+    except SystemExit as done:
+        if _LEFT_FOR_EXIT:
+            _exit_now(done.code)
+        raise
+
+
+def _exit_now(code) -> None:
+    import os
+
+    if code is not None and not isinstance(code, int):  # sys.exit("message") prints and exits 1
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said on it
+            pass
+    os._exit(code or 0)

@@ -150,8 +150,9 @@ class ViewData:
 
         from ..sparql.engines import OxigraphEngine
 
-        names = ("units", "measure_units", "annex_row_units", "pilot_task_leads", "structure",
-                 "discrepancies", "discrepancy_units")
+        # the two longest first, one on each thread
+        names = ("measure_units", "annex_row_units", "structure", "pilot_task_leads", "units",
+                 "discrepancy_units", "discrepancies")
         workers = 2 if isinstance(source, OxigraphEngine) else 1  # rdflib's SPARQL is not thread-safe
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(run_select, "view-" + n.replace("_", "-"), source, query_dir=query_dir)
