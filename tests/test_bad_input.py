@@ -48,6 +48,9 @@ CASES = {
     "table row with a cell too few": (
         lambda text: replace_line(text, 193, lambda l: l.rsplit("\t", 1)[0]), 193,
         "table row has 4 cells, the header on line 190 has 5"),
+    "an item naming units before any task": (  # it would assign the list it closes: there is none
+        lambda text: replace_line(text, 54, lambda l: "1. 责任单位：县公安局。"), 54,
+        "responsibility annotation before any numbered task"),
     "duplicate work task number": (
         lambda text: replace_line(text, 63, lambda l: l.replace("2. ", "1. ", 1)), 63,
         "work task number 1 is used twice (first on line 57)"),

@@ -162,3 +162,54 @@ def test_work_task_numbering_styles(mark, tmp_path):
     doc = parse_plan(path)
     assert doc.work_tasks()[0].number == 1
     assert names(doc.measures()[0].units) == ["县公安局", "县科技局", "各镇办"]
+
+
+def _plan(tmp_path, tasks: str):
+    from policykg.text.parse import parse_plan
+
+    path = tmp_path / "plan.txt"
+    path.write_text("关于推进测试工作的实施方案\n\n一、指导思想\n\n以此为指导。\n\n二、主要措施\n\n" + tasks, encoding="utf-8")
+    return parse_plan(path)
+
+
+def test_a_field_section_needs_only_one_field_before_the_units(tmp_path):
+    # the shape of 80's sections (（一）适用范围：… （二）办理流程：… （三）责任单位及承办科室：X，Y。), with
+    # one field: still one measure of the section, not a task titled by its field
+    doc = _plan(tmp_path, "三、优化测试流程\n\n（一）适用范围：全县测试项目。\n\n（二）责任单位：县公安局、县科技局。\n")
+    [measure] = doc.measures()
+    assert names(measure.units) == ["县公安局", "县科技局"]
+    assert measure.text.startswith("（一）适用范围：全县测试项目。")
+    assert not any(pt.title.startswith("适用范围") for pt in doc.pilot_tasks)
+
+
+def test_a_section_with_an_item_that_is_no_field_is_a_list_of_tasks(tmp_path):
+    # （二） opens with a sentence, not a label and colon: the items are tasks, the last item's
+    # units the section's (as in 80's 五、 … （四）责任单位：A、B、C。)
+    doc = _plan(tmp_path, "三、优化测试流程\n\n（一）适用范围：全县测试项目。\n\n（二）加大测试支持力度。每年安排专项资金。\n\n"
+                          "（三）责任单位：县公安局、县科技局。\n")
+    section = next(t for t in doc.tasks if t.title == "优化测试流程")
+    assert names(section.responsible_units) == ["县公安局", "县科技局"]
+    assert [pt.number for pt in doc.pilot_tasks if pt.parent == section.key] == [1, 2]
+
+
+@pytest.mark.parametrize("closing", ["（三）\u00a0责任单位：县公安局、县科技局。",  # a page's &nbsp; (80 has them)
+                                     "（三）（责任单位：县公安局、县科技局）。",
+                                     "（三）（责任单位：县公安局、县科技局）；"])
+def test_an_item_naming_units_may_space_and_bracket_them(tmp_path, closing):
+    doc = _plan(tmp_path, "三、优化测试流程\n\n（一）加大测试支持力度。\n\n（二）完善测试平台。\n\n" + closing + "\n")
+    section = next(t for t in doc.tasks if t.title == "优化测试流程")
+    assert names(section.responsible_units) == ["县公安局", "县科技局"]
+    assert [pt.number for pt in doc.pilot_tasks if pt.parent == section.key] == [1, 2]
+
+
+def test_an_item_with_more_than_units_is_a_task(tmp_path):
+    # （三） says what is to be done before naming who: a task of its own with its units
+    doc = _plan(tmp_path, "三、优化测试流程\n\n（一）加大测试支持力度。\n\n（二）完善测试平台。\n\n"
+                          "（三）开展测试评估（责任单位：县公安局、县科技局）。\n")
+    section = next(t for t in doc.tasks if t.title == "优化测试流程")
+    assert section.responsible_units == []
+    third = next(pt for pt in doc.pilot_tasks if pt.number == 3)
+    [measure] = [m for wt in third.work_tasks for m in wt.measures]  # it has no items: its own measure
+    assert names(measure.units) == ["县公安局", "县科技局"] and measure.text == "开展测试评估"
+    [work] = third.work_tasks  # no heading of its own: the task's number and place
+    assert (work.number, work.level, work.path) == (1, third.level, third.path)

@@ -136,6 +136,11 @@ def test_an_item_with_no_items_under_it_is_the_measure_its_units_are_responsible
     item = next(pt for pt in doc.pilot_tasks if pt.title.startswith("借鉴北京市服务业扩大开放综合试点经验"))
     [measure] = [m for wt in item.work_tasks for m in wt.measures]
     assert measure.text == item.title and "负责部门" not in measure.text
+    # the first and only measure of the item's own work task, under an id no other measure has
+    assert (measure.work_task, measure.number) == (item.work_tasks[0].key, 1)
+    [work] = item.work_tasks  # the item's own text, with no heading of its own: its number and place
+    assert (work.number, work.level, work.path) == (1, item.level, item.path)
+    assert len({m.id for m in doc.measures()}) == len(doc.measures())
     assert [u.name for u in measure.units] == ["人力资源社会保障部", "住房城乡建设部", "商务部"]
     assert item.responsible_units == []
 

@@ -765,8 +765,8 @@ class _MeasureReader:
         """The annotation of an item that only names units (（四）责任单位：X、Y。 after the
         section's （一）–（三）, 4. 责任单位：X after the task's 1.–3.), else None."""
         annotations = [a for a in self.annotations.find(par) if a.units or a.leads]
-        if len(annotations) != 1 or par.text[found[2]:annotations[0].start].strip(" 　") \
-                or par.text[annotations[0].end:].strip(" 　。；"):
+        if len(annotations) != 1 or par.text[found[2]:annotations[0].start].strip() \
+                or par.text[annotations[0].end:].strip().strip("。；"):
             return None
         return annotations[0]
 
