@@ -139,6 +139,7 @@ class ViewData:
     structure: list[Row]
     discrepancies: list[Row]
     discrepancy_units: list[Row] = field(default_factory=list)
+    task_units: list[Row] = field(default_factory=list)  # units stated for a task as a whole
     _unit_table: dict | None = field(default=None, init=False, repr=False, compare=False)
     _unit_types: list | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -152,7 +153,7 @@ class ViewData:
 
         # the two longest first, one on each thread
         names = ("measure_units", "annex_row_units", "structure", "pilot_task_leads", "units",
-                 "discrepancy_units", "discrepancies")
+                 "discrepancy_units", "discrepancies", "task_units")
         workers = 2 if isinstance(source, OxigraphEngine) else 1  # rdflib's SPARQL is not thread-safe
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(run_select, "view-" + n.replace("_", "-"), source, query_dir=query_dir)

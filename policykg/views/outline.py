@@ -34,7 +34,19 @@ def _chinese(n: int) -> str:
     return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
 
 
-def _pilot_task(pt_iri, pt, named, responsible, lines, chip, t, num) -> list[str]:
+def _stated(units: dict, chip, t) -> str:
+    """The units the body names for a task as a whole (``units``: unit -> (role, where)), leads
+    then responsible, each in the order the text names them; empty if none."""
+    out = []
+    for role, cls in (("lead", " lead"), ("responsible", "")):
+        named = sorted((at, u) for u, (r, at) in units.items() if r == role)
+        if named:
+            out.append(f'<div class="units"><span class="muted">{esc(t[role])}：</span>'
+                       + "".join(chip(u, cls) for _, u in named) + "</div>")
+    return "".join(out)
+
+
+def _pilot_task(pt_iri, pt, named, responsible, lines, chip, t, num, stated) -> list[str]:
     """A pilot task with its leads, its work tasks and their measures, as outline items."""
     h = []
     head = t["pilot_task_n"].format(n=pt["number"]) + ("：" if t is T["zh"] else ": ") if pt["number"] is not None else ""
@@ -42,11 +54,14 @@ def _pilot_task(pt_iri, pt, named, responsible, lines, chip, t, num) -> list[str
     h.append(f'<li class="pt"><details open><summary>{esc(head + pt["title"])} {_select_link(pt_iri, t)}</summary>')
     if lead_chips:
         h.append(f'<div class="units"><span class="muted">{esc(t["lead"])}：</span>{lead_chips}</div>')
+    if stated.get(pt_iri):
+        h.append(_stated(stated[pt_iri], chip, t))
     h.append("<ul>")
     for wt_iri, wt in sorted(pt["wts"].items(), key=num):
         wt_head = f"{wt['number']}. " if wt["number"] is not None else ""
         h.append(f'<li class="wt"><details open><summary>{esc(wt_head + wt["title"])} '
-                 f'<span class="muted">({len(wt["ms"])})</span> {_select_link(wt_iri, t)}</summary><ul>')
+                 f'<span class="muted">({len(wt["ms"])})</span> {_select_link(wt_iri, t)}</summary>'
+                 f'{_stated(stated.get(wt_iri, {}), chip, t)}<ul>')
         for m_iri, m in sorted(wt["ms"].items(), key=lambda x: (nw.measure_sort_key(x[1]["id"]), x[0])):
             units = responsible[m_iri]
             unit_chips = "".join(chip(u) for u in sorted(units, key=lambda u: (units[u], u)))
@@ -83,6 +98,10 @@ def outline_page(data: nw.ViewData, lang: str, title: str) -> str:
         if r["part"] == "body":
             at = float(r["order"]) if r.get("order") is not None else inf
             leads[r["pilotTask"]][r["unit"]] = min(at, leads[r["pilotTask"]].get(r["unit"], inf))
+    stated: dict[str, dict[str, tuple]] = defaultdict(dict)  # task -> unit -> (role, where), for the task as a whole
+    for r in data.task_units:
+        at = float(r["order"]) if r.get("order") is not None else inf
+        stated[r["task"]][r["unit"]] = min((r["role"], at), stated[r["task"]].get(r["unit"], (r["role"], inf)))
     responsible: dict[str, dict[str, float]] = defaultdict(dict)  # measure -> unit -> where the text names it
     lines: dict[str, object] = {}
     for r in data.measure_units:
@@ -100,9 +119,9 @@ def outline_page(data: nw.ViewData, lang: str, title: str) -> str:
         for section_iri, section in sorted(plan["sections"].items(), key=num):
             if section_iri:  # 一、… above its （一）…: the plan's own level, folded like the others
                 h.append(f'<li class="sec"><details open><summary><b>{esc(_section_head(section, lang))}'
-                         f'{esc(section["title"])}</b></summary><ul>')
+                         f'{esc(section["title"])}</b></summary>{_stated(stated.get(section_iri, {}), chip, t)}<ul>')
             for pt_iri, pt in sorted(section["pts"].items(), key=num):
-                h.extend(_pilot_task(pt_iri, pt, leads[pt_iri], responsible, lines, chip, t, num))
+                h.extend(_pilot_task(pt_iri, pt, leads[pt_iri], responsible, lines, chip, t, num, stated))
             if section_iri:
                 h.append("</ul></details></li>")
         if len(plans) > 1:
