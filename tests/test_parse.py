@@ -175,11 +175,14 @@ def _plan(tmp_path, tasks: str):
 def test_a_field_section_needs_only_one_field_before_the_units(tmp_path):
     # the shape of 80's sections (（一）适用范围：… （二）办理流程：… （三）责任单位及承办科室：X，Y。), with
     # one field: still one measure of the section, not a task titled by its field
-    doc = _plan(tmp_path, "三、优化测试流程\n\n（一）适用范围：全县测试项目。\n\n（二）责任单位：县公安局、县科技局。\n")
+    doc = _plan(tmp_path, "三、优化测试流程。\n\n（一）适用范围：全县测试项目。\n\n（二）责任单位：县公安局、县科技局。\n")
     [measure] = doc.measures()
     assert names(measure.units) == ["县公安局", "县科技局"]
     assert measure.text.startswith("（一）适用范围：全县测试项目。")
     assert not any(pt.title.startswith("适用范围") for pt in doc.pilot_tasks)
+    # the section is the task: its heading's number, level and title (without the full stop)
+    task = next(pt for pt in doc.pilot_tasks if pt.number == 3)
+    assert (task.title, task.level, task.path) == ("优化测试流程", 1, "3")
 
 
 def test_a_section_with_an_item_that_is_no_field_is_a_list_of_tasks(tmp_path):
@@ -213,3 +216,15 @@ def test_an_item_with_more_than_units_is_a_task(tmp_path):
     assert names(measure.units) == ["县公安局", "县科技局"] and measure.text == "开展测试评估"
     [work] = third.work_tasks  # no heading of its own: the task's number and place
     assert (work.number, work.level, work.path) == (1, third.level, third.path)
+
+
+def test_duties_are_cut_where_a_line_opens_with_units_and_keep_no_item_marker(tmp_path):
+    # as 57's 领导小组 duty runs on from the member list above it, two duty lines join into one
+    # paragraph when the first does not end a sentence; each is still a duty of its own
+    doc = _plan(tmp_path, "（一）建设测试平台（责任单位：县公安局）\n\n三、职责分工\n\n（一）县公安局负责测试平台建设，\n"
+                          "县科技局负责测试评估。\n\n（二）县财政局：负责保障测试经费。\n")
+    duties = next(pt for pt in doc.pilot_tasks if pt.title == "职责分工")
+    measures = [m for wt in duties.work_tasks for m in wt.measures]
+    assert [(m.text, names(m.units)) for m in measures] == [
+        ("县公安局负责测试平台建设，", ["县公安局"]), ("县科技局负责测试评估。", ["县科技局"]),
+        ("县财政局：负责保障测试经费。", ["县财政局"])]

@@ -96,6 +96,10 @@ def test_an_annex_of_duties_is_read_without_the_member_list():
     # 13 duty paragraphs: 领导小组 first, 白银银保监分局 last; the 组长/成员 lines name people
     assert len(measures) == 13 and units[0] == "领导小组" and units[-1] == "白银银保监分局"
     assert not any("张延保" in m.text for m in measures)
+    # each duty opens with its unit and stops where the next unit's duty opens, lines joined or not
+    assert all(m.text.startswith(m.units[0].name) for m in measures)
+    assert all(b.units[0].name + "负责" not in a.text for a, b in zip(measures, measures[1:]))
+    assert measures[4].text == "市司法局负责对虚假公证、违法公证等行为进行查处。"
 
 
 def test_an_insurance_period_is_not_an_assignment_passage():
