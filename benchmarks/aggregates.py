@@ -28,7 +28,7 @@ from policykg.sparql.engines import load_engine  # noqa: E402
 AGGREGATES = ("plans-per-jurisdiction", "plans", "units-across-plans", "unit-load", "unregistered-units",
               "corpus-co-responsibility", "unit-load-per-plan", "view-corpus-plans", "view-corpus-units")
 # the catalog's required parameters, as tests/test_catalog_scale.py gives them
-PARAMS = {"measures-of-unit": {"unit": "县财政局"}, "search": {"keyword": "生态"},
+PARAMS = {"measures-of-unit": {"unit": "县财政局"}, "tasks-of-unit": {"unit": "县财政局"}, "search": {"keyword": "生态"},
           "unit-partners": {"unit": "县财政局"}}
 
 

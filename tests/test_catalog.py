@@ -17,6 +17,7 @@ REQUIRED = {
     "unit-load": ("unit", "unit_en", "lead_pilot_tasks", "work_tasks", "measures"),
     "discrepancies": ("kind", "subject", "body_value", "annex_value"),
     "measures-of-unit": ("work_task", "measure", "text"),
+    "tasks-of-unit": ("task", "kind", "title", "role"),
     "search": ("work_task", "measure", "text"),
     "stage-goals": ("stage", "start_year", "end_year", "goal", "pilot_task"),
 }
@@ -28,7 +29,7 @@ CORPUS_QUERIES = {"units-across-plans", "corpus-co-responsibility", "unregistere
 # Units named for a task as a whole: the Gaoqing plan names none (its pilot tasks' leads are
 # view-pilot-task-leads'); both engines are compared on real documents that do (test_real_corpus).
 OTHER_SHAPES = {"view-task-units"}
-PARAMS = {"units-across-plans": {"min_plans": "1"}, "measures-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},
+PARAMS = {"units-across-plans": {"min_plans": "1"}, "measures-of-unit": {"unit": "县公安局"}, "tasks-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},
           "unit-partners": {"unit": "县公安局"}}
 CATALOG = load_catalog()
 

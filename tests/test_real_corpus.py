@@ -479,6 +479,7 @@ def real_corpus_engines(tmp_path_factory):
 
 # parameters naming things these documents have: 01 and 02 both name 省商务厅
 REAL_PARAMS = {"units-across-plans": {"min_plans": "2"}, "measures-of-unit": {"unit": "省商务厅"},
+               "tasks-of-unit": {"unit": "国家发展改革委"},
                "unit-partners": {"unit": "省商务厅"}, "search": {"keyword": "消费"}}
 
 
@@ -652,3 +653,21 @@ def test_units_named_for_a_task_as_a_whole_are_on_their_sheets_and_in_the_outlin
     # a unit named only for measures has no such section
     reserve = next(p for p in sheets.values() if "储备中心</h1>" in p.read_text(encoding="utf-8"))
     assert "整体负责的任务" not in text(reserve)
+
+
+def test_tasks_of_unit_answers_for_units_named_only_for_tasks(tmp_path):
+    # 80: no measure names 人民银行宿州市中心支行 (measures-of-unit has no row for it); the text
+    # names it, with two others, for 五、强化金融政策支持 as a whole, and 市城管局 for 九、's （一） and （三）
+    from policykg.rdf.build import build
+    from policykg.sparql.catalog import load_catalog
+    from policykg.sparql.engines import load_engine
+
+    build([next(CORPUS.glob("80_*"))], out=tmp_path / "graph")
+    catalog, engine = load_catalog(), load_engine([tmp_path / "graph"], store=False)
+
+    def ask(name, unit):
+        return [tuple(t.value for t in row) for row in engine.run(catalog.get(name).bind({"unit": unit})).rows]
+
+    assert ask("measures-of-unit", "人民银行宿州市中心支行") == []
+    assert ask("tasks-of-unit", "人民银行宿州市中心支行") == [("5", "section", "强化金融政策支持", "responsible")]
+    assert [(task, kind) for task, kind, _, _ in ask("tasks-of-unit", "市城管局")] == [("9.1", "pilot-task"), ("9.3", "pilot-task")]

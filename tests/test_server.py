@@ -13,7 +13,7 @@ from policykg.sparql.remote import EndpointError, RemoteEngine, push
 from policykg.sparql.server import OxigraphServer, free_port, oxigraph_binary
 
 GRAPH = ROOT / "graph"
-PARAMS = {"measures-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},
+PARAMS = {"measures-of-unit": {"unit": "县公安局"}, "tasks-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},
           "unit-partners": {"unit": "县公安局"}}
 
 

@@ -21,7 +21,7 @@ from policykg.sparql.server import OxigraphServer
 
 GRAPH = ROOT / "graph"
 # a value for every required parameter of the catalog
-PARAMS = {"measures-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},
+PARAMS = {"measures-of-unit": {"unit": "县公安局"}, "tasks-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},
           "unit-partners": {"unit": "县公安局"}}
 
 
