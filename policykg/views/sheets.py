@@ -145,7 +145,7 @@ def _task_level(unit, items: _Items, rows, units, rank, link, t) -> list[str]:
             roles[r["task"]].add(r["role"])
     out = [f"<h2>{esc(t['task_level'])} ({len(mine)})</h2>",
            f"<table class=\"items\"><tr><th>{t['task_col']}</th><th>{t['role']}</th><th>{t['partners']}</th>"
-           f"<th>{t['source']}</th></tr>"]
+           f"<th>{t['where']}</th></tr>"]
     for i in mine:
         r = items.info[i]
         role = "、".join(esc(t[k]) for k in ("lead", "responsible") if k in roles[i])
