@@ -389,6 +389,7 @@ def test_an_item_that_only_names_units_assigns_the_list_it_closes():
     assert [u.name for u in finance.responsible_units] == ["人民银行宿州市中心支行", "银保监会宿州监管分局", "宿州市地方金融监管局"]
     assert [pt.number for pt in doc.pilot_tasks if pt.parent == finance.key] == [1, 2, 3]  # no task of its own
     water = next(pt for pt in doc.pilot_tasks if pt.title.startswith("供水配套设施完善"))
+    assert water.title == "供水配套设施完善"  # the colon that introduces its list is not the title's
     assert [u.name for u in water.responsible_units] == ["市城管局", "市供水公司"]
     assert [wt.number for wt in water.work_tasks] == [1, 2, 3]
     assert not any(m.units for wt in water.work_tasks for m in wt.measures)
@@ -648,7 +649,7 @@ def test_units_named_for_a_task_as_a_whole_are_on_their_sheets_and_in_the_outlin
     section = re.search(r"五、强化金融政策支持(.*?)试验任务1", outline, re.S).group(1)
     assert [n for n in ("人民银行宿州市中心支行", "银保监会宿州监管分局", "宿州市地方金融监管局") if n in section] == \
         ["人民银行宿州市中心支行", "银保监会宿州监管分局", "宿州市地方金融监管局"]
-    water = re.search(r"供水配套设施完善：(.*?)1\. 房地产开发项目", outline, re.S).group(1)
+    water = re.search(r"供水配套设施完善(.*?)1\. 房地产开发项目", outline, re.S).group(1)
     assert "市城管局" in water and "市供水公司" in water
     # a unit named only for measures has no such section
     reserve = next(p for p in sheets.values() if "储备中心</h1>" in p.read_text(encoding="utf-8"))

@@ -45,6 +45,9 @@ STAGE = re.compile(
 MEASURE_LABEL = re.compile(r"^(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*")
 # 具体措施： closing a paragraph: the numbered items that follow are the measures it announces.
 # （一）适用范围：… （二）办理流程：…: an item that is a field of the measure its section describes
+# What a heading's title does not keep at its end: its full stop, or the colon that introduces the
+# list under it (80: （一）供水配套设施完善： 1. … 2. …)
+TITLE_END = "。.：:"
 FIELD_LABEL = re.compile(r"\s*[\u4e00-\u9fff、]{2,12}\s*[：:]")
 LABEL_AT_END = re.compile(r"(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*$")
 GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\s*")
@@ -678,7 +681,7 @@ class _MeasureReader:
             elif _section_kind(section.title) != "measures":
                 # 一、支持工业互联网平台建设 above its （一）…: a task of its own. A section that only
                 # says its items are the tasks (三、主要任务) is not one.
-                group = self.group = Task(number, section.title.rstrip("。."), _line_span(section.heading))
+                group = self.group = Task(number, section.title.rstrip(TITLE_END), _line_span(section.heading))
                 self.tasks.append(group)
             for par in pars:
                 self._paragraph(par, index)
@@ -815,14 +818,14 @@ class _MeasureReader:
         title = _without(par.text, annotations, found[2]).strip()
         label = LABEL_AT_END.search(title)
         title = title[:label.start()].strip() if label else title
-        title = title.rstrip("。.")
+        title = title.rstrip(TITLE_END)
         _require_title(self.source, par, "pilot task", title)
         self.pilot_tasks.append(PilotTask(found[1], title, leads, [], par.span(), responsible_units=others))
         self.sub_list = ("label", 1) if label else None
 
     def _section_task(self, section: _TaskSection) -> None:
         number = section.number
-        title = section.title.rstrip("。.")
+        title = section.title.rstrip(TITLE_END)
         self.pilot_tasks.append(PilotTask(number, title, [], [], _line_span(section.heading), level=1,
                                           path=str(number)))
         self.sub_list = None
@@ -858,7 +861,7 @@ class _MeasureReader:
             rest = par.slice(cut) if par.text[cut:annotations[0].start].strip(" 　。") else par
         else:
             heading, rest = par, None
-        title = heading.text[found[2]:].strip().rstrip("。.")
+        title = heading.text[found[2]:].strip().rstrip(TITLE_END)
         _require_title(self.source, par, f"work task {number}", title)
         pilot_task.work_tasks.append(WorkTask(number, title, [], heading.span()))
         self.last_work_task = number
