@@ -71,4 +71,7 @@ def test_pages_show_hostile_text_as_text_and_run_none_of_it(hostile_site, visit)
         v.close()
     for fragment in ("@SUM(1)局", "-2+3局", "县<imgsrc=xonerror=alert(1)>办公室"):
         assert fragment in seen_as_text, fragment
+    # the pilot task the body names 县<img…>办公室 responsible for as a whole: its sheet's table
+    # and the outline show the task's title and the unit as text
+    assert "整体负责的任务" in seen_as_text and f"加快{SCRIPT}乡村" in seen_as_text
     assert SCRIPT in seen_as_text or IMG in seen_as_text  # measure or task text shown literally
