@@ -65,7 +65,7 @@ def sheet_index(data: nw.ViewData) -> dict:
     for r in data.discrepancy_units:
         concerns[r["unit"]][r["discrepancy"]].add(r["part"])
     return {"leads": leads, "measures": measures, "annex_rows": _Items.index(data.annex_row_units),
-            "tasks": _Items.index(data.task_units, item="task"),
+            "tasks": _Items.index(data.task_units, item="task"), "task_roles": _roles(data.task_units),
             "first_seen": first_seen, "concerns": concerns, "discrepancies": discrepancies(data)}
 
 
@@ -96,7 +96,7 @@ def sheet_page(unit: str, data: nw.ViewData, body: nx.Graph, lang: str, index: d
     h.extend(_leads(unit, index, t, lang))
     partners = partners_of(unit, index["measures"], index["first_seen"])
     rank = {p: i for i, (p, _) in enumerate(partners)}
-    h.extend(_task_level(unit, index["tasks"], data.task_units, units, rank, link, t))
+    h.extend(_task_level(unit, index["tasks"], index["task_roles"], units, rank, link, t))
     h.append(f"<h2>{esc(t['partner_list'])} ({len(partners)})</h2>")
     if partners:
         h.append('<ol class="partners">' + "".join(
@@ -132,23 +132,27 @@ def _leads(unit: str, index: dict, t: dict, lang: str) -> list[str]:
     return out
 
 
-def _task_level(unit, items: _Items, rows, units, rank, link, t) -> list[str]:
+def _roles(rows) -> dict:
+    """(task, unit) -> the roles the text gives the unit for the task."""
+    roles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        roles[(r["task"], r["unit"])].add(r["role"])
+    return roles
+
+
+def _task_level(unit, items: _Items, roles: dict, units, rank, link, t) -> list[str]:
     """The tasks whose units the body names for the task as a whole (80: 五、强化金融政策支持 …
     （四）责任单位：A、B、C。), the unit's role in each and who else is named; shown only where
     there are some, so sheets of plans that name units for measures only are as they were."""
-    mine = sorted(items.of_unit.get(unit, ()), key=lambda i: (_path_key(items.info[i].get("path")), i))
+    mine = sorted(items.of_unit.get(unit, ()), key=lambda i: (nw.measure_sort_key(items.info[i].get("path")), i))
     if not mine:
         return []
-    roles = defaultdict(set)
-    for r in rows:
-        if r["unit"] == unit:
-            roles[r["task"]].add(r["role"])
     out = [f"<h2>{esc(t['task_level'])} ({len(mine)})</h2>",
            f"<table class=\"items\"><tr><th>{t['task_col']}</th><th>{t['role']}</th><th>{t['partners']}</th>"
            f"<th>{t['where']}</th></tr>"]
     for i in mine:
         r = items.info[i]
-        role = "、".join(esc(t[k]) for k in ("lead", "responsible") if k in roles[i])
+        role = "、".join(esc(t[k]) for k in ("lead", "responsible") if k in roles[(i, unit)])
         where = t["line"].format(n=r["line"]) if r.get("line") is not None else ""
         task = " ".join(str(x) for x in (r.get("path"), r.get("title")) if x is not None)
         out.append(f"<tr><td>{esc(task)}</td><td>{role}</td>"
@@ -156,13 +160,6 @@ def _task_level(unit, items: _Items, rows, units, rank, link, t) -> list[str]:
                    f"<td class=\"muted\">{esc(where)}</td></tr>")
     out.append("</table>")
     return out
-
-
-def _path_key(path) -> tuple:
-    """9.1 before 10 before 10.2: a number path compared number by number."""
-    if path is None:
-        return ((2, 0, ""),)
-    return tuple(nw._sort_num(int(p) if p.isdigit() else p) for p in str(path).split("."))
 
 
 def _partner_cell(unit: str, item: str, items: _Items, units: dict, rank: dict, link, t: dict) -> str:
