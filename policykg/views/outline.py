@@ -50,12 +50,11 @@ def _pilot_task(pt_iri, pt, named, responsible, lines, chip, t, num, stated) -> 
     """A pilot task with its leads, its work tasks and their measures, as outline items."""
     h = []
     head = t["pilot_task_n"].format(n=pt["number"]) + ("：" if t is T["zh"] else ": ") if pt["number"] is not None else ""
-    lead_chips = "".join(chip(u, " lead") for u in sorted(named, key=lambda u: (named[u], u)))
     h.append(f'<li class="pt"><details open><summary>{esc(head + pt["title"])} {_select_link(pt_iri, t)}</summary>')
-    if lead_chips:
-        h.append(f'<div class="units"><span class="muted">{esc(t["lead"])}：</span>{lead_chips}</div>')
-    if stated.get(pt_iri):
-        h.append(_stated(stated[pt_iri], chip, t))
+    # its leads (view-pilot-task-leads) and the units named responsible for it as a whole
+    units = _stated({u: ("lead", at) for u, at in named.items()} | stated.get(pt_iri, {}), chip, t)
+    if units:
+        h.append(units)
     h.append("<ul>")
     for wt_iri, wt in sorted(pt["wts"].items(), key=num):
         wt_head = f"{wt['number']}. " if wt["number"] is not None else ""
