@@ -228,3 +228,108 @@ def test_duties_are_cut_where_a_line_opens_with_units_and_keep_no_item_marker(tm
     assert [(m.text, names(m.units)) for m in measures] == [
         ("县公安局负责测试平台建设，", ["县公安局"]), ("县科技局负责测试评估。", ["县科技局"]),
         ("县财政局：负责保障测试经费。", ["县财政局"])]
+
+
+
+def _measures_plan(tmp_path, sections: str):
+    from policykg.text.parse import parse_plan
+
+    path = tmp_path / "plan.txt"
+    path.write_text("测试县关于推进测试工作的若干措施\n\n" + sections, encoding="utf-8")
+    return parse_plan(path)
+
+
+def test_the_text_after_the_last_item_closes_the_plan_and_is_no_measure(tmp_path):
+    # 46 (Xining): 十五、…（责任单位：…） then 以上政策措施自印发之日起施行…: the plan's closing sentence
+    doc = _measures_plan(tmp_path, "一、建设测试平台\n\n完善测试设施，扩大测试范围。（责任单位：县公安局）\n\n"
+                                   "二、开展测试培训\n\n每年培训测试人员。（责任单位：县科技局）\n\n以上措施自印发之日起施行。\n")
+    assert [m.text for m in doc.measures()] == ["完善测试设施，扩大测试范围。", "每年培训测试人员。"]
+
+
+def test_closing_text_stays_a_measure_where_the_plan_assigns_nothing(tmp_path):
+    # with no annotation anywhere, nothing says where the last item ends
+    doc = _measures_plan(tmp_path, "一、主要任务\n\n1. 建设测试平台。\n\n2. 开展测试培训。\n\n以上措施自印发之日起施行。\n")
+    assert [m.text for m in doc.measures()] == ["以上措施自印发之日起施行。"]
+
+
+def test_a_signature_after_the_last_item_dates_the_plan_and_is_no_measure(tmp_path):
+    # 42 (Beijing): （十九）…（责任单位：…） / 北京市人民政府办公厅 / 2025年6月11日 / （此件公开发布）
+    doc = _measures_plan(tmp_path, "一、建设测试平台\n\n完善测试设施。（责任单位：县公安局）\n\n"
+                                   "测试县人民政府办公室\n测试县科学技术委员会\n2023年5月6日\n（此件公开发布）\n")
+    assert [m.text for m in doc.measures()] == ["完善测试设施。"]
+    assert doc.metadata.issued == date(2023, 5, 6)
+    assert doc.metadata.issuer == "测试县人民政府办公室"  # the first signs for all
+    assert doc.metadata.release_note == "此件公开发布"
+
+
+def test_a_line_naming_units_above_a_date_is_not_a_signature(tmp_path):
+    # 49's style, 责任单位：X on its own line after the item: the last item's units, not its signers
+    doc = _measures_plan(tmp_path, "一、建设测试平台\n\n完善测试设施。\n责任单位：县公安局\n2023年5月6日\n")
+    [measure] = doc.measures()
+    assert names(measure.units) == ["县公安局"]
+    assert doc.metadata.issued == date(2023, 5, 6)
+
+
+def test_a_first_sentence_that_is_no_heading_stays_in_the_measure(tmp_path):
+    # 03 (Baotou): 1．除涉密…的事项外，各级政务服务事项全部开通全程网办。完成适老化改造，…。（…牵头考核单位：…）:
+    # the item has no title; its first sentence is what is to be done
+    doc = _measures_plan(tmp_path, "一、主要任务\n\n（一）推进测试\n\n"
+                                   "1．除涉密事项外，各级测试事项全部开通网办。完成适老化改造。（责任单位：县公安局）\n\n"
+                                   "2．加强组织领导。每年召开测试会议。（责任单位：县科技局）\n")
+    first, second = doc.measures()
+    assert first.text == "除涉密事项外，各级测试事项全部开通网办。完成适老化改造。"
+    assert doc.work_tasks()[0].title == "除涉密事项外，各级测试事项全部开通网办"
+    # a run-in title heads its item and is not the measure's
+    assert (doc.work_tasks()[1].title, second.text) == ("加强组织领导", "每年召开测试会议。")
+
+
+def test_a_task_whose_first_sentence_is_no_heading_keeps_it_in_its_measure(tmp_path):
+    # 71 (Jiangxi): （一）引导政府性融资担保机构加大…支持力度，简化业务流程，…。…（责任单位：…）
+    doc = _measures_plan(tmp_path, "一、主要任务\n\n（一）引导测试机构加大支持力度，简化测试流程。对受影响企业降低费率。"
+                                   "（责任单位：县公安局）\n\n（二）加强组织领导。每年召开测试会议。（责任单位：县科技局）\n")
+    first, second = doc.measures()
+    assert first.text == "引导测试机构加大支持力度，简化测试流程。对受影响企业降低费率。"
+    assert second.text == "每年召开测试会议。"
+
+
+def test_an_items_name_is_cut_at_a_clause_outside_brackets_or_shortened_with_an_ellipsis(tmp_path):
+    # 08 (State Council): 一、对…成效明显的省（区、市），…; 75 (Luzhou): 第十二条 优化商业用房（含办公、仓储等，…）
+    doc = _measures_plan(tmp_path,
+                         "一、对测试工作成效明显的市（地、州、盟），给予奖励。（县公安局负责）\n\n"
+                         "二、对财政预算执行、提高收入质量、盘活存量资金、国库库款管理、推进财政资金统筹使用成效明显的县，"
+                         "给予奖励。（县财政局负责）\n")
+    assert [pt.title for pt in doc.pilot_tasks] == [
+        "对测试工作成效明显的市（地、州、盟）",
+        "对财政预算执行、提高收入质量、盘活存量资金、国库库款管理、推进财政资金统筹使用成…"]
+    assert doc.measures()[1].text.startswith("对财政预算执行、")
+
+
+def test_a_section_of_work_content_is_read_for_tasks_with_its_run_in_titles(tmp_path):
+    # 57, 58: 三、工作内容 （一）城镇房屋定期体检制度 1.体检范围和对象。城镇房屋定期体检范围暂定为…, no annotation
+    doc = _measures_plan(tmp_path, "一、工作内容\n\n（一）测试体检制度\n\n1.体检范围和对象。体检范围暂定为公共建筑。\n\n"
+                                   "2.体检内容和指标，按照导则执行\n")
+    [task] = doc.pilot_tasks
+    assert task.title == "测试体检制度"
+    assert [wt.title for wt in task.work_tasks] == ["体检范围和对象", "体检内容和指标，按照导则执行"]
+    assert [m.text for m in doc.measures()] == ["体检范围暂定为公共建筑。"]
+
+
+def test_lists_inside_lists_inside_a_work_task_are_its_text(tmp_path):
+    # 58: 1.新建房屋工程质量保险 （1）…（3）保险责任…：①…②… （4）…, then 2.既有房屋安全保险; and
+    # 2.建立房屋养老金账户 （1）公共账户 ①…②… （2）个人账户
+    doc = _measures_plan(tmp_path, "一、工作内容\n\n（一）测试保险制度\n\n1.新建测试保险\n\n（1）投保范围。新建住宅应投保。\n\n"
+                                   "（2）保险责任。分两个阶段：\n\n①前10年责任期。由潜在缺陷保险承担。\n\n"
+                                   "②其后至25年。保障倒塌风险。\n\n（3）保险费率。根据实际确定。\n\n2.既有测试保险\n\n"
+                                   "（1）投保范围。逐步纳入。\n")
+    [task] = doc.pilot_tasks
+    assert [wt.title for wt in task.work_tasks] == ["新建测试保险", "既有测试保险"]
+
+
+def test_a_goals_section_without_stages_gives_the_plans_goals_with_their_years(tmp_path):
+    # 39 (Chongqing): 一、工作目标 …到2025年，…。 ——市场机制基本健全。… ——标准体系初步完善。… 到2030年，…
+    doc = _measures_plan(tmp_path, "一、工作目标\n\n按照测试原则，全面推广测试。到2025年，建成测试体系。\n\n"
+                                   "——市场机制基本健全。实现分时电价。\n\n到2030年，基本建成测试城市。\n\n"
+                                   "二、重点任务\n\n（一）建设测试平台。（责任单位：县公安局）\n")
+    assert [(g.number, g.year, g.text[:6]) for g in doc.goals] == [
+        (1, 2025, "按照测试原则"), (2, 2025, "——市场机制"), (3, 2030, "到2030年")]
+    assert doc.stages == []

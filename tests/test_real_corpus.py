@@ -91,7 +91,9 @@ def test_a_section_of_duties_is_a_task_with_a_measure_per_unit():
 
 def test_an_annex_of_duties_is_read_without_the_member_list():
     doc = parse_plans(CORPUS / "57_baiyin-real-estate-one-city-one-policy-work-plan-2022.html")[0]
-    measures = list(doc.measures())
+    duties = doc.pilot_tasks[-1]  # after 三、工作内容's six tasks
+    assert duties.title == "白银市促进房地产市场平稳健康发展工作领导小组组成人员及工作职责"
+    measures = [m for wt in duties.work_tasks for m in wt.measures]
     units = [u.name for m in measures for u in m.units]
     # 13 duty paragraphs: 领导小组 first, 白银银保监分局 last; the 组长/成员 lines name people
     assert len(measures) == 13 and units[0] == "领导小组" and units[-1] == "白银银保监分局"
@@ -672,3 +674,114 @@ def test_tasks_of_unit_answers_for_units_named_only_for_tasks(tmp_path):
     assert ask("measures-of-unit", "人民银行宿州市中心支行") == []
     assert ask("tasks-of-unit", "人民银行宿州市中心支行") == [("5", "section", "强化金融政策支持", "responsible")]
     assert [(task, kind) for task, kind, _, _ in ask("tasks-of-unit", "市城管局")] == [("9.1", "pilot-task"), ("9.3", "pilot-task")]
+
+
+def test_what_follows_the_last_item_is_neither_a_measure_nor_lost_from_the_metadata():
+    # Each of these ends its last item with its annotation, then closes: with a sentence on when the
+    # measures take effect (46 以上政策措施自印发之日起施行, 47 本政策措施自2022年6月1日起实行, 78
+    # 本措施自2025年8月1日起施行), with the page's links (71 相关解读：…, 48 相关链接：…), or with
+    # a signature (42: 北京市人民政府办公厅 / 2025年6月11日 / （此件公开发布）; 38: twelve bodies, the
+    # first 重庆市民政局, then 2024年10月21日; 07: 国务院 / 2018年11月16日)
+    from policykg.published import read_document
+    from policykg.text.parse import parse_documents
+
+    closings = ("起施行", "起实行", "相关解读：", "相关链接：", "此件公开发布", "原文下载")
+    signed = {"42": ("北京市人民政府办公厅", "2025-06-11"), "38": ("重庆市民政局", "2024-10-21"),
+              "07": ("国务院", "2018-11-16"), "77": ("上海市人民政府办公厅", "2025-05-17")}
+    for key in ("07", "38", "42", "46", "47", "48", "71", "77", "78"):
+        [doc] = parse_documents(read_document(next(CORPUS.glob(f"{key}_*"))))
+        last = doc.measures()[-1]
+        assert last.units, (key, last.text)
+        assert not any(word in m.text for m in doc.measures() for word in closings), key
+        if key in signed:
+            assert (doc.metadata.issuer, str(doc.metadata.issued)) == signed[key]
+    [doc] = parse_documents(read_document(next(CORPUS.glob("42_*"))))
+    assert doc.metadata.release_note == "此件公开发布"
+
+
+def test_an_items_first_sentence_is_kept_in_its_measure_unless_it_is_a_title():
+    # 03 (Baotou) 1．除涉密、法律法规禁止和必须人员、车辆现场核验的事项外，各级政务服务事项全部开通全程网办。
+    # 完成适老化改造，适应特殊群体需求。（5月底…，牵头考核单位：市审批服务局）; 71 (Jiangxi)
+    # 1.实行疫情防控和物资保障重点企业融资名单制管理，…; 55 (State Council) （四十七）支持“海峡基金业综合服务平台”…。
+    # 支持符合条件的台资保险机构…; and 46 (Xining) 一、优化国有土地供应。合理确定…, whose first sentence is a title
+    from policykg.published import read_document
+    from policykg.text.parse import parse_documents
+
+    def measures(key):
+        return [m.text for doc in parse_documents(read_document(next(CORPUS.glob(f"{key}_*"))))
+                for m in doc.measures()]
+
+    assert measures("03")[0].startswith("除涉密、法律法规禁止和必须人员、车辆现场核验的事项外，")
+    assert measures("03")[0].endswith("完成适老化改造，适应特殊群体需求。")
+    assert measures("71")[0].startswith("实行疫情防控和物资保障重点企业融资名单制管理，")
+    assert any(t.startswith("支持“海峡基金业综合服务平台”") and "台资保险机构" in t for t in measures("55"))
+    assert measures("46")[0].startswith("合理确定国有建设用地年度供应计划")
+
+
+def test_a_task_that_announces_its_measures_is_assigned_as_a_whole_however_long_it_is():
+    # 21 (State Council): each of the 25 tasks closes with its own annotation and 具体措施：, whether it
+    # is one sentence (（一）研究将…提供支撑。（财政部、…按职责分工负责）具体措施：) or three (（二）让企业…。
+    # 督促金融机构…。加强水电气…。（人民银行、银保监会牵头，国家发展改革委、…及各地区按职责分工负责）具体措施：)
+    from policykg.published import read_document
+    from policykg.text.parse import parse_documents
+
+    [doc] = parse_documents(read_document(next(CORPUS.glob("21_*"))))
+    # …and （二十三） and （二十五） go on after 具体措施： with one unnumbered measure; （二十二） and
+    # （二十四） have no 具体措施: their text is their one measure, the units its own
+    assert len(doc.pilot_tasks) == 25
+    assert [pt.number for pt in doc.pilot_tasks if not (pt.lead_units or pt.responsible_units)] == [22, 24]
+    assert all(len(doc.pilot_tasks[n - 1].work_tasks[0].measures) == 1 for n in (22, 23, 24, 25))
+    assert doc.pilot_tasks[22].work_tasks[0].measures[0].text.startswith("2021年3月底前设立首批营商环境创新试点城市")
+    second = doc.pilot_tasks[1]
+    assert [u.name for u in second.lead_units] == ["人民银行", "银保监会"]
+    assert second.title.endswith("加强水电气、纳税、社保等信用信息归集共享，为增加普惠金融服务创造条件")
+    assert second.work_tasks[0].measures[0].text.startswith("鼓励商业银行运用大数据等技术")
+
+
+@pytest.mark.parametrize("key, field, value", [
+    # 文号 after the notice's title on its line, in a text without line breaks
+    ("21", "doc_number", "国办发〔2020〕43号"),
+    ("21", "notice_title", "国务院办公厅关于印发全国深化“放管服”改革优化营商环境电视电话会议重点任务分工方案的通知"),
+    ("22", "doc_number", "国办发〔2020〕24号"),
+    ("05", "doc_number", "渝府发〔2019〕17号"),
+    # a page's label before the number (45: 发文字号:吉市政办发〔2023〕11号)
+    ("45", "doc_number", "吉市政办发〔2023〕11号"),
+    # a signature run on after the last sentence: …。国务院办公厅2020年11月1日（此件公开发布）
+    ("21", "issued", "2020-11-01"),
+    ("22", "issued", "2020-07-15"),
+    # the notice a page's title declares where the text shows none, or only the plan's title again
+    ("40", "notice_title", "巴中市恩阳区人民政府关于印发《巴中市恩阳区进一步扎实稳住经济增长若干政策措施》的通知"),
+    ("43", "notice_title", "北京市人民政府办公厅关于印发《北京市关于完善生育支持政策体系推动建设生育友好型社会的工作措施》的通知"),
+    ("70", "issuer", "江西省人民政府办公厅"),
+    ("70", "jurisdiction", "江西省"),
+])
+def test_metadata_the_document_states(key, field, value):
+    from policykg.published import read_document
+    from policykg.text.parse import parse_documents
+
+    [doc] = parse_documents(read_document(next(CORPUS.glob(f"{key}_*"))))
+    assert str(getattr(doc.metadata, field)) == value
+
+
+def test_the_goals_a_plan_sets_for_itself_are_in_the_graph_with_their_year(tmp_path):
+    # 39 (Chongqing): 一、工作目标: a paragraph ending 到2025年，…, three —— goals under it, then
+    # 到2030年，基本建成车网互动和谐城市…; 76 (Shanghai): 一、主要目标 到2027年，新增首次获批…超500件…
+    from policykg.rdf.build import build
+    from policykg.sparql.catalog import load_catalog
+    from policykg.sparql.engines import OxigraphEngine
+
+    build([next(CORPUS.glob("39_*")), next(CORPUS.glob("76_*"))], out=tmp_path)
+    engine = OxigraphEngine.from_files([tmp_path / "policykg.ttl"])
+    rows = engine.run(load_catalog().get("plan-goals").bind({}), trusted=True).rows
+    got = [(str(r[1]) if r[1] else None, str(r[3])[:8]) for r in rows]
+    assert got == [("2025", "按照“创新引导、"), ("2025", "——市场机制基本"), ("2025", "——标准体系初步"),
+                   ("2025", "——车网互动初见"), ("2030", "到2030年，基"), ("2027", "到2027年，新")]
+
+
+def test_a_box_of_projects_between_items_is_no_measure():
+    # 01 (Anhui): 2﹒推进企业内网改造升级。…（责任单位：…） then 专栏1  工业互联网网络互联互通工程 /
+    # 优化网络基础设施。…, twelve boxes between the items of the 行动计划, none with an annotation
+    [_, plan] = parse_plans(CORPUS / "01_anhui-industrial-internet-action-plan.txt")
+    assert not any("专栏" in m.text or "优化网络基础设施" in m.text for m in plan.measures())
+    assert all(m.units for m in plan.measures())
+    assert len(plan.measures()) == 33  # the 行动计划's 33 annotations

@@ -233,6 +233,7 @@ class _PlanMapper:
 
         self.principles()
         self.stages()
+        self.goals()
         self.tasks()
         self.safeguards()
         self.annex()
@@ -284,6 +285,17 @@ class _PlanMapper:
                 for pt in links.get((s.number, goal.number), []):
                     self.add(g, PKG.namesPilotTask, self.iri("pilot-task", pt))
                 self.span(g, goal.span)
+
+    def goals(self) -> None:
+        """The plan's goals where they are not by stage: part of the plan, with the year they are for."""
+        for goal in self.doc.goals:
+            g = self.iri("goal", goal.number)
+            self.add(g, RDF.type, PKG.Goal)
+            self.add(g, PKG.number, lit(goal.number))
+            self.add(g, PKG.text, zh(goal.text))
+            self.add(g, PKG.targetYear, lit(goal.year) if goal.year is not None else None)
+            self.add(g, DCTERMS.isPartOf, self.plan)
+            self.span(g, goal.span)
 
     def task(self, node: str, cls, task, parent: str) -> None:
         """A task of any level: class, number, title, heading level and path, what it is part of."""

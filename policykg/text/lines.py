@@ -38,7 +38,7 @@ STRUCTURE_START = re.compile(
 NUMBERED = re.compile(
     rf"^(?:[{CHINESE_NUMERAL}]+、|[（(]\s*[{CHINESE_NUMERAL}]+\s*[)）]|\d{{1,3}}\s*[.．﹒、]|[（(]\s*\d{{1,3}}\s*[)）]|附件)"
 )
-WHITESPACE = " \t\u3000\u00a0\ufeff"
+WHITESPACE = " \t\u3000\u00a0\ufeff\u2002\u2003\u2009"  # em and en spaces indent some pages (45)
 # 责任单位：市财政局 on a line of its own: an annotation without brackets, complete in its line
 LABEL_LINE = re.compile(r"^(?:牵头|责任|配合)(?:单位|部门)[：:][^。]*$")
 

@@ -58,6 +58,7 @@ class Goal:
     number: int
     text: str
     span: Span
+    year: int | None = None  # the year it is set for (到2025年), where the plan's own goals say so
 
 
 @dataclass
@@ -180,6 +181,7 @@ class PlanDocument:
     safeguards: list[Safeguard]
     annex: list[AnnexRow]
     tasks: list[Task] = field(default_factory=list)  # headings above the pilot tasks, where there are any
+    goals: list[Goal] = field(default_factory=list)  # the plan's goals where they are not by stage (工作目标)
     # the text it was read from: a published file's text knows where each offset was in the original
     source: object = field(default=None, repr=False, compare=False)
     lines: tuple[int, int] | None = None  # its first and last line, where a file holds several documents

@@ -54,10 +54,15 @@ GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\
 ANNEX_START = re.compile(r"^附件\s*\d*\s*$")
 ATTACHMENT_LIST = re.compile(r"^附件\s*\d*\s*[：:]")
 DOC_NUMBER = re.compile(r"\S+?[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号")
+NUMBER_AFTER_TITLE = re.compile(r"(?:通知|意见|决定|批复|方案|计划|要点|办法|措施|细则)(?=[^〔\[［(（]{1,8}[〔\[［(（]\d{4})")
+SIGNED_AT_END = re.compile(
+    r"(?<=[。；])([\u4e00-\u9fff]{2,30})(\d{4})年(\d{1,2})月(\d{1,2})日(?:[（(]此件[^)）]*[)）])?$")
+GOAL_YEAR = re.compile(r"(?:到|至|截至)\s*(\d{4})\s*年(?:底|末)?[，,]")
+BOX = re.compile(r"^专栏\s*\d+(?![\d.．])")
 DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 RELEASE_NOTE = re.compile(r"^[（(](此件[^)）]*)[)）]$")
 DB_HEADER = re.compile(r"(?:索引号|发布机构|发文字号|成文日期|主题分类)\s*[：:]")
-ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员会|厅|局|部|院|中心)$")
+ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员会|联合会|联席会议|领导小组|指挥部|委|厅|局|部|院|中心)$")
 # what the genre's documents are called: 实施方案, 行动计划, 工作要点, 实施意见, 考评办法, 若干措施,
 # 实施细则, 任务分工
 TITLE_ENDINGS = ("方案", "计划", "要点", "意见", "办法", "措施", "细则", "分工", "若干政策")
@@ -86,8 +91,8 @@ SECTION_KINDS = (
     ("ideology", ("指导思想",)),
     ("principles", ("原则",)),
     ("goals", ("目标",)),
-    ("safeguards", ("保障",)),
-    ("measures", ("措施", "任务")),
+    ("safeguards", ("保障", "组织实施", "工作要求")),
+    ("measures", ("措施", "任务", "工作内容", "重点工作", "主要工作")),
     ("duties", ("职责",)),  # 六、职责分工: a paragraph per unit, 市房产局：负责…
 )
 
@@ -164,12 +169,19 @@ def _parse(source: SourceText, lines: list[Line], headings: list[_Heading], slug
     # a notice whose tasks are all in its table (a 目录清单) has no sections: its body is the table
     first = headings[0].index if headings else table_at
     annex_start = _annex_start(lines, first)
-    body_end = _tail_start(lines, first, annex_start)
+    body_end = _tail_start(lines, headings[-1].index if headings else first, annex_start)
     headings = [h for h in headings if h.index < body_end]
 
     metadata = _parse_head(source, lines[:first], lines[body_end:annex_start])
     if notice is not None:
         metadata = dataclasses.replace(notice, title=metadata.title, context=metadata.context)
+    if _notice_of_page(source, metadata):
+        # the notice title a page declares (its <title>, ArticleTitle) where the text it shows has none
+        # of its own: the page starts at the addressees (40), or only repeats the plan's title (43)
+        metadata.notice_title = source.title
+        metadata.issuer = metadata.issuer or _issuer_of(source.title)
+        metadata.jurisdiction = metadata.jurisdiction or _jurisdiction(
+            metadata.issuer, metadata.notice_title, metadata.title)
     if metadata.title is None and getattr(source, "title", None):
         # the title the file declares (a page's ArticleTitle): the notice's, or the plan's own
         metadata.notice_title, metadata.title = (_title_from_notice(source.title, [])
@@ -193,6 +205,12 @@ def _parse(source: SourceText, lines: list[Line], headings: list[_Heading], slug
     ideology = sections.get("ideology")
     reader = _MeasureReader(source)
     pilot_tasks = reader.read(task_sections)
+    if metadata.issued is None and reader.closing is not None:
+        # a signature at the end of a text without line breaks (22): …落地见效。国务院办公厅2020年7月15日
+        closing = reader.closing
+        signed = _signature(source, [(Line(closing.line, closing.span().start, closing.text), closing.text.strip())])
+        if signed:
+            metadata.issuer, metadata.issued = metadata.issuer or signed[0], signed[1]
     annex = parse_annex(source, annex_lines)
     if not pilot_tasks and not any(row.units or row.lead_units for row in annex):
         raise DocumentError(
@@ -202,6 +220,7 @@ def _parse(source: SourceText, lines: list[Line], headings: list[_Heading], slug
         )
     principles = _parse_numbered(source, sections.get("principles", []), Principle)
     stages = _parse_stages(source, sections.get("goals", []))
+    goals = [] if stages else _plan_goals(source, sections.get("goals", []))
     safeguards = _parse_numbered(source, sections.get("safeguards", []), Safeguard)
     for what, items in (("principle", principles), ("stage", stages), ("safeguard", safeguards)):
         _refuse_repeated_numbers(source, what, items)
@@ -217,6 +236,7 @@ def _parse(source: SourceText, lines: list[Line], headings: list[_Heading], slug
         stages=stages,
         pilot_tasks=pilot_tasks,
         tasks=reader.tasks,
+        goals=goals,
         safeguards=safeguards,
         annex=annex,
     )
@@ -256,23 +276,39 @@ def _item_headings(lines: list[Line]) -> tuple[list[Line], list[_Heading]]:
                                                              found[0] == style and found[1] == len(headings) + 1):
             style = found[0]
             indent = len(line.text) - len(text)
-            stop = re.search("[。；]|[，,（(]", text[found[2]:])
-            cut = found[2] + (stop.end() if stop and stop.group(0) in "。；" else stop.start() if stop else len(text) - found[2])
-            cut = min(cut, found[2] + 40)
+            stop = _clause_stop(text, found[2])
+            cut = stop.end() if stop and stop.group(0) in "。；" else stop.start() if stop else len(text)
             title = text[found[2]:cut].strip().rstrip("。；")
             if not title:
                 result.append(line)
                 continue
+            # a run-in title (加强组织领导。…) heads its item; any other first sentence or clause
+            # names the item, shortened, and stays in the item's text
+            run_in = stop is not None and stop.group(0) in "。；" and _heading_like(title)
+            if len(title) > 40:
+                title = title[:40] + "…"
             head_len = indent + cut
             headings.append(_Heading(len(result), found[1], title))
             result.append(Line(line.number, line.start, line.text[:head_len]))
             if line.text[head_len:].strip():
-                # the item's text, with its title sentence again when it was cut at a clause
-                rest = indent + found[2] if stop is None or stop.group(0) not in "。；" else head_len
+                rest = head_len if run_in else indent + found[2]
                 result.append(Line(line.number, line.start + rest, line.text[rest:]))
             continue
         result.append(line)
     return result, headings
+
+
+def _clause_stop(text: str, start: int) -> re.Match | None:
+    """The first 。；，, from ``start`` that is not inside brackets (优化商业用房（含办公、仓储等，下同）)."""
+    depth = 0
+    for m in re.compile("[（(]|[)）]|[。；，,]").finditer(text, start):
+        if m.group(0) in "（(":
+            depth += 1
+        elif m.group(0) in ")）":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            return m
+    return None
 
 
 def _section_marker(text: str) -> tuple[str, int, int] | None:
@@ -395,17 +431,18 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
     texts = [(line, text) for line, text in texts if text]
     recipients_at = None
     for k, (_line, text) in enumerate(texts):
-        if meta.doc_number is None and (m := DOC_NUMBER.search(text.strip("（()）"))) and (
-            DOC_NUMBER.fullmatch(text.strip("（()）")) or DB_HEADER.search(text)
-        ):  # 皖政办秘〔2021〕82号, also in brackets under the title
-            meta.doc_number = re.sub(r"\s", "", m.group(0).split("：")[-1])
+        if meta.doc_number is None and (number := _doc_number(text)):
+            meta.doc_number = number
         elif meta.release_note is None and (m := RELEASE_NOTE.match(text)):
             meta.release_note = m.group(1)
         elif recipients_at is None and text.endswith(("：", ":")) and not _is_title(text) and len(text) > 2:
             meta.recipients = split_names(text.rstrip("：:"))
             recipients_at = k
 
-    signed = _signature(source, texts) or _signature(source, [(l, l.text.strip()) for l in tail if l.text.strip()])
+    closing = [(line, line.text.strip()) for line in tail if line.text.strip()]
+    signed = _signature(source, texts) or _signature(source, closing)
+    if meta.release_note is None and (m := next(filter(None, (RELEASE_NOTE.match(t) for _, t in closing)), None)):
+        meta.release_note = m.group(1)
     if signed:
         meta.issuer, meta.issued = signed
 
@@ -417,9 +454,10 @@ def _parse_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Meta
         if start > 0 and ISSUER_SUFFIX.search(texts[start - 1][1]) and not _is_sentence(texts[start - 1][1]):
             start -= 1  # the issuing body on its own line above 关于…
         end = notice_at
-        while end < len(texts) - 1 and not NOTICE_END.search(texts[end][1]) and not PRINTING_LINE.search(texts[end][1]):
+        while end < len(texts) - 1 and not NOTICE_END.search(_before_number(texts[end][1])) \
+                and not PRINTING_LINE.search(texts[end][1]):
             end += 1
-        meta.notice_title = "".join(text for _, text in texts[start:end + 1])
+        meta.notice_title = "".join(text for _, text in texts[start:end]) + _before_number(texts[end][1])
         meta.issuer = meta.issuer or _issuer_of(meta.notice_title)
 
     quoted = re.search("《(.+?)》", meta.notice_title or "")
@@ -469,9 +507,23 @@ def _jurisdiction(*names: str | None) -> str | None:
     return None
 
 
+def _notice_of_page(source: SourceText, metadata: Metadata) -> bool:
+    """Whether the page declares the notice that prints the plan while the text gives none."""
+    page = getattr(source, "title", None)
+    if not page or not metadata.title or not page.endswith("通知") or "印发" not in page:
+        return False
+    notice = metadata.notice_title
+    if notice and notice != metadata.title and "关于" in notice and NOTICE_END.search(notice) and len(notice) <= 100:
+        return False
+    def bare(text: str) -> str:  # 70 prints 关于…发展的若干措施 as 印发关于…发展若干措施的通知
+        return re.sub("[《》的]|关于", "", text)
+
+    return bare(metadata.title) in bare(page)
+
+
 def _issuer_of(notice_title: str | None) -> str | None:
     """北京市人民政府办公厅 of 北京市人民政府办公厅关于…的通知."""
-    before = (notice_title or "").split("关于", 1)[0]
+    before = re.sub("(?:印发|转发)$", "", (notice_title or "").split("关于", 1)[0])
     if "关于" in (notice_title or "") and ISSUER_SUFFIX.search(before) and not re.search(r"[，。；：:、]", before):
         return before
     return None
@@ -511,6 +563,26 @@ def _title_from_notice(notice: str | None, texts) -> tuple[str, str] | None:
     return None
 
 
+def _doc_number(text: str) -> str | None:
+    """The 文号 a head line gives: 皖政办秘〔2021〕82号 alone or in brackets under the title, after a
+    page's label (发文字号：), or after the notice's title on its line (21: …的通知国办发〔2020〕43号;
+    05: …的意见渝府发〔2019〕17号各区县…)."""
+    bare = text.strip("（()）")
+    if not (m := DOC_NUMBER.search(bare)):
+        return None
+    number = re.sub(r"\s", "", re.split("[：:]", m.group(0))[-1])
+    title = _before_number(number)
+    if title != number:
+        return None if title.startswith(("根据", "按照", "依据")) else number[len(title):]
+    return number if DOC_NUMBER.fullmatch(bare) or DB_HEADER.search(text) else None
+
+
+def _before_number(text: str) -> str:
+    """A notice's title without the 文号 that follows it on its line (21: …的通知国办发〔2020〕43号)."""
+    after_title = next(reversed(list(NUMBER_AFTER_TITLE.finditer(text))), None)
+    return text[:after_title.end()] if after_title and "关于" in text[:after_title.end()] else text
+
+
 def _signature(source: SourceText, texts) -> tuple[str | None, date] | None:
     """``(issuer, date)`` from a date line and the body signing above it."""
     for k, (line, text) in enumerate(texts):
@@ -525,20 +597,32 @@ def _signature(source: SourceText, texts) -> tuple[str | None, date] | None:
                 top -= 1
             issuer = re.split(r"\s{2,}|\s*\u00a0\s*", texts[top][1])[0] if top < k else None
             return issuer, issued
+    for line, text in texts:  # a text without line breaks (21, 22): …落地见效。国务院办公厅2020年7月15日（此件公开发布）
+        if (m := SIGNED_AT_END.search(text)) and ISSUER_SUFFIX.search(m.group(1)):
+            try:
+                return m.group(1), date(*map(int, m.groups()[1:]))
+            except ValueError:
+                raise DocumentError(source.path, line.number, f"not a valid date: {m.group(0)}") from None
     return None
 
 
-def _tail_start(lines: list[Line], first: int, end: int) -> int:
-    """Where a closing signature and date begin, if the body ends with them; else ``end``."""
-    for i in range(end - 1, first, -1):
-        text = lines[i].text.strip()
-        if not text:
-            continue
-        if DATE_LINE.match(text):
-            above = lines[i - 1].text.strip()
-            return i - 1 if ISSUER_SUFFIX.search(above) and not _is_sentence(above) else i
-        return end
+def _tail_start(lines: list[Line], after: int, end: int) -> int:
+    """Where the closing signature begins: at the first line after the body's last section
+    heading ``after`` that holds a date alone (2023年11月13日), or at the bodies signing on the
+    lines above it; else ``end``. What follows it (（此件公开发布）, a page's links) is not the
+    body either."""
+    for i in range(after + 1, end):
+        if DATE_LINE.match(lines[i].text.strip()):
+            top = i
+            while top - 1 > after and _signs(lines[top - 1].text.strip()):
+                top -= 1
+            return top
     return end
+
+
+def _signs(text: str) -> bool:
+    """A line that is a body's name, as signed above a date (not 责任单位：X局)."""
+    return bool(ISSUER_SUFFIX.search(text)) and not _is_sentence(text) and not re.search("[：:]", text)
 
 
 def _is_title(text: str) -> bool:
@@ -615,6 +699,32 @@ def _parse_stages(source: SourceText, lines: list[Line]) -> list[Stage]:
     return stages
 
 
+def _plan_goals(source: SourceText, lines: list[Line]) -> list[Goal]:
+    """The goals of a goals section that has no stages (一、工作目标): a goal a paragraph, with the
+    year it names (到2025年); a —— paragraph under 到2025年，… is for that year too, and a heading
+    that is no sentence (（一）布局一批前沿方向，技术创新实现新引领) opens the goal below it."""
+    goals: list[Goal] = []
+    heading: Paragraph | None = None
+    for par in paragraphs(source, lines):
+        if SUBHEADING.match(par.text) and not re.search("[。；]", par.text):
+            heading = par
+            continue
+        # a goal under the one above: —— or （一）… after 到2025年，…
+        under = heading is not None or par.text.strip().startswith("——") or bool(SUBHEADING.match(par.text))
+        if heading is not None:
+            par, heading = Paragraph(heading.text + par.text, heading.offsets + par.offsets, source), None
+        text = par.text.strip()
+        year = GOAL_YEAR.search(text)
+        if year:
+            year = int(year.group(1))
+        elif goals and under:
+            year = goals[-1].year
+        goals.append(Goal(len(goals) + 1, text, par.span(), year))
+    if heading is not None:
+        goals.append(Goal(len(goals) + 1, heading.text.strip(), heading.span()))
+    return goals
+
+
 def _goals(par: Paragraph, already: int) -> list[Goal]:
     goals = []
     for m in re.finditer(r"[^。；]+[。；]?", par.text):
@@ -653,11 +763,14 @@ class _MeasureReader:
         self.pilot_tasks: list[PilotTask] = []
         self.pending: Paragraph | None = None  # measure text not yet closed by an annotation
         self.sub_list: tuple[str, int] | None = None  # (style, next value) of an open sub-list
+        self.nested: set[str] = set()  # styles of the items read as text under the current work task
+        self.in_box = False  # in a 专栏 box between items
         self.last_work_task = 0
         self.work_task_style: str | None = None
         self.tasks: list[Task] = []  # sections above pilot tasks
         self.groups: dict[int, Task] = {}  # id of a pilot task: the section task it belongs to
         self.group: Task | None = None  # the section task being read
+        self.closing: Paragraph | None = None  # the plan's closing text after its last item
 
     def read(self, sections: list[_TaskSection]) -> list[PilotTask]:
         for index, section in enumerate(sections, start=1):
@@ -683,8 +796,11 @@ class _MeasureReader:
                 # says its items are the tasks (三、主要任务) is not one.
                 group = self.group = Task(number, section.title.rstrip(TITLE_END), _line_span(section.heading))
                 self.tasks.append(group)
+            self.in_box = False
             for par in pars:
                 self._paragraph(par, index)
+            if index == len(sections):
+                self._closing()
             self._flush()
             self._place(self.pilot_tasks[first:], number, group)
         self._unique_keys()
@@ -746,21 +862,32 @@ class _MeasureReader:
     def _paragraph(self, par: Paragraph, section: int) -> None:
         found = marker(par.text)
         style = found[0] if found else None
+        if BOX.match(par.text):
+            # 专栏1  工业互联网网络互联互通工程 and its text, set between items (01): a box of projects
+            # beside the items, no measure of the item above it; it ends at the next numbered item
+            self._flush()
+            self.in_box = True
+            return
+        if self.in_box and not found:
+            return
+        self.in_box = False
         if found and (assignment := self._assignment_item(par, found)):
             self._flush()
             self._assign_list(assignment, style, par)
             return
         if style == "chinese":
-            self.sub_list = None
+            self.sub_list, self.nested = None, set()
             self._flush()
             self._pilot_task(par, found)
         elif style in ("number", "paren", "circled") and self._is_work_task(found):
             self._flush()
             self._work_task(par, found)
         else:
+            if found:
+                self.nested.add(found[0])
             if found and (self.sub_list is None or self.sub_list[0] == "label"):
                 self.sub_list = (found[0], found[1] + 1)
-            elif found and self.sub_list:
+            elif found and self.sub_list and found[0] == self.sub_list[0]:
                 self.sub_list = (self.sub_list[0], found[1] + 1)
             self._text(par)
 
@@ -794,6 +921,8 @@ class _MeasureReader:
             return True  # the first numbered item under a pilot task
         if self.sub_list and style == self.sub_list[0] and value == self.sub_list[1]:
             return False
+        if style != self.work_task_style and style in self.nested:
+            return False  # 58: ② of a ①② list inside item (3) of a (1)–(5) list inside work task 1.
         if value == self.last_work_task + 1:
             return True
         if value == 1 and style != self.work_task_style:
@@ -803,15 +932,31 @@ class _MeasureReader:
     def _pilot_task(self, par: Paragraph, found) -> None:
         annotations = self.annotations.find(par)
         first_stop = par.text.find("。", found[2])
-        if annotations and 0 <= first_stop < annotations[0].start - 1:
+        announced = annotations and MEASURE_LABEL.match(par.text[annotations[0].end:].lstrip())
+        if announced and par.text[annotations[0].end:].strip() != announced.group(0).strip():
+            # 21: （二十三）…。（X牵头，Y负责）具体措施：2021年3月底前…（X牵头，…）: the task is
+            # assigned by its own annotation; its measure follows the label
+            title = par.text[found[2]:annotations[0].start].strip().rstrip(TITLE_END)
+            _require_title(self.source, par, "pilot task", title)
+            first = annotations[0]
+            self.pilot_tasks.append(PilotTask(found[1], title, list(first.leads), [], par.slice(0, first.end).span(),
+                                              responsible_units=list(first.responsible)))
+            self.sub_list = None
+            self._implicit_work_task()
+            self._text(par.slice(first.end))
+            return
+        if annotations and 0 <= first_stop < annotations[0].start - 1 and not announced:
             # （一）加快某某。text…（牵头单位：X；责任单位：Y）: the first sentence is the title,
-            # the rest a measure of the task's own, with every unit its annotation names.
+            # the rest a measure of the task's own, with every unit its annotation names. A task
+            # that announces its measures (21: （二）…。…。（X牵头，Y负责）具体措施：) is assigned
+            # by its annotation as a whole, as a one-sentence task is.
             title = par.text[found[2]:first_stop].strip()
             _require_title(self.source, par, "pilot task", title)
             self.pilot_tasks.append(PilotTask(found[1], title, [], [], par.slice(0, first_stop + 1).span()))
             self.sub_list = None
             self._implicit_work_task()
-            self._text(par.slice(first_stop + 1))
+            # a sentence that is no heading (71: 引导…机构加大…支持力度，简化业务流程，…) is the measure's too
+            self._text(par.slice(first_stop + 1 if _heading_like(title) else found[2]))
             return
         leads = [u for a in annotations for u in a.leads]
         others = [u for a in annotations for u in a.responsible]
@@ -857,8 +1002,14 @@ class _MeasureReader:
             first_stop = par.text.find("。", found[2])
             cut = min(first_stop + 1 if first_stop >= 0 else len(par.text), annotations[0].start)
             heading = par.slice(0, cut)
-            # The title alone is the measure when the annotation follows it directly.
-            rest = par.slice(cut) if par.text[cut:annotations[0].start].strip(" 　。") else par
+            # The title alone is the measure when the annotation follows it directly, and so is a
+            # first sentence that is no heading (03: 1．采取全市统一建设方式，…。建设统一资源库，…).
+            more = par.text[cut:annotations[0].start].strip(" 　。")
+            rest = par.slice(cut) if more and _heading_like(par.text[found[2]:cut].rstrip("。")) else par
+        elif (stop := par.text.find("。", found[2])) >= 0 and par.text[stop + 1:].strip() \
+                and _heading_like(par.text[found[2]:stop]):
+            # 1.体检范围和对象。城镇房屋定期体检范围暂定为…: a run-in title, then what is to be done
+            heading, rest = par.slice(0, stop + 1), par.slice(stop + 1)
         else:
             heading, rest = par, None
         title = heading.text[found[2]:].strip().rstrip(TITLE_END)
@@ -866,7 +1017,7 @@ class _MeasureReader:
         pilot_task.work_tasks.append(WorkTask(number, title, [], heading.span()))
         self.last_work_task = number
         self.work_task_style = found[0]
-        self.sub_list = None
+        self.sub_list, self.nested = None, set()
         if rest is not None:
             if rest is par:
                 rest = par.slice(found[2])
@@ -885,6 +1036,17 @@ class _MeasureReader:
         self.pending = self.pending.slice(done) if rest.strip(" 　。；，") else None
         if self.pending is not None and LABEL_AT_END.search(self.pending.text):
             self.sub_list = ("label", 1)
+
+    def _closing(self) -> None:
+        """Text after the last item of a plan that assigns its items, with no annotation and no
+        number of its own, closes the plan (本措施自印发之日起施行…, 各地区要…, a page's links
+        where no signature ends the body): it is no measure."""
+        if self.pending is not None and self._assigns():
+            self.closing, self.pending = self.pending, None
+
+    def _assigns(self) -> bool:
+        return any(m.units for pt in self.pilot_tasks for wt in pt.work_tasks for m in wt.measures) \
+            or any(t.lead_units or t.responsible_units for t in [*self.pilot_tasks, *self.tasks])
 
     def _flush(self) -> None:
         if self.pending is not None and self.pending.text.strip("。；， 　"):
@@ -986,6 +1148,12 @@ def _duty_pieces(par: Paragraph) -> list[Paragraph]:
 
 def _line_span(line: Line) -> Span:
     return Span(line.start, line.start + len(line.text), line.number, line.number)
+
+
+def _heading_like(title: str) -> bool:
+    """A run-in title (加强组织领导。…), not a first sentence that says what to do (采取全市统一建设方式，
+    …): short, with no clause in it."""
+    return len(title.strip()) <= 30 and not re.search("[，,；;：:]", title)
 
 
 def _require_title(source: SourceText, par: Paragraph, what: str, title: str) -> None:

@@ -63,7 +63,8 @@ def _pilot_task(pt_iri, pt, named, responsible, lines, chip, t, num, stated) -> 
                  f'{_stated(stated.get(wt_iri, {}), chip, t)}<ul>')
         for m_iri, m in sorted(wt["ms"].items(), key=lambda x: (nw.measure_sort_key(x[1]["id"]), x[0])):
             units = responsible[m_iri]
-            unit_chips = "".join(chip(u) for u in sorted(units, key=lambda u: (units[u], u)))
+            unit_chips = ("".join(chip(u) for u in sorted(units, key=lambda u: (units[u], u)))
+                          or f'<span class="muted">{esc(t["none_in_body"])}</span>')
             where = t["line"].format(n=lines[m_iri]) if lines.get(m_iri) is not None else ""
             h.append(f'<li class="m"><details><summary><span class="id">{esc(t["measure_n"].format(n=m["id"]))}</span>'
                      f'<span class="clip">{esc(m["text"])}</span>'
