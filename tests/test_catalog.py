@@ -28,7 +28,7 @@ CORPUS_QUERIES = {"units-across-plans", "corpus-co-responsibility", "unregistere
                   "plans-per-jurisdiction", "unit-load-per-plan", "plans"}
 # Units named for a task as a whole: the Gaoqing plan names none (its pilot tasks' leads are
 # view-pilot-task-leads'); both engines are compared on real documents that do (test_real_corpus).
-OTHER_SHAPES = {"view-task-units"}
+OTHER_SHAPES = {"view-task-units", "joint-issuers"}  # joint issuers: the Gaoqing plan has one issuer
 PARAMS = {"units-across-plans": {"min_plans": "1"}, "measures-of-unit": {"unit": "县公安局"}, "tasks-of-unit": {"unit": "县公安局"}, "search": {"keyword": "生态"},
           "unit-partners": {"unit": "县公安局"}}
 CATALOG = load_catalog()

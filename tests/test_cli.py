@@ -118,3 +118,25 @@ def test_visualize_leaves_the_graph_to_the_end_of_the_program(tmp_path):
     assert (tmp_path / "views" / "index.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
     failed = run("visualize", "--graph", str(tmp_path / "nothing"), "--out", str(tmp_path / "v2"))
     assert failed.returncode == 2 and "error:" in failed.stderr and "exit handlers ran" in failed.stdout
+
+
+def test_read_shows_how_a_document_is_read_before_building(tmp_path):
+    # the Gaoqing plan: 高青县 (its 文号 高政办字〔2022〕29号 is in the notice), 4 pilot tasks, 20
+    # measures; work task 1's first measure names 县公安局 responsible
+    result = CliRunner().invoke(cli, ["read", str(GAOQING)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "高青县" in out and "4 pilot tasks, 14 work tasks, 20 measures" in out
+    assert "stage 1 " in out and "goal 1: " in out
+    assert " … " in out  # long texts shortened
+    full = CliRunner().invoke(cli, ["read", "--full", str(GAOQING)]).output
+    assert " … " not in full and len(full) > len(out)
+    assert not (tmp_path / "graph").exists()
+
+
+def test_read_names_the_file_and_line_of_a_document_it_cannot_read(tmp_path):
+    bad = tmp_path / "notice.txt"
+    bad.write_text("关于做好测试工作的通知\n\n各单位：\n\n一、总体要求\n\n认真做好测试。\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["read", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:" in result.output and "not an implementation plan" in result.output

@@ -333,3 +333,14 @@ def test_a_goals_section_without_stages_gives_the_plans_goals_with_their_years(t
     assert [(g.number, g.year, g.text[:6]) for g in doc.goals] == [
         (1, 2025, "按照测试原则"), (2, 2025, "——市场机制"), (3, 2030, "到2030年")]
     assert doc.stages == []
+
+
+def test_every_body_that_signs_is_an_issuer_the_first_signing_for_all(tmp_path):
+    # 53 (Shenyang): 沈阳市房产局  沈阳市自然资源局 / 国家税务总局沈阳市税务局 … / 2023年9月3日; 39 (Chongqing):
+    # 重庆市经济和信息化委员会重庆市发展和改革委员会 on one line where the page lost the break
+    doc = _measures_plan(tmp_path, "一、建设测试平台\n\n完善测试设施。（责任单位：县公安局）\n\n"
+                                   "测试市房产局  测试市自然资源局\n国家税务总局测试市税务局\n"
+                                   "测试市经济和信息化委员会测试市人民政府妇女儿童工作委员会办公室\n2023年9月3日\n")
+    assert doc.metadata.issuer == "测试市房产局"
+    assert doc.metadata.co_issuers == ["测试市自然资源局", "国家税务总局测试市税务局", "测试市经济和信息化委员会",
+                                       "测试市人民政府妇女儿童工作委员会办公室"]

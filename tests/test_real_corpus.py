@@ -753,6 +753,17 @@ def test_a_task_that_announces_its_measures_is_assigned_as_a_whole_however_long_
     ("40", "notice_title", "巴中市恩阳区人民政府关于印发《巴中市恩阳区进一步扎实稳住经济增长若干政策措施》的通知"),
     ("43", "notice_title", "北京市人民政府办公厅关于印发《北京市关于完善生育支持政策体系推动建设生育友好型社会的工作措施》的通知"),
     ("70", "issuer", "江西省人民政府办公厅"),
+    # titles: not the provincial notice the preamble cites (74: 为深入贯彻《江西省人民政府印发…的通知》),
+    # nor the measures a title names (80: 关于贯彻执行《…若干措施》的实施细则); with its qualifier on
+    # the line below (75: …的若干措施 / （试行）), not from the news sentence above it
+    ("74", "title", "关于有效应对疫情促进经济稳定增长的若干举措"),
+    ("80", "title", "关于贯彻执行《关于促进房地产市场平稳健康发展的若干措施》的实施细则"),
+    ("75", "title", "促进房地产市场平稳健康发展的若干措施（试行）"),
+    ("75", "notice_title", "None"),
+    # a county named only by the title (象州县农村公路“路长制”实施方案)
+    ("04", "jurisdiction", "象州县"),
+    # five bodies, the two on each of two lines run together: 重庆市能源局重庆市市场监督管理局
+    ("39", "co_issuers", "['重庆市发展和改革委员会', '重庆市能源局', '重庆市市场监督管理局', '国网重庆市电力公司']"),
     ("70", "jurisdiction", "江西省"),
 ])
 def test_metadata_the_document_states(key, field, value):
@@ -785,3 +796,21 @@ def test_a_box_of_projects_between_items_is_no_measure():
     assert not any("专栏" in m.text or "优化网络基础设施" in m.text for m in plan.measures())
     assert all(m.units for m in plan.measures())
     assert len(plan.measures()) == 33  # the 行动计划's 33 annotations
+
+
+def test_plans_issued_jointly_name_every_issuer_and_the_pairs_are_a_catalog_question(tmp_path):
+    # 44 (Beijing): 北京市商务局等9部门印发…, signed by the nine, 北京市商务局 first; 36, 37 and 38
+    # (Chongqing) are each signed by 重庆市民政局 first and, among others, 重庆市财政局
+    from policykg.rdf.build import build
+    from policykg.sparql.catalog import load_catalog
+    from policykg.sparql.engines import OxigraphEngine
+
+    [beijing] = parse_plans(next(CORPUS.glob("44_*")))
+    assert beijing.metadata.issuer == "北京市商务局"
+    assert len(beijing.metadata.co_issuers) == 8 and beijing.metadata.co_issuers[-1] == "国家税务总局北京市税务局"
+    build([next(CORPUS.glob(f"{k}_*")) for k in ("36", "37", "38")], out=tmp_path)
+    engine = OxigraphEngine.from_files([tmp_path / "policykg.ttl"])
+    rows = engine.run(load_catalog().get("joint-issuers").bind({}), trusted=True).rows
+    pairs = {(str(r[0]), str(r[1]), str(r[2]), str(r[3])): int(str(r[4])) for r in rows}
+    assert pairs[("市民政局", "重庆市", "市财政局", "重庆市")] == 3
+    assert pairs[("市残疾人联合会", "重庆市", "市民政局", "重庆市")] == 2  # 37 and 38; names in code-point order

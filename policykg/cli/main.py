@@ -196,6 +196,26 @@ def visualize(graph, out, lang, plan, endpoint, timeout, overview):
 
 
 @cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--full", is_flag=True, help="Print every text whole (titles, measures, goals).")
+def read(files, full):
+    """Show how FILES are read: each document's metadata, goals, tasks and measures, with the
+    units named for them and the lines they were read from, before building a graph of them.
+
+    \b
+    Example:
+      policykg read corpus/real/46_xining-housing-demand-measures-2022.html
+      policykg read ~/downloaded-plan.docx --full | less
+    """
+    from ..text.describe import describe
+    from ..text.parse import parse_plans
+
+    for path in files:
+        for doc in parse_plans(path):
+            click.echo(visible(describe(doc, width=None if full else 60)))
+
+
+@cli.command()
 @click.argument("folder", default="corpus/real", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def evaluate(folder, as_json):

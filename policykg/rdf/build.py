@@ -145,7 +145,7 @@ def outcome_of(plan: PlanInput, iri: str, triples: int) -> PlanOutcome:
     names += [u.name for m in doc.measures() for u in m.units]
     names += [u.name for row in doc.annex for u in (*row.lead_units, *row.units)]
     names += [b.name for s in doc.safeguards for b in s.bodies]
-    names += [meta.issuer] if meta.issuer else []
+    names += ([meta.issuer] if meta.issuer else []) + meta.co_issuers
     unregistered = {}
     for name in names:
         unit = place.resolve(name)
@@ -158,7 +158,7 @@ def outcome_of(plan: PlanInput, iri: str, triples: int) -> PlanOutcome:
         counts=[
             ("principles", len(doc.principles)),
             ("stages", len(doc.stages)),
-            ("goals", sum(len(s.goals) for s in doc.stages)),
+            ("goals", sum(len(s.goals) for s in doc.stages) + len(doc.goals)),
             ("pilot tasks", len(doc.pilot_tasks)),
             ("work tasks", len(doc.work_tasks())),
             ("measures", len(doc.measures())),

@@ -221,6 +221,8 @@ class _PlanMapper:
         self.add(plan, DCTERMS.issued, lit(meta.issued) if meta.issued else None)
         if meta.issuer:
             self.add(plan, DCTERMS.publisher, self.unit(meta.issuer))
+        for name in meta.co_issuers:
+            self.add(plan, PKG.jointPublisher, self.unit(name))
         self.add(plan, PKG.noticeTitle, zh(meta.notice_title) if meta.notice_title else None)
         for recipient in meta.recipients:
             self.add(plan, PKG.recipient, zh(recipient))

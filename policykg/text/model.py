@@ -35,7 +35,8 @@ class UnitMention:
 @dataclass
 class Metadata:
     doc_number: str | None = None  # 文号
-    issuer: str | None = None  # the issuing body, as signed
+    issuer: str | None = None  # the issuing body, as signed (the first, where several sign)
+    co_issuers: list[str] = field(default_factory=list)  # the bodies that sign with it, in order
     issued: date | None = None
     notice_title: str | None = None
     title: str | None = None  # the plan's own title

@@ -1,0 +1,116 @@
+"""The parts of a plan that are not its tasks: principles, stages and goals, safeguards."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import DocumentError
+from .decode import Line, SourceText
+from .lines import Paragraph, paragraphs
+from .model import Goal, Principle, Safeguard, Stage, UnitMention
+from .numerals import chinese_to_int
+from .sections import SUBHEADING
+
+STAGE = re.compile(
+    r"^(第.{1,3}阶段)?\s*[（(]?\s*(\d{4})\s*年?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?\s*[：:]?\s*(.*)$",
+    re.S,
+)
+GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\s*")
+GOAL_YEAR = re.compile(r"(?:到|至|截至)\s*(\d{4})\s*年(?:底|末)?[，,]")
+BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
+BODY_NAME = re.compile(rf"[\u4e00-\u9fff]+?{BODY_SUFFIX}")
+LEADING_VERBS = re.compile(r"^(?:依托|建立|成立|设立|召开|通过|健全|完善|发挥|充分发挥|由|在)+")
+
+
+def parse_numbered(source: SourceText, lines: list[Line], kind):
+    items = []
+    for par in paragraphs(source, lines):
+        m = SUBHEADING.match(par.text)
+        if not m:
+            if items:  # a further paragraph of the item above
+                items[-1].text += par.text
+            continue
+        number = chinese_to_int(m.group(1))
+        rest = par.slice(m.start(2))
+        title, _, text = rest.text.partition("。")
+        if kind is Safeguard:
+            items.append(Safeguard(number, title, text, _named_bodies(rest), par.span()))
+        else:
+            items.append(Principle(number, title, text, par.span()))
+    return items
+
+
+def _named_bodies(par: Paragraph) -> list[UnitMention]:
+    """Coordinating bodies a safeguard names: leading groups, their offices, joint conferences."""
+    found: list[UnitMention] = []
+    for clause in re.finditer(r"[^，。；：“”、]+", par.text):
+        for m in BODY_NAME.finditer(clause.group(0)):
+            name = m.group(0)
+            verbs = LEADING_VERBS.match(name)
+            skip = verbs.end() if verbs else 0
+            name = name[skip:]
+            if len(name) > len(re.sub(BODY_SUFFIX, "", name)) and len(name) >= 6:
+                start = clause.start() + m.start() + skip
+                if name not in {b.name for b in found}:
+                    found.append(UnitMention(name, par.span(start, start + len(name))))
+    return found
+
+
+def parse_stages(source: SourceText, lines: list[Line]) -> list[Stage]:
+    stages: list[Stage] = []
+    for par in paragraphs(source, lines):
+        head = SUBHEADING.match(par.text)
+        stage = STAGE.match(head.group(2)) if head else None
+        if stage:
+            name, start, end, rest = stage.groups()
+            number = chinese_to_int(head.group(1))
+            if int(end) < int(start):
+                raise DocumentError(source.path, par.line, f"stage ends ({end}) before it starts ({start})")
+            stages.append(Stage(number, name or f"第{head.group(1)}阶段", int(start), int(end),
+                                rest.strip(), [], par.span()))
+            continue
+        if not stages:
+            continue
+        label = GOALS_LABEL.match(par.text)
+        if label:
+            stages[-1].goals.extend(_goals(par.slice(label.end()), len(stages[-1].goals)))
+        elif stages[-1].goals:
+            stages[-1].goals.extend(_goals(par, len(stages[-1].goals)))
+        else:
+            stages[-1].summary += par.text
+    return stages
+
+
+def plan_goals(source: SourceText, lines: list[Line]) -> list[Goal]:
+    """The goals of a goals section that has no stages (一、工作目标): a goal a paragraph, with the
+    year it names (到2025年); a —— paragraph under 到2025年，… is for that year too, and a heading
+    that is no sentence (（一）布局一批前沿方向，技术创新实现新引领) opens the goal below it."""
+    goals: list[Goal] = []
+    heading: Paragraph | None = None
+    for par in paragraphs(source, lines):
+        if SUBHEADING.match(par.text) and not re.search("[。；]", par.text):
+            heading = par
+            continue
+        # a goal under the one above: —— or （一）… after 到2025年，…
+        under = heading is not None or par.text.strip().startswith("——") or bool(SUBHEADING.match(par.text))
+        if heading is not None:
+            par, heading = Paragraph(heading.text + par.text, heading.offsets + par.offsets, source), None
+        text = par.text.strip()
+        year = GOAL_YEAR.search(text)
+        if year:
+            year = int(year.group(1))
+        elif goals and under:
+            year = goals[-1].year
+        goals.append(Goal(len(goals) + 1, text, par.span(), year))
+    if heading is not None:
+        goals.append(Goal(len(goals) + 1, heading.text.strip(), heading.span()))
+    return goals
+
+
+def _goals(par: Paragraph, already: int) -> list[Goal]:
+    goals = []
+    for m in re.finditer(r"[^。；]+[。；]?", par.text):
+        text = m.group(0).strip()
+        if text.strip("。；"):
+            goals.append(Goal(already + len(goals) + 1, text, par.span(m.start(), m.end())))
+    return goals
