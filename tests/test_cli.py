@@ -121,7 +121,7 @@ def test_visualize_leaves_the_graph_to_the_end_of_the_program(tmp_path):
 
 
 def test_read_shows_how_a_document_is_read_before_building(tmp_path):
-    # the Gaoqing plan: 高青县 (its 文号 高政办字〔2022〕29号 is in the notice), 4 pilot tasks, 20
+    # the Gaoqing plan: 高青县 (文号 高政办字〔2022〕21号), 4 pilot tasks, 20
     # measures; work task 1's first measure names 县公安局 responsible
     result = CliRunner().invoke(cli, ["read", str(GAOQING)])
     assert result.exit_code == 0, result.output

@@ -30,6 +30,8 @@ HOSTILE = {
     # ends in 方案 and holds no ，。； in at most 60 characters)
     "关于印发《示例县数字乡村建设试点实施方案》的通知": f"关于印发《示例县{SCRIPT}{RTL}{EMOJI}数字乡村`试点`实施方案》的通知",
     "示例县数字乡村建设试点实施方案\n\n2022年": f"示例县{SCRIPT}{RTL}{EMOJI}数字乡村`试点`实施方案\n\n2022年",
+    # a second body signing the notice: a joint issuer, shown on the views' index
+    "示例县人民政府办公室\n2023年3月15日": f"示例县人民政府办公室\n示例县{IMG}数据局\n2023年3月15日",
     "（一）统筹推进。": f"（一）统筹{IMG}推进{EMOJI}。",
     "（二）创新驱动。鼓励基层探索": f"（二）创新驱动。鼓励{SCRIPT}基层{BREAKS}探索",
     "（一）加快乡村信息基础设施建设（牵头单位：县工业和信息化局）":

@@ -75,3 +75,5 @@ def test_pages_show_hostile_text_as_text_and_run_none_of_it(hostile_site, visit)
     # and the outline show the task's title and the unit as text
     assert "整体负责的任务" in seen_as_text and f"加快{SCRIPT}乡村" in seen_as_text
     assert SCRIPT in seen_as_text or IMG in seen_as_text  # measure or task text shown literally
+    # the index names the body that signs with the issuer, as text
+    assert "联合发文：县<imgsrc=xonerror=alert(1)>数据局" in seen_as_text  # names lose their spaces

@@ -344,3 +344,17 @@ def test_every_body_that_signs_is_an_issuer_the_first_signing_for_all(tmp_path):
     assert doc.metadata.issuer == "测试市房产局"
     assert doc.metadata.co_issuers == ["测试市自然资源局", "国家税务总局测试市税务局", "测试市经济和信息化委员会",
                                        "测试市人民政府妇女儿童工作委员会办公室"]
+
+
+def test_an_annotation_alone_after_a_sections_items_names_units_for_the_section_or_its_last_item(tmp_path):
+    # 53: （一）…。 （二）…。 （责任部门：X） — none of the items names units: X is named for the section;
+    # 49: （一）…。 责任单位：A / （二）…。 责任单位：B — each item's own
+    doc = _measures_plan(tmp_path, "一、主要任务\n\n二、优化测试政策\n\n（一）认房不认贷。居民家庭购房享受首套利率。\n\n"
+                                   "（二）降低首付比例。首套首付不低于20%。\n\n（责任部门：县人民银行）\n\n"
+                                   "三、加大测试支持\n\n（一）调整贷款额度。提高最高额度。\n\n（责任部门：县公积金中心）\n\n"
+                                   "（二）加大信贷支持。引导银行降低利率。\n\n（责任部门：县金融办）\n")
+    [section2, section3] = doc.tasks
+    assert names(section2.responsible_units) == ["县人民银行"]
+    assert [m.units for m in doc.measures()[:2]] == [[], []]
+    assert section3.responsible_units == []
+    assert [names(m.units) for m in doc.measures()[2:]] == [["县公积金中心"], ["县金融办"]]

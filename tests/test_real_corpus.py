@@ -814,3 +814,52 @@ def test_plans_issued_jointly_name_every_issuer_and_the_pairs_are_a_catalog_ques
     pairs = {(str(r[0]), str(r[1]), str(r[2]), str(r[3])): int(str(r[4])) for r in rows}
     assert pairs[("市民政局", "重庆市", "市财政局", "重庆市")] == 3
     assert pairs[("市残疾人联合会", "重庆市", "市民政局", "重庆市")] == 2  # 37 and 38; names in code-point order
+
+
+def test_goals_in_a_subsection_of_the_general_requirements():
+    # 09 (State Council): 一、总体要求 … （三）发展目标。到2025年，体育竞赛表演产业总规模达到2万亿元，…; 01
+    # (Anhui): （二）发展目标 / 到2023年，… / --新型基础设施更加完善。… (ASCII dashes), four of them
+    [sports] = parse_plans(next(CORPUS.glob("09_*")))
+    [goal] = sports.goals
+    assert goal.year == 2025 and goal.text.startswith("到2025年，体育竞赛表演产业总规模达到2万亿元")
+    [_, action_plan] = parse_plans(next(CORPUS.glob("01_*")))
+    assert [g.year for g in action_plan.goals[:2]] == [2023, 2023]
+    assert action_plan.goals[0].text.startswith("到2023年，工业互联网建设量质并进")
+    assert action_plan.goals[1].text.startswith("--新型基础设施更加完善。")
+
+
+def test_items_with_run_in_titles_under_one_annotation_for_their_section():
+    # 53 (Shenyang): 二、优化住房信贷政策 （一）认房不认贷。居民家庭…。 （二）降低商业性个人住房贷款最低首付比例要求。
+    # 对于…。 then （责任部门：中国人民银行辽宁省分行营业管理部） on a line of its own, for the section
+    [doc] = parse_plans(next(CORPUS.glob("53_*")))
+    credit = next(t for t in doc.tasks if t.title == "优化住房信贷政策")
+    assert [u.name for u in credit.responsible_units] == ["中国人民银行辽宁省分行营业管理部"]
+    items = [pt for pt in doc.pilot_tasks if pt.parent == credit.key]
+    assert [pt.title for pt in items] == ["认房不认贷", "降低商业性个人住房贷款最低首付比例要求"]
+    first = items[0].work_tasks[0].measures[0]
+    assert first.text.startswith("居民家庭（包括借款人、配偶及未成年子女，下同）") and first.units == []
+    assert not any("责任部门" in m.text for m in doc.measures())
+
+
+def test_items_without_units_or_a_run_in_title_are_still_measures():
+    # 53: 四、落实差别化税收政策 （三）个人转让自用五年以上、并且是家庭唯一生活用房取得的所得，暂免征收个人所得税。
+    # (one sentence, no heading of its own); 57: （六） 2.全面加强商品房买卖合同、…网签备案工作。… (no run-in
+    # title); 75: 第十二条 优化商业用房（含办公、仓储等，以下简称商业用房）实体分割、合并。项目办理… (a title with a
+    # clause only inside its brackets)
+    [shenyang] = parse_plans(next(CORPUS.glob("53_*")))
+    assert any(m.text.startswith("个人转让自用五年以上、并且是家庭唯一生活用房取得的所得") for m in shenyang.measures())
+    [baiyin] = parse_plans(next(CORPUS.glob("57_*")))
+    contracts = next(wt for wt in baiyin.work_tasks() if wt.title.startswith("全面加强商品房买卖合同"))
+    assert contracts.title == "全面加强商品房买卖合同、存量房买卖合同、房屋租赁合同和房屋抵押合同网签备案工作"
+    assert contracts.measures[0].text.startswith("全面加强商品房买卖合同") and len(contracts.measures[0].text) > 200
+    [luzhou] = parse_plans(next(CORPUS.glob("75_*")))
+    twelve = luzhou.pilot_tasks[11]
+    assert twelve.title == "优化商业用房（含办公、仓储等，以下简称商业用房）实体分割、合并"
+    assert twelve.work_tasks[0].measures[0].text.startswith("项目办理")
+
+
+def test_a_goal_naming_several_years_is_for_none_of_them():
+    # 60 (Guangzhou): 一、主要目标 …到2023年，…到2025年，…到2035年，签约服务覆盖率达到75%以上… in one paragraph
+    [doc] = parse_plans(next(CORPUS.glob("60_*")))
+    [goal] = doc.goals
+    assert "到2035年" in goal.text and goal.year is None

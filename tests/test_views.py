@@ -297,3 +297,16 @@ def test_annex_network_counts_measures_not_rows(gaoqing_graph):
     dev = next(n for n, a in g.nodes(data=True) if a["label_zh"] == "县发展改革局")
     police = next(n for n, a in g.nodes(data=True) if a["label_zh"] == "县公安局")
     assert g[dev][police]["weight"] == 1
+
+
+def test_index_says_what_the_plan_says_of_itself(gaoqing_views):
+    # 高政办字〔2022〕21号, signed 高青县人民政府办公室 on 2022年6月8日; two stages (2020—2022, 2023—2025)
+    # with four specific goals each, the first 初步建立城乡有序流动的人口迁移制度，…
+    page = (gaoqing_views / "index.html").read_text(encoding="utf-8")
+    info = page.split("<h2>方案信息</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "高政办字〔2022〕21号" in info and "2022-06-08" in info and "县人民政府办公室" in info
+    assert "联合发文" not in info
+    goals = re.findall(r"<li>(.*?)</li>", info)
+    assert len(goals) == 8
+    assert goals[0].startswith('<span class="muted">2022</span> 初步建立城乡有序流动的人口迁移制度')
+    assert goals[-1].startswith('<span class="muted">2025</span> ')

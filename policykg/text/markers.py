@@ -31,4 +31,5 @@ def marker(text: str) -> tuple[str, int, int] | None:
 def heading_like(title: str) -> bool:
     """A run-in title (加强组织领导。…), not a first sentence that says what to do (采取全市统一建设方式，
     …): short, with no clause in it."""
-    return len(title.strip()) <= 30 and not re.search("[，,；;：:]", title)
+    bare = re.sub(r"[（(][^（()）]*[)）]", "", title).strip()  # 75: 优化商业用房（含办公、仓储等，…）实体分割、合并
+    return len(bare) <= 30 and not re.search("[，,；;：:]", bare)

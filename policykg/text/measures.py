@@ -40,6 +40,7 @@ class MeasureReader:
         self.sub_list: tuple[str, int] | None = None  # (style, next value) of an open sub-list
         self.nested: set[str] = set()  # styles of the items read as text under the current work task
         self.in_box = False  # in a 专栏 box between items
+        self.section_start = 0  # the first pilot task of the section being read
         self.last_work_task = 0
         self.work_task_style: str | None = None
         self.tasks: list[Task] = []  # sections above pilot tasks
@@ -50,7 +51,7 @@ class MeasureReader:
     def read(self, sections: list[TaskSection]) -> list[PilotTask]:
         for index, section in enumerate(sections, start=1):
             pars = list(paragraphs(self.source, section.lines))
-            first = len(self.pilot_tasks)
+            first = self.section_start = len(self.pilot_tasks)
             number = section.number
             group = self.group = None
             if section.duties:
@@ -113,7 +114,9 @@ class MeasureReader:
     def _place(self, pilot_tasks: list[PilotTask], section: int, group: Task | None) -> None:
         """Heading levels and number paths of the tasks one section holds."""
         for pt in pilot_tasks:
-            if pt.responsible_units and not pt.work_tasks:
+            # a task with nothing under it that names units, or that is a sentence, not a heading (53:
+            # （三）个人转让自用五年以上…的所得，暂免征收个人所得税。), is the work itself
+            if not pt.work_tasks and (pt.responsible_units or (pt.level != 1 and not heading_like(pt.title))):
                 self._own_measure(pt)
             if pt.level != 1:  # not the section itself (_section_task)
                 pt.level, pt.path = 2, f"{section}.{pt.number}"
@@ -126,10 +129,10 @@ class MeasureReader:
                     wt.level, wt.path = pt.level + 1, f"{pt.path}.{wt.number}"
 
     def _own_measure(self, pt: PilotTask) -> None:
-        """A task with no items under it whose annotation names units responsible for it is the
-        work itself (55: （一）放宽外商投资建设工程设计企业外籍技术人员的限制（负责部门：A、B、C；…）):
-        its text becomes its one measure, with those units, as the views and questions count
-        measures; the units it leads stay the task's."""
+        """A task with no items under it is the work itself when its annotation names units
+        responsible for it (55: （一）放宽外商投资建设工程设计企业外籍技术人员的限制（负责部门：A、B、C；…）) or
+        its text is a sentence: its text becomes its one measure, with those units, as the views
+        and questions count measures; the units it leads stay the task's."""
         work_task = _own_work_task(pt)
         units, pt.responsible_units = pt.responsible_units, []
         work_task.measures.append(Measure(work_task.key, 1, pt.title, units, pt.span))
@@ -146,6 +149,12 @@ class MeasureReader:
         if self.in_box and not found:
             return
         self.in_box = False
+        if not found and self.group is not None and (closing := self._list_annotation(par)):
+            # 53: 二、… （一）认房不认贷。… （二）…。 then （责任部门：X） on its own: none of the items names
+            # units of its own, so the annotation after them names X for the section, not item （二）
+            self._flush()
+            _assign(self.group, closing)
+            return
         if found and (assignment := self._assignment_item(par, found)):
             self._flush()
             self._assign_list(assignment, style, par)
@@ -165,6 +174,19 @@ class MeasureReader:
             elif found and self.sub_list and found[0] == self.sub_list[0]:
                 self.sub_list = (self.sub_list[0], found[1] + 1)
             self._text(par)
+
+    def _list_annotation(self, par: Paragraph) -> Annotation | None:
+        """A paragraph that is one annotation and nothing else, after two or more items of the
+        section being read none of which names units of its own; else None (after one item, or
+        after items with their own, it is the last item's: 49 writes 责任单位：X under each)."""
+        annotations = [a for a in self.annotations.find(par) if a.units or a.leads]
+        if len(annotations) != 1 or par.text[:annotations[0].start].strip() or par.text[annotations[0].end:].strip(" 　。；"):
+            return None
+        items = self.pilot_tasks[self.section_start:]
+        if len(items) < 2 or any(pt.lead_units or pt.responsible_units or any(m.units for wt in pt.work_tasks for m in wt.measures)
+                            for pt in items):
+            return None
+        return annotations[0]
 
     def _assignment_item(self, par: Paragraph, found) -> Annotation | None:
         """The annotation of an item that only names units (（四）责任单位：X、Y。 after the
@@ -233,6 +255,18 @@ class MeasureReader:
             # a sentence that is no heading (71: 引导…机构加大…支持力度，简化业务流程，…) is the measure's too
             self._text(par.slice(first_stop + 1 if heading_like(title) else found[2]))
             return
+        if not annotations and first_stop >= 0 and par.text[first_stop + 1:].strip() \
+                and not LABEL_AT_END.search(par.text) \
+                and not par.text.rstrip().endswith(("：", ":")):  # 80: …下列情形应会商审定： 1. … 2. …
+            # （一）认房不认贷。居民家庭…: a run-in title, then what is to be done, which names no units of
+            # its own (53, 80: one annotation after a section's items names them for the section); a
+            # first sentence that is no heading names the item and stays in its text (53's 四、)
+            title = par.text[found[2]:first_stop].strip()
+            self.pilot_tasks.append(PilotTask(found[1], title, [], [], par.slice(0, first_stop + 1).span()))
+            self.sub_list = None
+            self._implicit_work_task()
+            self._text(par.slice(first_stop + 1 if heading_like(title) else found[2]))
+            return
         leads = [u for a in annotations for u in a.leads]
         others = [u for a in annotations for u in a.responsible]
         title = _without(par.text, annotations, found[2]).strip()
@@ -282,9 +316,11 @@ class MeasureReader:
             more = par.text[cut:annotations[0].start].strip(" 　。")
             rest = par.slice(cut) if more and heading_like(par.text[found[2]:cut].rstrip("。")) else par
         elif (stop := par.text.find("。", found[2])) >= 0 and par.text[stop + 1:].strip() \
-                and heading_like(par.text[found[2]:stop]):
-            # 1.体检范围和对象。城镇房屋定期体检范围暂定为…: a run-in title, then what is to be done
-            heading, rest = par.slice(0, stop + 1), par.slice(stop + 1)
+                and (heading_like(par.text[found[2]:stop]) or not par.text.rstrip().endswith(("：", ":"))):
+            # 1.体检范围和对象。城镇房屋定期体检范围暂定为…: a run-in title, then what is to be done; a
+            # first sentence that is no heading names the item and stays in its text (57: 2.全面加强…)
+            heading = par.slice(0, stop + 1)
+            rest = par.slice(stop + 1) if heading_like(par.text[found[2]:stop]) else par
         else:
             heading, rest = par, None
         title = heading.text[found[2]:].strip().rstrip(TITLE_END)

@@ -16,6 +16,7 @@ STAGE = re.compile(
     re.S,
 )
 GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\s*")
+GOALS_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]\s*[\u4e00-\u9fff]{0,6}目标\s*[。：:]?\s*")
 GOAL_YEAR = re.compile(r"(?:到|至|截至)\s*(\d{4})\s*年(?:底|末)?[，,]")
 BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
 BODY_NAME = re.compile(rf"[\u4e00-\u9fff]+?{BODY_SUFFIX}")
@@ -88,19 +89,26 @@ def plan_goals(source: SourceText, lines: list[Line]) -> list[Goal]:
     goals: list[Goal] = []
     heading: Paragraph | None = None
     for par in paragraphs(source, lines):
+        if (label := GOALS_HEADING.match(par.text)) is not None:
+            # （三）发展目标。到2025年，… under 一、总体要求: the subsection's own heading, no goal
+            par = par.slice(label.end()).strip()
+            if not par.text:
+                continue
         if SUBHEADING.match(par.text) and not re.search("[。；]", par.text):
             heading = par
             continue
         # a goal under the one above: —— or （一）… after 到2025年，…
-        under = heading is not None or par.text.strip().startswith("——") or bool(SUBHEADING.match(par.text))
+        under = heading is not None or par.text.strip().startswith(("——", "--")) or bool(SUBHEADING.match(par.text))
         if heading is not None:
             par, heading = Paragraph(heading.text + par.text, heading.offsets + par.offsets, source), None
         text = par.text.strip()
-        year = GOAL_YEAR.search(text)
-        if year:
-            year = int(year.group(1))
+        years = {int(y) for y in GOAL_YEAR.findall(text)}
+        if years:  # a paragraph of targets for several years (60: 到2023年… 到2025年… 到2035年…) is for none
+            year = years.pop() if len(years) == 1 else None
         elif goals and under:
             year = goals[-1].year
+        else:
+            year = None
         goals.append(Goal(len(goals) + 1, text, par.span(), year))
     if heading is not None:
         goals.append(Goal(len(goals) + 1, heading.text.strip(), heading.span()))

@@ -140,6 +140,7 @@ class ViewData:
     discrepancies: list[Row]
     discrepancy_units: list[Row] = field(default_factory=list)
     task_units: list[Row] = field(default_factory=list)  # units stated for a task as a whole
+    plan_info: list[Row] = field(default_factory=list)  # each plan's 文号, date, issuers and goals
     _unit_table: dict | None = field(default=None, init=False, repr=False, compare=False)
     _unit_types: list | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -153,7 +154,7 @@ class ViewData:
 
         # the two longest first, one on each thread
         names = ("measure_units", "annex_row_units", "structure", "pilot_task_leads", "units",
-                 "discrepancy_units", "discrepancies", "task_units")
+                 "discrepancy_units", "discrepancies", "task_units", "plan_info")
         workers = 2 if isinstance(source, OxigraphEngine) else 1  # rdflib's SPARQL is not thread-safe
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(run_select, "view-" + n.replace("_", "-"), source, query_dir=query_dir)

@@ -359,6 +359,37 @@ def count_things(data: nw.ViewData) -> dict:
     }
 
 
+def _plan_info(data: nw.ViewData, lang: str, titled: bool) -> list[str]:
+    """What each plan says of itself: 文号, date, issuers (those that sign with the first after it),
+    and its goals with their years."""
+    t = T[lang]
+    titles = {r["plan"]: r.get("planTitle") for r in data.structure}
+    plans: dict[str, dict] = {}
+    for r in data.plan_info:
+        info = plans.setdefault(r["plan"], {"identifier": [], "issued": [], "publisher": [], "joint": [], "goal": []})
+        info[r["kind"]].append(r)
+    h = [f"<h2>{esc(t['plan_info'])}</h2>"] if plans else []
+    for plan, info in sorted(plans.items()):
+        if titled:
+            h.append(f"<h3>{esc(titles.get(plan) or nw.short_name(plan))}</h3>")
+        facts = [(t["doc_number"], "、".join(str(r["value"]) for r in info["identifier"])),
+                 (t["issued"], "、".join(str(r["value"]) for r in info["issued"])),
+                 (t["issuer"], "、".join(str(r["value"]) for r in info["publisher"]))]
+        line = " · ".join(f'<span class="muted">{esc(label)}</span> {esc(value)}' for label, value in facts if value)
+        if info["joint"]:
+            line += (f' <span class="muted">（{esc(t["joint"])}：{esc("、".join(str(r["value"]) for r in info["joint"]))}）</span>'
+                     if lang == "zh" else
+                     f' <span class="muted">({esc(t["joint"])} {esc(", ".join(str(r["value"]) for r in info["joint"]))})</span>')
+        h.append(f"<p>{line}</p>")
+        if info["goal"]:
+            h.append(f"<h3>{esc(t['goals'])}</h3><ul class=\"goals\">")
+            for r in info["goal"]:
+                year = f'<span class="muted">{esc(r["year"])}</span> ' if r.get("year") is not None else ""
+                h.append(f"<li>{year}{esc(r['value'])}</li>")
+            h.append("</ul>")
+    return h
+
+
 def index_page(data: nw.ViewData, body: nx.Graph, counts: dict, lang: str) -> str:
     t = T[lang]
     units = data.unit_table()
@@ -368,6 +399,8 @@ def index_page(data: nw.ViewData, body: nx.Graph, counts: dict, lang: str) -> st
     else:
         heading = "；".join(titles) if lang == "zh" else "; ".join(titles)
     h = [f"<h1>{esc(heading)}</h1>"]
+    if counts["plans"] <= 3:
+        h.extend(_plan_info(data, lang, titled=counts["plans"] > 1))
     h.append(f"<h2>{t['counts']}</h2><div class=\"counts\">")
     keys = ("pilot_tasks", "work_tasks", "n_measures", "units", "annex_rows_n", "discrepancies")
     for key in (("plans",) + keys) if counts["plans"] > 1 else keys:

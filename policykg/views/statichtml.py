@@ -13,6 +13,8 @@ from .textdiff import marked_pair
 T = {
     "zh": {
         "index": "首页", "views": "网络视图", "counts": "规模", "top": "中心性最高的单位",
+        "plan_info": "方案信息", "doc_number": "文号", "issued": "成文日期", "issuer": "发文单位",
+        "joint": "联合发文", "goals": "目标",
         "disc": "正文与附件差异", "downloads": "数据下载", "sheets": "单位责任清单", "unit": "单位",
         "type": "类型", "kind": "差异类型", "about": "对象", "body": "正文", "annex": "附件",
         "leads": "牵头的试验任务", "task_level": "整体负责的任务（单位写在任务一级，而非其下的措施）", "task_col": "任务", "role": "角色", "where": "原文位置", "measures": "承担的具体措施（正文）", "annex_rows": "附件分工表中列名本单位的行",
@@ -35,6 +37,8 @@ T = {
     },
     "en": {
         "index": "Index", "views": "Network views", "counts": "Counts", "top": "Most central units",
+        "plan_info": "The plan", "doc_number": "Document number", "issued": "Dated", "issuer": "Issued by",
+        "joint": "jointly with", "goals": "Goals",
         "disc": "Body / annex discrepancies", "downloads": "Downloads", "sheets": "Responsibility sheets",
         "unit": "Unit", "type": "Type", "kind": "Kind", "about": "About", "body": "Body", "annex": "Annex",
         "leads": "Pilot tasks it leads", "task_level": "Tasks it answers for as a whole (units named for the task, not its measures)", "task_col": "Task", "role": "Role", "where": "Where in the text", "measures": "Measures it shares (body)", "annex_rows": "Annex rows naming it",
