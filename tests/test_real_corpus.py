@@ -760,6 +760,9 @@ def test_a_task_that_announces_its_measures_is_assigned_as_a_whole_however_long_
     ("80", "title", "关于贯彻执行《关于促进房地产市场平稳健康发展的若干措施》的实施细则"),
     ("75", "title", "促进房地产市场平稳健康发展的若干措施（试行）"),
     ("75", "notice_title", "None"),
+    # a signature spaced out after the last sentence of a text without line breaks (05:
+    # …创新创业氛围。重庆市人民政府   2019年6月28日   （此件公开发布）)
+    ("05", "issued", "2019-06-28"),
     # a county named only by the title (象州县农村公路“路长制”实施方案)
     ("04", "jurisdiction", "象州县"),
     # five bodies, the two on each of two lines run together: 重庆市能源局重庆市市场监督管理局
@@ -863,3 +866,16 @@ def test_a_goal_naming_several_years_is_for_none_of_them():
     [doc] = parse_plans(next(CORPUS.glob("60_*")))
     [goal] = doc.goals
     assert "到2035年" in goal.text and goal.year is None
+
+
+def test_principles_and_safeguards_numbered_as_the_document_numbers_them():
+    # 58: 二、基本原则 一是坚持政府主导。… 四是坚持创新驱动。…; 55: 五、切实做好组织实施 with four paragraphs,
+    # each opening with its title (坚持党的领导。… 狠抓工作落实。…) and no numbers; 05's last safeguard ends at
+    # its own last sentence, not at the signature run on after it
+    [shenyang] = parse_plans(next(CORPUS.glob("58_*")))
+    assert [(p.number, p.title) for p in shenyang.principles] == [
+        (1, "坚持政府主导"), (2, "坚持系统谋划"), (3, "坚持分类管理"), (4, "坚持创新驱动")]
+    [ftz] = parse_plans(next(CORPUS.glob("55_*")))
+    assert [s.title for s in ftz.safeguards] == ["坚持党的领导", "维护国家安全", "强化组织管理", "狠抓工作落实"]
+    [chongqing] = parse_plans(next(CORPUS.glob("05_*")))
+    assert chongqing.safeguards[-1].text.endswith("营造良好的创新创业氛围。")

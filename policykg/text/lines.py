@@ -105,6 +105,13 @@ TITLE_THEN_SUBHEADING = re.compile(
 )
 
 
+# 05, a text without line breaks: …营造良好的创新创业氛围。重庆市人民政府   2019年6月28日   （此件公开发布）:
+# the signing body, the date and the release note, spaced apart after the last sentence
+SIGNATURE_RUN = re.compile(
+    r"(?<=[。；])([\u4e00-\u9fff]{2,30}?)[ \u3000\u00a0]{2,}(\d{4}年\d{1,2}月\d{1,2}日)"
+    r"(?:[ \u3000\u00a0]{2,}([（(]此件[^)）]*[)）]))?[ \u3000\u00a0]*$")
+
+
 def logical_lines(source: SourceText, lines: list[Line] | None = None) -> list[Line]:
     """The lines of ``source`` with run-together paragraphs split apart (offsets kept)."""
     result: list[Line] = []
@@ -116,6 +123,7 @@ def logical_lines(source: SourceText, lines: list[Line] | None = None) -> list[L
         cuts.update(m.start() for m in IDEOGRAPHIC_BREAK.finditer(line.text) if m.start() > 0)
         cuts.update(m.end() for m in RUN_IN_HEADING.finditer(line.text))
         cuts.update(m.end() for m in TITLE_THEN_SUBHEADING.finditer(line.text))
+        cuts.update(m.start(g) for m in SIGNATURE_RUN.finditer(line.text) for g in (1, 2, 3) if m.start(g) >= 0)
         bounds = sorted(cuts)
         for start, end in zip(bounds, bounds[1:]):
             result.append(Line(line.number, line.start + start, line.text[start:end]))

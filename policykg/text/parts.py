@@ -7,6 +7,7 @@ import re
 from ..errors import DocumentError
 from .decode import Line, SourceText
 from .lines import Paragraph, paragraphs
+from .markers import heading_like
 from .model import Goal, Principle, Safeguard, Stage, UnitMention
 from .numerals import chinese_to_int
 from .sections import SUBHEADING
@@ -16,6 +17,7 @@ STAGE = re.compile(
     re.S,
 )
 GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\s*")
+ORDINAL = re.compile(r"^([一二三四五六七八九十]+)是\s*(.*)$", re.S)  # 一是坚持政府主导。…
 GOALS_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]\s*[\u4e00-\u9fff]{0,6}目标\s*[。：:]?\s*")
 GOAL_YEAR = re.compile(r"(?:到|至|截至)\s*(\d{4})\s*年(?:底|末)?[，,]")
 BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
@@ -24,15 +26,24 @@ LEADING_VERBS = re.compile(r"^(?:依托|建立|成立|设立|召开|通过|健�
 
 
 def parse_numbered(source: SourceText, lines: list[Line], kind):
+    """The principles or safeguards of a section: its （一）… items, or 一是… items (58), or, where
+    it numbers none and every paragraph opens with a run-in title (55: 坚持党的领导。…), its
+    paragraphs in order."""
+    pars = paragraphs(source, lines)
+    openings = [SUBHEADING.match(par.text) or ORDINAL.match(par.text) for par in pars]
+    if not any(openings) and pars and all(
+            (stop := par.text.find("。")) > 0 and heading_like(par.text[:stop]) for par in pars):
+        openings = [None] * len(pars)
+        numbered = list(enumerate(pars, start=1))
+    else:
+        numbered = [(chinese_to_int(m.group(1)) if m else None, par) for m, par in zip(openings, pars)]
     items = []
-    for par in paragraphs(source, lines):
-        m = SUBHEADING.match(par.text)
-        if not m:
+    for (number, par), m in zip(numbered, openings):
+        if number is None:
             if items:  # a further paragraph of the item above
                 items[-1].text += par.text
             continue
-        number = chinese_to_int(m.group(1))
-        rest = par.slice(m.start(2))
+        rest = par.slice(m.start(2)) if m else par
         title, _, text = rest.text.partition("。")
         if kind is Safeguard:
             items.append(Safeguard(number, title, text, _named_bodies(rest), par.span()))
