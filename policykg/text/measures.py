@@ -242,29 +242,23 @@ class MeasureReader:
             self._implicit_work_task()
             self._text(par.slice(first.end))
             return
-        if annotations and 0 <= first_stop < annotations[0].start - 1 and not announced:
-            # （一）加快某某。text…（牵头单位：X；责任单位：Y）: the first sentence is the title,
-            # the rest a measure of the task's own, with every unit its annotation names. A task
-            # that announces its measures (21: （二）…。…。（X牵头，Y负责）具体措施：) is assigned
-            # by its annotation as a whole, as a one-sentence task is.
+        # （一）加快某某。text…（牵头单位：X；责任单位：Y）: the first sentence is the title, the rest a
+        # measure of the task's own, with every unit its annotation names (a task that announces its
+        # measures, 21: （二）…。…。（X牵头，Y负责）具体措施：, is assigned by its annotation as a whole, as a
+        # one-sentence task is). Without an annotation, （一）认房不认贷。居民家庭…: the rest is a measure
+        # naming no units (53, 80: one annotation after a section's items names them for the section),
+        # unless the item announces a list (80: …下列情形应会商审定： 1. … 2. …).
+        annotated = annotations and 0 <= first_stop < annotations[0].start - 1 and not announced
+        unassigned = not annotations and first_stop >= 0 and par.text[first_stop + 1:].strip() \
+            and not LABEL_AT_END.search(par.text) and not par.text.rstrip().endswith(("：", ":"))
+        if annotated or unassigned:
             title = par.text[found[2]:first_stop].strip()
             _require_title(self.source, par, "pilot task", title)
             self.pilot_tasks.append(PilotTask(found[1], title, [], [], par.slice(0, first_stop + 1).span()))
             self.sub_list = None
             self._implicit_work_task()
-            # a sentence that is no heading (71: 引导…机构加大…支持力度，简化业务流程，…) is the measure's too
-            self._text(par.slice(first_stop + 1 if heading_like(title) else found[2]))
-            return
-        if not annotations and first_stop >= 0 and par.text[first_stop + 1:].strip() \
-                and not LABEL_AT_END.search(par.text) \
-                and not par.text.rstrip().endswith(("：", ":")):  # 80: …下列情形应会商审定： 1. … 2. …
-            # （一）认房不认贷。居民家庭…: a run-in title, then what is to be done, which names no units of
-            # its own (53, 80: one annotation after a section's items names them for the section); a
-            # first sentence that is no heading names the item and stays in its text (53's 四、)
-            title = par.text[found[2]:first_stop].strip()
-            self.pilot_tasks.append(PilotTask(found[1], title, [], [], par.slice(0, first_stop + 1).span()))
-            self.sub_list = None
-            self._implicit_work_task()
+            # a first sentence that is no heading (71: 引导…机构加大…支持力度，简化业务流程，…) stays in
+            # the measure
             self._text(par.slice(first_stop + 1 if heading_like(title) else found[2]))
             return
         leads = [u for a in annotations for u in a.leads]
