@@ -255,7 +255,7 @@ def signature(source: SourceText, texts) -> tuple[list[str], date] | None:
                 raise DocumentError(source.path, line.number, f"not a valid date: {text}") from None
             # the bodies signing above it, one a line or several on a line (沈阳市房产局  沈阳市自然资源局)
             top = k
-            while top > 0 and ISSUER_SUFFIX.search(texts[top - 1][1]) and not is_sentence(texts[top - 1][1]):
+            while top > 0 and _signs(texts[top - 1][1]):
                 top -= 1
             issuers = [name for _, signing in texts[top:k] for name in _signers(signing)]
             return list(dict.fromkeys(issuers)), issued
