@@ -85,7 +85,7 @@ def concept_triples() -> list[Triple]:
                 return _Lit(t.value, None if dt.endswith(("#string", "#langString")) else dt, t.language)
             return t.value
 
-        wanted = (RDF.type, SKOS.inScheme, SKOS.notation, SKOS.prefLabel, RDFS.label)
+        wanted = (RDF.type, SKOS.inScheme, SKOS.notation, SKOS.prefLabel, RDFS.label, SKOS.broader)
         store = ox.Store()
         store.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
         triples = []

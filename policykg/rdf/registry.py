@@ -2,7 +2,10 @@
 
 Registries are Turtle files under ``ontology/registry/``, one per jurisdiction. A name the
 registry lacks still resolves, to an unregistered unit with a pinyin slug, so nothing a
-document says is dropped; the build lists such units for a curator to add.
+document says is dropped; the build lists such units for a curator to add. Such a unit is typed
+by the registry folder's rules for unit names (``pkg:UnitTypeRule``, in ``unit-types.ttl``): the
+first, in order, whose pattern its name matches (市民政局: a government department; 团市委: a mass
+organisation).
 """
 
 from __future__ import annotations
@@ -37,12 +40,30 @@ class Unit:
     registered: bool = True
 
 
+@dataclass(frozen=True)
+class TypeRule:
+    """An unregistered unit whose name matches ``pattern`` is of type ``unit_type``."""
+
+    order: int
+    pattern: re.Pattern
+    unit_type: str  # local name of the pkg:UnitType concept
+
+
+def type_by_name(name: str, rules: tuple[TypeRule, ...]) -> str:
+    """The type the first rule matching ``name`` gives, or ``UnknownType``."""
+    for rule in rules:
+        if rule.pattern.search(name):
+            return rule.unit_type
+    return "UnknownType"
+
+
 @dataclass
 class Jurisdiction:
     slug: str
     name: str  # e.g. 高青县
     english: str | None
     alt_names: tuple[str, ...] = ()
+    type_rules: tuple[TypeRule, ...] = ()  # for the units the registry lacks
     units: dict[str, Unit] = field(default_factory=dict)  # by slug
     by_name: dict[str, Unit] = field(default_factory=dict)  # canonical and variant names
     # slugs distinct unregistered names share (found by the build): each such name gets its own
@@ -78,7 +99,7 @@ class Jurisdiction:
         if slug in self.units or slug in self.ambiguous:  # never merge distinct names
             slug = distinct_slug(name)
         return Unit(
-            slug=slug, name=name, english=None, unit_type="UnknownType",
+            slug=slug, name=name, english=None, unit_type=type_by_name(name, self.type_rules),
             jurisdiction=self.slug, registered=False,
         )
 
@@ -96,6 +117,7 @@ class Jurisdiction:
 class Registry:
     jurisdictions: dict[str, Jurisdiction] = field(default_factory=dict)  # by slug
     ambiguous: dict[str, set[str]] = field(default_factory=dict)  # jurisdiction slug -> unit slugs
+    type_rules: tuple[TypeRule, ...] = ()
 
     def mark_ambiguous(self, jurisdiction: str, slugs) -> None:
         """Unit slugs of ``jurisdiction`` that distinct names share: each name gets its own."""
@@ -117,17 +139,18 @@ class Registry:
             if name and (name == jurisdiction.name or name in jurisdiction.alt_names):
                 return jurisdiction
         if not name:
-            return Jurisdiction(slug="unknown", name="", english=None,
+            return Jurisdiction(slug="unknown", name="", english=None, type_rules=self.type_rules,
                                 ambiguous=self.ambiguous.setdefault("unknown", set()))
         slug = slugify(name)
         if slug in self.jurisdictions:  # a registered place's slug: never merge with it
             slug = distinct_slug(name)
-        return Jurisdiction(slug=slug, name=name, english=None,
+        return Jurisdiction(slug=slug, name=name, english=None, type_rules=self.type_rules,
                             ambiguous=self.ambiguous.setdefault(slug, set()))
 
 
 def load_registry(directory: str | Path = DEFAULT_REGISTRY_DIR) -> Registry:
-    """Read every ``*.ttl`` registry file in ``directory``."""
+    """Read every ``*.ttl`` registry file in ``directory``: jurisdictions, their units, and the
+    rules that type units the registries lack."""
     from rdflib import RDF, RDFS, Graph, Namespace
     from rdflib.namespace import DCTERMS, ORG, SKOS
 
@@ -135,6 +158,7 @@ def load_registry(directory: str | Path = DEFAULT_REGISTRY_DIR) -> Registry:
     if not Path(directory).is_dir():
         raise RegistryError(f"{directory}: no such registry folder (a folder of unit registries, *.ttl)")
     registry = Registry()
+    rules: dict[int, TypeRule] = {}
     files = sorted(Path(directory).glob("*.ttl"))
     for path in files:
         graph = Graph()
@@ -192,4 +216,29 @@ def load_registry(directory: str | Path = DEFAULT_REGISTRY_DIR) -> Registry:
                         f"{path}: the name {name} belongs to both {place.by_name[name].slug} and {unit.slug}"
                     )
                 place.by_name[name] = unit
+        for subject in sorted(graph.subjects(RDF.type, pkg.UnitTypeRule)):
+            rule = _type_rule(graph, subject, path, pkg)
+            if rule.order in rules:
+                raise RegistryError(f"{path}: two unit type rules have pkg:order {rule.order}")
+            rules[rule.order] = rule
+    registry.type_rules = tuple(rules[order] for order in sorted(rules))
+    for place in registry.jurisdictions.values():
+        place.type_rules = registry.type_rules
     return registry
+
+
+def _type_rule(graph, subject, path: Path, pkg) -> TypeRule:
+    """The :class:`TypeRule` ``subject`` states, or a :class:`RegistryError` naming what is wrong."""
+    order, pattern, unit_type = (graph.value(subject, pkg[p]) for p in ("order", "namePattern", "assignsType"))
+    if order is None or pattern is None or unit_type is None:
+        raise RegistryError(f"{path}: unit type rule {subject} needs pkg:order, pkg:namePattern and pkg:assignsType")
+    if not str(unit_type).startswith(PKG):
+        raise RegistryError(f"{path}: unit type rule {subject} assigns {unit_type}, not a pkg:UnitType")
+    try:
+        number = int(order)
+        compiled = re.compile(str(pattern))
+    except ValueError as err:
+        raise RegistryError(f"{path}: unit type rule {subject}: pkg:order {order} is not an integer") from err
+    except re.error as err:
+        raise RegistryError(f"{path}: unit type rule {subject}: pkg:namePattern is not a regular expression: {err}") from None
+    return TypeRule(number, compiled, str(unit_type)[len(PKG):])

@@ -36,18 +36,30 @@ from .xmlexport import gexf_text, graphml_text
 if TYPE_CHECKING:
     from ..sparql.engines import Engine
 
-COLLECTIVE_TYPE = "township-collective"
+COLLECTIVE_TYPES = ("township-collective", "collective")
 
-# The order unit types appear in legends and tables; labels come from the graph when it has them.
+# The order unit types appear in legends and tables (those the graph uses); labels come from the
+# graph when it has them. A county-level type of the Gaoqing registry sits beside the general type
+# it narrows, which the registry's rules for unit names give units of other places.
 UNIT_TYPES = (
     ("county-government-department", "县政府部门", "county government department"),
+    ("government-department", "政府部门", "government department"),
     ("county-party-department", "县委部门", "county Party committee department"),
+    ("party-department", "党委部门", "Party committee department"),
+    ("peoples-government", "人民政府", "people's government"),
     ("municipal-bureau-branch", "市直部门派驻分局", "municipal bureau branch"),
+    ("branch-office", "派驻机构", "branch office"),
+    ("internal-division", "内设机构", "internal division"),
+    ("judicial-organ", "司法机关", "judicial organ"),
+    ("mass-organization", "群团组织", "mass organisation"),
     ("financial-institution", "金融机构", "financial institution"),
+    ("enterprise", "企业", "enterprise"),
     ("public-service-institution", "事业单位", "public service institution"),
+    ("social-organization", "社会组织", "social organisation"),
     ("township-collective", "镇街集合", "township collective"),
+    ("collective", "集合", "collective"),
     ("coordinating-body", "议事协调机构", "coordinating body"),
-    ("unknown", "未登记", "unregistered (type unknown)"),
+    ("unknown", "类型未知", "type unknown"),
 )
 
 Row = dict
@@ -183,7 +195,7 @@ class ViewData:
                     entry[key] = r[col]
         for entry in table.values():
             entry["type"] = entry["type"] or "unknown"
-            entry["collective"] = entry["type"] == COLLECTIVE_TYPE
+            entry["collective"] = entry["type"] in COLLECTIVE_TYPES
             entry["name_zh"] = entry["name_zh"] or entry["name_en"] or short_name(entry["unit"])
             entry["name_en"] = entry["name_en"] or entry["name_zh"]
         return dict(sorted(table.items()))
@@ -203,8 +215,9 @@ class ViewData:
                 seen.setdefault(r["type"], (r.get("typeZh"), r.get("typeEn")))
         out = []
         for key, zh, en in UNIT_TYPES:
-            got = seen.pop(key, (None, None))
-            out.append((key, got[0] or zh, got[1] or en))
+            if key in seen:
+                got = seen.pop(key)
+                out.append((key, got[0] or zh, got[1] or en))
         for key in sorted(seen):
             out.append((key, seen[key][0] or key, seen[key][1] or key))
         return out

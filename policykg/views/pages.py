@@ -27,15 +27,27 @@ from .render import PALETTE, Category, EdgeKind, FilterOption, LiveFigures, Page
 from .sheets import sheet_index, sheet_page
 from .statichtml import T, about_label, discrepancies, discrepancy_table, name, other_name, sheet_file, static_page
 
+# A county-level type of the Gaoqing registry shares the colour of the general type it narrows.
 TYPE_COLORS = {
     "county-government-department": PALETTE[0],
+    "government-department": PALETTE[0],
     "county-party-department": PALETTE[1],
+    "party-department": PALETTE[1],
     "municipal-bureau-branch": PALETTE[2],
+    "branch-office": PALETTE[2],
     "financial-institution": PALETTE[3],
     "public-service-institution": PALETTE[4],
     "township-collective": PALETTE[5],
+    "collective": PALETTE[5],
     "coordinating-body": PALETTE[6],
     "unknown": PALETTE[7],
+    # beyond the Okabe-Ito eight: Paul Tol's muted colours
+    "peoples-government": "#332288",
+    "mass-organization": "#AA4499",
+    "judicial-organ": "#882255",
+    "enterprise": "#44AA99",
+    "social-organization": "#117733",
+    "internal-division": "#661100",
 }
 TASK_CATEGORIES = (
     Category("plan", "实施方案", "plan", "#24292F", "star"),
