@@ -107,6 +107,28 @@ def test_spans_point_back_into_the_original(published):
     assert origin_of(read_source(GAOQING), 0, 4) is None  # a text file's offsets are the original
 
 
+def test_a_pages_information_table_gives_the_number_and_date_the_text_lacks(tmp_path):
+    from policykg.text.parse import parse_documents
+
+    body = "".join(f"<p>（{n}）第{n}项措施。（责任单位：县财政局）</p>" for n in "一二三")
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'><title>示例县推进某项工作实施方案</title></head><body>"
+        "<table><tr><td><b>索 引 号:</b> 0001/2024-1</td><td><b>文\u3000\u3000号:</b> 示政发〔2024〕3号</td></tr>"
+        "<tr><td><b>成文日期:</b></td><td>2024年5月6日</td></tr></table>"
+        "<div><p>示例县推进某项工作实施方案</p><p>一、重点任务</p>" + body + "</div></body></html>",
+        encoding="utf-8")
+    source = read_document(page)
+    assert source.declared == {"doc_number": "示政发〔2024〕3号", "written": "2024-05-06"}
+    [doc] = parse_documents(source)
+    assert (doc.metadata.doc_number, str(doc.metadata.issued)) == ("示政发〔2024〕3号", "2024-05-06")
+    # a label with no number after it, or a date that is not one, declares nothing
+    page.write_text(page.read_text(encoding="utf-8").replace("示政发〔2024〕3号", "无")
+                    .replace("2024年5月6日", "2024年13月6日"), encoding="utf-8")
+    [doc] = parse_documents(read_document(page))
+    assert (doc.metadata.doc_number, doc.metadata.issued) == (None, None)
+
+
 def test_page_encodings(tmp_path):
     body = "<p>一、总体要求</p><p>高青县人民政府办公室关于推进城乡融合发展的实施方案，全文共计若干条款。" * 4 + "</p>"
     pages = {

@@ -229,12 +229,31 @@ def _annotation(text: str):
      ["市住房城乡建设局", "市政务服务中心工程建设项目综合窗口", "建设工程管理中心", "工程质量监督站"]),
     ("简化备案。责任单位及承办科室(单位)：市房管中心、市发改委 在市政务服务中心设立专门窗口受理、初审、备案、发放价格备案表；"
      "市发改委行政审批科、市房管中心房产科具体承办。", [], ["市房管中心", "市发改委", "市发改委行政审批科", "市房管中心房产科"]),
+    # 81 (Jiangxi): 列第一的为牵头单位 says what 07's 列第一位者为牵头单位 says
+    ("扩大消费。（省发展改革委、省商务厅、省文化和旅游厅按职责分工负责，列第一的为牵头单位，下同）",
+     ["省发展改革委"], ["省商务厅", "省文化和旅游厅"]),
+    # 88 (Shanghai): a bracket of unit names and nothing else, after the measure's last sentence
+    ("提高活性保留率与生物利用度。（市科委、市经济信息化委、相关区）", [], ["市科委", "市经济信息化委", "相关区"]),
+    ("维护健康向上的舆论环境。（市委网信办、市科委、市科协、市市场监管局、市卫生健康委）", [],
+     ["市委网信办", "市科委", "市科协", "市市场监管局", "市卫生健康委"]),
     # 50 (Fuzhou): the same with a bracket inside a name and an ASCII comma
     ("加大普通住宅用地供应量。责任单位：市国土局、市土地发展中心,各县（市）人民政府", [],
      ["市国土局", "市土地发展中心", "各县（市）人民政府"]),
 ])
 def test_real_annotation_styles(text, leads, units):
     assert _annotation(text) == (leads, units)
+
+
+@pytest.mark.parametrize("text", [
+    "特制定本方案。（试行）",  # a qualifier, not a unit
+    "编制行动计划。（2026—2030年）",
+    "加快新食品原料挖掘。（以下简称“三新食品”）",
+    "开展研究。（市科委）并逐步推广。",  # not at the end of its line
+    "由市科委（市科学技术委员会）牵头研究",  # not after a sentence
+])
+def test_a_bracket_that_is_no_bare_list_of_units_is_no_annotation(text):
+    source = SourceText.from_text("example.txt", text)
+    assert AnnotationReader().find(line_paragraph(source, source.lines[0])) == []
 
 
 def test_a_task_with_its_own_annotation_and_announced_measures():
@@ -768,6 +787,14 @@ def test_a_task_that_announces_its_measures_is_assigned_as_a_whole_however_long_
     # five bodies, the two on each of two lines run together: 重庆市能源局重庆市市场监督管理局
     ("39", "co_issuers", "['重庆市发展和改革委员会', '重庆市能源局', '重庆市市场监督管理局', '国网重庆市电力公司']"),
     ("70", "jurisdiction", "江西省"),
+    # the 文号 only the page's information table gives, outside the text (文      号: 赣府发〔2020〕8号;
+    # 50: 发文字号： in one element, the number in the next)
+    ("72", "doc_number", "赣府发〔2020〕8号"),
+    ("74", "doc_number", "赣市监综〔2020〕1号"),
+    ("50", "doc_number", "榕政办〔2016〕180号"),
+    # not the analyser's 文件名称：… header line, nor the 附件 label above the attached plan's title
+    ("89", "title", "上海市北斗产业高质量发展三年行动计划（2021-2023年）"),
+    ("81", "doc_number", "赣府厅发〔2020〕7号"),
 ])
 def test_metadata_the_document_states(key, field, value):
     from policykg.published import read_document

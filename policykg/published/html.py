@@ -71,7 +71,38 @@ def read_html(data: bytes, path: str) -> PublishedText:
     _Walker(out, tree).block(article)
     source = out.build(path, "html")
     source.title = _page_title(root)
+    source.declared = _declared_fields(root)
     return source
+
+
+# The labels of a government page's information table (政府信息公开: 索引号, 发文机关, 文号, 成文日期 …),
+# which many pages show above the text and outside it (70, 72: the Jiangxi portal).
+_FIELD_LABELS = {"doc_number": ("文号", "发文字号", "发文文号"), "written": ("成文日期", "成文时间")}
+_DOC_NUMBER = re.compile(r"\S+?[〔\[［(（]\d{4}[〕\]］)）]\d+号")
+_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_CELL_TAGS = ("td", "th", "li", "span", "p", "div", "dt", "dd", "b", "strong", "label")
+
+
+def _declared_fields(root) -> dict[str, str]:
+    """What the page's information table gives: the 文号 and the 成文日期, where they are labelled as
+    such, in one element (文号：赣府厅发〔2020〕7号) or in the element after the label's."""
+    found: dict[str, str] = {}
+    for element in root.iter(*_CELL_TAGS):
+        text = re.sub(r"[\s\u3000\xa0]", "", element.text_content())
+        if len(text) > 60:
+            continue
+        for key, labels in _FIELD_LABELS.items():
+            label = next((lab for lab in labels if text.startswith(lab)), None)
+            if key in found or label is None:
+                continue
+            value = text[len(label):].lstrip(":：")
+            if not value and (after := element.getnext()) is not None:
+                value = re.sub(r"[\s\u3000\xa0]", "", after.text_content())
+            if key == "doc_number" and _DOC_NUMBER.fullmatch(value):
+                found[key] = value
+            elif key == "written" and (m := _DATE.match(value)):
+                found[key] = "-".join((m.group(1), m.group(2).zfill(2), m.group(3).zfill(2)))
+    return found
 
 
 def _page_title(root) -> str | None:

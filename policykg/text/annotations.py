@@ -10,6 +10,8 @@ The genre writes who does what in brackets after the sentence it concerns, in se
     （A、B、C等负责）                            national style; after the note
                                                  列第一位者为牵头单位 the first unit leads
     （0.5分）                                     points, kept with the annotation before it
+    …开展研究。（市科委、市经济信息化委）           a bare list of units after a sentence (88):
+                                                 the units responsible, as if labelled so
 
 Brackets that say none of this (（试行）, （2020—2022年）) are ordinary text.
 """
@@ -54,7 +56,16 @@ DEADLINE = re.compile(
     r"|^(?:长期坚持|持续(?:推进|实施|优化|开展)|按进度推进|\d{4}\s*年底前.*)$"
 )
 POINTS = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
-FIRST_LISTED_LEADS = re.compile(r"列第一位(?:者|的)?为牵头单位")
+# A name that ends as units' names end: 市科委, 市市场监管局, 上海金融监管局, 相关区, 各有关单位 (a bare
+# bracket of such names after a sentence is an annotation). Not 试行, 草案, 2021—2023年.
+UNIT_LIKE = re.compile(
+    r"^(?!以下|简称|含|包括|即|详见|见|如|其中)[^\s，。；：:、“”\d]{2,30}?"
+    r"(?:委|局|厅|办|部|署|院|会|中心|政府|区|县|镇|街道|集团|公司|银行|分行|支行|联|协|站|队|处|室|单位|部门|企业|机构|海关)$")
+BARE_LIST_BREAK = re.compile("[、，,]")
+SENTENCE_END = "。；;！!"
+# 列第一位者为牵头单位 (07), 列第一的为牵头单位 (81), and the other ways of saying it
+FIRST_LISTED_LEADS = re.compile(
+    r"(?:列|排)(?:在|名)?(?:第一位?|首位)(?:的?单位|者|的)?为牵头(?:单位|部门)|第一个?(?:单位|部门)为牵头(?:单位|部门)")
 # 各省级人民政府, 各有关部门和单位: a group of units, which the first-listed rule does not make a
 # lead (07: （各有关部门和单位，各省级人民政府按职责分工负责） under 列第一位者为牵头单位，下同)
 GROUP = re.compile(r"^(?:各|有关|相关|其他)")
@@ -148,6 +159,9 @@ class AnnotationReader:
                     points = (start, close + 1, content.strip())
                 continue
             annotation = self._read(par, start, close)
+            if annotation is None and self._bare_list(par, start, close):
+                annotation = Annotation(start, close + 1)
+                self._responsible(annotation, self._units(par, start + 1, close))
             if annotation is not None:
                 if points and not par.text[points[1]:start].strip(" 　"):
                     # （0.5分）（6月底完成，牵头考核单位：市卫健委）: the points belong to it
@@ -181,6 +195,21 @@ class AnnotationReader:
                                     f"{LABEL_ANYWHERE.search(content).group(1)} annotation names no unit")
             return None
         return annotation
+
+    @staticmethod
+    def _bare_list(par: Paragraph, start: int, close: int) -> bool:
+        """Whether the bracket at ``start``–``close`` holds nothing but unit names and ends its line
+        after a sentence (88: …生物利用度。（市科委）)."""
+        before = par.text[:start].rstrip(" 　")
+        end = close + 1
+        while end < len(par.text) and par.text[end] in " 　。；":
+            end += 1
+        ends_line = end == len(par.text) or par.source.line_of(par.offsets[end]) != par.source.line_of(par.offsets[close])
+        if not before or before[-1] not in SENTENCE_END or not ends_line:
+            return False
+        content = par.text[start + 1:close]
+        pieces = [content[a:b].strip() for a, b in top_level_pieces(content, BARE_LIST_BREAK)]
+        return bool(pieces) and all(UNIT_LIKE.match(piece) for piece in pieces)
 
     def _segment(self, par: Paragraph, pos: int, segment: str, annotation: Annotation) -> None:
         if deadline := DEADLINE_LABEL.match(segment):
@@ -234,10 +263,15 @@ class AnnotationReader:
             if lead:
                 annotation.leads.extend(units)
                 continue
-            if self.first_listed_leads and units and not annotation.leads and not GROUP.match(units[0].name):
-                annotation.leads.append(units[0])
-                units = units[1:]
-            annotation.units.extend(units)
+            self._responsible(annotation, units)
+
+    def _responsible(self, annotation: Annotation, units: list[UnitMention]) -> None:
+        """``units`` named as responsible; the first the lead where the document said so (列第一位者为
+        牵头单位) and the annotation names no lead."""
+        if self.first_listed_leads and units and not annotation.leads and not GROUP.match(units[0].name):
+            annotation.leads.append(units[0])
+            units = units[1:]
+        annotation.units.extend(units)
 
     @staticmethod
     def _units(par: Paragraph, begin: int, end: int) -> list[UnitMention]:

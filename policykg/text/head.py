@@ -23,7 +23,7 @@ SIGNED_AT_END = re.compile(
     r"(?<=[。；])([\u4e00-\u9fff]{2,30})(\d{4})年(\d{1,2})月(\d{1,2})日(?:[（(]此件[^)）]*[)）])?$")
 DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 RELEASE_NOTE = re.compile(r"^[（(](此件[^)）]*)[)）]$")
-DB_HEADER = re.compile(r"(?:索引号|发布机构|发文字号|成文日期|主题分类)\s*[：:]")
+DB_HEADER = re.compile(r"(?:索引号|发布机构|发文字号|成文日期|主题分类|文件名称|文件编号|文档类型|发布日期)\s*[：:]")
 ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员会|联合会|联席会议|领导小组|指挥部|委|厅|局|部|院|中心|公司)$")
 ISSUER_IN_LINE = re.compile(r"(?:办公室|办公厅|人民政府|委员会|联合会|局|厅|中心|公司)")
 SIGNER_START = re.compile(r"(?:中共|国家|国网|共青团)?[\u4e00-\u9fff]{1,6}?(?:省|市|自治区)")
@@ -58,6 +58,14 @@ def read_metadata(source: SourceText, head: list[Line], tail: list[Line],
         metadata.issuer = metadata.issuer or issuer_of(source.title)
         metadata.jurisdiction = metadata.jurisdiction or jurisdiction(
             metadata.issuer, metadata.notice_title, metadata.title)
+    declared = getattr(source, "declared", {})
+    if metadata.doc_number is None and "doc_number" in declared:
+        metadata.doc_number = declared["doc_number"]  # a page's information table (70, 72)
+    if metadata.issued is None and "written" in declared:
+        try:
+            metadata.issued = date.fromisoformat(declared["written"])
+        except ValueError:
+            pass  # a page's 成文日期 that is no date is not the document's
     if metadata.title is None and getattr(source, "title", None):
         # the title the file declares (a page's ArticleTitle): the notice's, or the plan's own
         metadata.notice_title, metadata.title = (title_from_notice(source.title, [])
@@ -120,8 +128,8 @@ def read_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Metada
 
     # the document a notice prints (关于印发《X》的通知), not one a title names (80: 关于贯彻执行《X》的实施细则)
     quoted = re.search("《(.+?)》", meta.notice_title or "") if not is_title(meta.notice_title or "") else None
-    standalone = [k for k, (_, text) in enumerate(texts)
-                  if is_title(text) and (notice_at is None or k > notice_at)]
+    standalone = [k for k, (_, text) in enumerate(texts)  # not a database's 文件名称：X line (89)
+                  if is_title(text) and not DB_HEADER.search(text) and (notice_at is None or k > notice_at)]
     if quoted:
         meta.title = quoted.group(1)
     elif meta.notice_title and is_title(meta.notice_title):
@@ -195,7 +203,11 @@ def issuer_of(notice_title: str | None) -> str | None:
 def _title_fragment(text: str) -> bool:
     """西宁市关于支持刚性和改善性住房需求 above 的若干措施: the first line of a title broken in two."""
     return (len(text) <= 40 and not re.search(r"[，。；：:、（()）]", text) and not DOC_NUMBER.search(text)
-            and not DATE_LINE.match(text) and not NOTICE_END.search(text))
+            and not DATE_LINE.match(text) and not NOTICE_END.search(text)
+            and not ATTACHMENT_LABEL.fullmatch(text))  # 附件 / 附件2 above the attached plan's title (89)
+
+
+ATTACHMENT_LABEL = re.compile(r"附\s*件\s*[0-9０-９一二三四五六七八九十]*")
 
 
 NOTICE_TITLE = re.compile(
