@@ -256,6 +256,23 @@ def test_a_bracket_that_is_no_bare_list_of_units_is_no_annotation(text):
     assert AnnotationReader().find(line_paragraph(source, source.lines[0])) == []
 
 
+@pytest.mark.parametrize("key, principles, ideology", [
+    # 09 (State Council): 一、总体要求 holds （二）基本原则 with （一）坚持问题导向。… items
+    ("09", ["坚持问题导向", "坚持市场驱动", "坚持融合发展", "坚持因地制宜"], None),
+    # 89 (Shanghai): 一、总体思路 holds （一）指导思想 and （二）基本原则 with 1.统筹规划，协调推进。… items
+    ("89", ["统筹规划，协调推进", "需求牵引，创新应用", "龙头带动，集群发展"], "以习近平新时代中国特色社会主义思想为指导，"),
+])
+def test_principles_and_ideology_inside_a_general_section(key, principles, ideology):
+    from policykg.published import read_document
+    from policykg.text.parse import parse_documents
+
+    [doc] = parse_documents(read_document(next(CORPUS.glob(f"{key}_*"))))
+    assert [p.title for p in doc.principles] == principles
+    assert [p.number for p in doc.principles] == list(range(1, len(principles) + 1))
+    assert (doc.guiding_ideology or "").startswith(ideology or "")
+    assert (doc.guiding_ideology is None) == (ideology is None)
+
+
 def test_a_task_with_its_own_annotation_and_announced_measures():
     # 21 (State Council): （五）系统梳理…（国务院办公厅牵头，各地区、各部门负责）具体措施：
     # 1．编制公布中央层面设定的行政许可事项清单…  2．2021年6月底前建立健全行政许可设定审查机制…

@@ -18,6 +18,7 @@ STAGE = re.compile(
 )
 GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\s*")
 ORDINAL = re.compile(r"^([一二三四五六七八九十]+)是\s*(.*)$", re.S)  # 一是坚持政府主导。…
+ARABIC_ITEM = re.compile(r"^\s*(\d{1,2})[.．、]\s*(\S.*)$", re.S)  # 1.统筹规划，协调推进。… (89)
 GOALS_HEADING = re.compile(r"^[（(][一二三四五六七八九十]+[)）]\s*[\u4e00-\u9fff]{0,6}目标\s*[。：:]?\s*")
 GOAL_YEAR = re.compile(r"(?:到|至|截至)\s*(\d{4})\s*年(?:底|末)?[，,]")
 BODY_SUFFIX = "(?:领导小组办公室|领导小组|联席会议|指挥部|工作专班|委员会)"
@@ -30,13 +31,14 @@ def parse_numbered(source: SourceText, lines: list[Line], kind):
     it numbers none and every paragraph opens with a run-in title (55: 坚持党的领导。…), its
     paragraphs in order."""
     pars = paragraphs(source, lines)
-    openings = [SUBHEADING.match(par.text) or ORDINAL.match(par.text) for par in pars]
+    openings = [SUBHEADING.match(par.text) or ORDINAL.match(par.text) or ARABIC_ITEM.match(par.text)
+                for par in pars]
     if not any(openings) and pars and all(
             (stop := par.text.find("。")) > 0 and heading_like(par.text[:stop]) for par in pars):
         openings = [None] * len(pars)
         numbered = list(enumerate(pars, start=1))
     else:
-        numbered = [(chinese_to_int(m.group(1)) if m else None, par) for m, par in zip(openings, pars)]
+        numbered = [(_number(m.group(1)) if m else None, par) for m, par in zip(openings, pars)]
     items = []
     for (number, par), m in zip(numbered, openings):
         if number is None:
@@ -50,6 +52,10 @@ def parse_numbered(source: SourceText, lines: list[Line], kind):
         else:
             items.append(Principle(number, title, text, par.span()))
     return items
+
+
+def _number(numeral: str) -> int:
+    return int(numeral) if numeral.isdigit() else chinese_to_int(numeral)
 
 
 def _named_bodies(par: Paragraph) -> list[UnitMention]:

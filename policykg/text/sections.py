@@ -126,20 +126,24 @@ def task_sections(source: SourceText, lines: list[Line], headings: list[Heading]
             found.append(TaskSection(lines[heading.index], heading.number, heading.title, body))
         elif kind and kind not in sections:
             sections[kind] = body
-        elif kind is None and "goals" not in sections and (goals := _goals_subsection(body)):
-            sections["goals"] = goals  # 一、总体要求 … （三）发展目标。到2025年，…
+        elif kind is None:
+            # 一、总体要求 / 总体思路 holding （一）指导思想 （二）基本原则 （三）发展目标。到2025年，…
+            for sub_kind in ("ideology", "principles", "goals"):
+                if sub_kind not in sections and (sub := _subsection(body, sub_kind)):
+                    sections[sub_kind] = sub
     return found
 
 
-def _goals_subsection(lines: list[Line]) -> list[Line]:
-    """The lines of a （N）…目标 subsection of a section with no kind of its own (总体要求), its
-    heading line first; none if it has no such subsection."""
+def _subsection(lines: list[Line], kind: str) -> list[Line]:
+    """The lines of a （N）… subsection of ``kind`` of a section with no kind of its own (总体要求):
+    for goals with its heading line first (（三）发展目标。到2025年，… may run on), for the others
+    without it; none if it has no such subsection."""
     at = next((i for i, line in enumerate(lines) if (m := SUBHEADING.match(line.text.strip()))
-               and section_kind(re.split("[。：:]", m.group(2), maxsplit=1)[0]) == "goals"), None)
+               and section_kind(re.split("[。：:]", m.group(2), maxsplit=1)[0]) == kind), None)
     if at is None:
         return []
     end = next((i for i in range(at + 1, len(lines)) if SUBHEADING.match(lines[i].text.strip())), len(lines))
-    return lines[at:end]
+    return lines[at:end] if kind == "goals" else lines[at + 1:end]
 
 
 @dataclass
