@@ -250,6 +250,7 @@ def test_real_annotation_styles(text, leads, units):
     "加快新食品原料挖掘。（以下简称“三新食品”）",
     "开展研究。（市科委）并逐步推广。",  # not at the end of its line
     "由市科委（市科学技术委员会）牵头研究",  # not after a sentence
+    "实施高校毕业生基层成长计划。（由县委组织部会同县人社局、县农业农村局，各镇办）",  # who does what: no list
 ])
 def test_a_bracket_that_is_no_bare_list_of_units_is_no_annotation(text):
     source = SourceText.from_text("example.txt", text)
@@ -271,6 +272,12 @@ def test_principles_and_ideology_inside_a_general_section(key, principles, ideol
     assert [p.number for p in doc.principles] == list(range(1, len(principles) + 1))
     assert (doc.guiding_ideology or "").startswith(ideology or "")
     assert (doc.guiding_ideology is None) == (ideology is None)
+
+
+def test_a_bare_list_names_units_whose_names_hold_words_of_work():
+    # not quoted from a document: 组织部 and 指导中心 hold 组织 and 指导, which are not what a
+    # unit does here, while 会同 or 牵头 would be
+    assert _annotation("加强人才引育。（市委组织部、市就业指导中心）") == ([], ["市委组织部", "市就业指导中心"])
 
 
 def test_a_task_with_its_own_annotation_and_announced_measures():
