@@ -423,6 +423,37 @@ def test_one_annotation_after_a_sections_items_assigns_the_section():
     assert [pt.number for pt in doc.pilot_tasks if pt.parent == section.key] == [1, 2]
 
 
+def test_the_measures_of_a_section_assigned_as_a_whole_are_the_work_of_its_units(tmp_path):
+    # 53: the items of 二、优化住房信贷政策 name no units; the annotation after them names the bank for
+    # the section, so the bank is responsible for both, by the section's annotation
+    from policykg.rdf.build import build
+
+    result = build([next(CORPUS.glob("53_*"))], out=None)
+    rows = {(str(r.number), str(r.unit), str(r.line), r.same.toPython()) for r in result.graph.query("""
+        PREFIX pkg: <https://w3id.org/policykg/ns#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?number ?unit ?line (?line = ?given_line AS ?same) WHERE {
+          ?section pkg:title "优化住房信贷政策"@zh ; pkg:qualifiedAssignment ?given .
+          ?given pkg:sourceSpan/pkg:line ?given_line .
+          ?m dcterms:isPartOf/dcterms:isPartOf/dcterms:isPartOf ?section ; dcterms:identifier ?number ;
+             pkg:qualifiedAssignment ?a ; pkg:responsibleUnit ?u .
+          ?a pkg:inheritedFrom ?given ; pkg:assignedUnit ?u ; pkg:sourceSpan/pkg:line ?line .
+          ?u skos:prefLabel ?unit }""")}
+    bank = "中国人民银行辽宁省分行营业管理部"
+    assert {(number, unit, same) for number, unit, _, same in rows} == {("2-1.1", bank, True), ("3-1.1", bank, True)}
+    # and units named together for a section share its measures: 五、鼓励人才留沈创业置业
+    pairs = {(str(a), str(b)) for a, b in result.graph.query("""
+        PREFIX pkg: <https://w3id.org/policykg/ns#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?a ?b WHERE { ?m pkg:responsibleUnit ?x , ?y . ?x skos:prefLabel ?a . ?y skos:prefLabel ?b }""")}
+    assert ("市房产局", "市人力资源社会保障局") in pairs
+
+
+def test_a_measure_that_names_units_inherits_none(built):
+    # Gaoqing: every measure names its own units, though every pilot task names a lead
+    assert not list(built.graph.query(
+        "PREFIX pkg: <https://w3id.org/policykg/ns#> ASK { ?a pkg:inheritedFrom ?b }"))[0]
+
+
 def test_an_item_that_only_names_units_assigns_the_list_it_closes():
     # 80 (Suzhou): 五、强化金融政策支持 （一）…（二）…（三）… （四）责任单位：A、B、C。 and, under 九、,
     # （一）供水配套设施完善： 1.–3. 4. 责任单位及承办单位：市城管局、市供水公司
@@ -665,8 +696,9 @@ def test_a_pdf_paragraph_is_whole_where_a_wrapped_line_ends_a_sentence():
 
 def test_units_named_for_a_task_as_a_whole_are_on_their_sheets_and_in_the_outline(tmp_path):
     # 80: 五、强化金融政策支持 （一）…（二）…（三）… （四）责任单位：人民银行宿州市中心支行、银保监会宿州监管分局、
-    # 宿州市地方金融监管局。 The three answer for the section; no measure names them. Their sheets
-    # said they were responsible for nothing, and the outline did not name them.
+    # 宿州市地方金融监管局。 The three answer for the section, and so for its three items, which name
+    # no units of their own. Their sheets said they were responsible for nothing, and the outline did
+    # not name them.
     import html
     import re
 
@@ -687,7 +719,7 @@ def test_units_named_for_a_task_as_a_whole_are_on_their_sheets_and_in_the_outlin
     assert re.search(r"整体负责的任务[^(]*\(1\)", page)
     row = re.search(r"5 强化金融政策支持(.*?)原文第", page, re.S).group(1)
     assert "责任单位" in row and "银保监会宿州监管分局" in row and "宿州市地方金融监管局" in row
-    assert "承担的具体措施（正文） (0)" in page  # still: no measure names it
+    assert "承担的具体措施（正文） (3)" in page  # the section's three items, by the section's annotation
     # the partners link to their own sheets
     assert re.search(r'<a href="\.\./units/[^"]+\.html">银保监会宿州监管分局</a>', bank.read_text(encoding="utf-8"))
     outline = text(tmp_path / "views" / "structure.html")
@@ -702,8 +734,9 @@ def test_units_named_for_a_task_as_a_whole_are_on_their_sheets_and_in_the_outlin
 
 
 def test_tasks_of_unit_answers_for_units_named_only_for_tasks(tmp_path):
-    # 80: no measure names 人民银行宿州市中心支行 (measures-of-unit has no row for it); the text
-    # names it, with two others, for 五、强化金融政策支持 as a whole, and 市城管局 for 九、's （一） and （三）
+    # 80: the text names 人民银行宿州市中心支行, with two others, for 五、强化金融政策支持 as a whole, and
+    # 市城管局 for 九、's （一） and （三）; no measure names them itself, so the section's three items are
+    # theirs (measures-of-unit), by the section's annotation
     from policykg.rdf.build import build
     from policykg.sparql.catalog import load_catalog
     from policykg.sparql.engines import load_engine
@@ -714,7 +747,9 @@ def test_tasks_of_unit_answers_for_units_named_only_for_tasks(tmp_path):
     def ask(name, unit):
         return [tuple(t.value for t in row) for row in engine.run(catalog.get(name).bind({"unit": unit})).rows]
 
-    assert ask("measures-of-unit", "人民银行宿州市中心支行") == []
+    measures = ask("measures-of-unit", "人民银行宿州市中心支行")
+    assert len(measures) == 3
+    assert [text[:8] for _, _, text in measures] == ["督促金融机构加大", "对首次购买刚需住", "鼓励银行通过采取"]
     assert ask("tasks-of-unit", "人民银行宿州市中心支行") == [("5", "section", "强化金融政策支持", "responsible")]
     assert [(task, kind) for task, kind, _, _ in ask("tasks-of-unit", "市城管局")] == [("9.1", "pilot-task"), ("9.3", "pilot-task")]
 

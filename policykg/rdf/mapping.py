@@ -182,7 +182,7 @@ class _PlanMapper:
         return self.unit_iri(unit)
 
     def assignment(self, owner: str, role: str, source: str, mention: UnitMention,
-                   entry: str | None = None) -> str:
+                   entry: str | None = None, inherited: str | None = None) -> str:
         unit = self.unit(mention.name)
         for alias in mention.aliases:  # 区委宣传部（区文明办、区政府新闻办）: its other names
             self.add(unit, SKOS.altLabel, zh(alias))
@@ -198,6 +198,7 @@ class _PlanMapper:
         self.add(node, PKG.statedName, zh(mention.name))
         if entry is not None:
             self.add(node, PROV.wasDerivedFrom, entry)
+        self.add(node, PKG.inheritedFrom, inherited)
         self.span(node, mention.span)
         return unit
 
@@ -317,15 +318,31 @@ class _PlanMapper:
         for mention in task.responsible_units:
             self.assignment(node, "responsible", "body", mention)
 
+    def inherited_units(self, measure: str, task_node: str, task) -> None:
+        """The units a measure's task is assigned as a whole, for a measure whose text names none
+        (53: （责任部门：X） after a section's items): its assignments, derived from the task's."""
+        for role, mentions in (("lead", task.lead_units), ("responsible", task.responsible_units)):
+            for mention in mentions:
+                given = self.iri_under(task_node, "assignment", "body", self.place.resolve(mention.name).slug)
+                unit = self.assignment(measure, role, "body", mention, inherited=given)
+                self.add(measure, PKG.responsibleUnit, unit)
+                if role == "lead":
+                    self.add(measure, PKG.leadUnit, unit)
+
     def tasks(self) -> None:
+        sections = {}
         for t in self.doc.tasks:
-            node = self.iri("task", t.key)
+            node = sections[t.key] = self.iri("task", t.key)
             self.task(node, PKG.Task, t, self.plan)
             self.task_units(node, t)
+        by_key = {t.key: t for t in self.doc.tasks}
         for pt in self.doc.pilot_tasks:
             node = self.iri("pilot-task", pt.key)
             self.task(node, PKG.PilotTask, pt, self.iri("task", pt.parent) if pt.parent else self.plan)
             self.task_units(node, pt)
+            # the nearest task above the measures that is assigned as a whole
+            givers = [(node, pt)] + ([(sections[pt.parent], by_key[pt.parent])] if pt.parent in by_key else [])
+            giver = next(((n, t) for n, t in givers if t.lead_units or t.responsible_units), None)
             for wt in pt.work_tasks:
                 w = self.iri("work-task", wt.key)
                 self.task(w, PKG.WorkTask, wt, node)
@@ -346,6 +363,8 @@ class _PlanMapper:
                         self.add(mi, PKG.responsibleUnit, unit)
                         if role == "lead":
                             self.add(mi, PKG.leadUnit, unit)
+                    if not m.units and giver is not None:
+                        self.inherited_units(mi, *giver)
 
     def safeguards(self) -> None:
         for s in self.doc.safeguards:
