@@ -726,6 +726,9 @@ def test_units_named_for_a_task_as_a_whole_are_on_their_sheets_and_in_the_outlin
     section = re.search(r"五、强化金融政策支持(.*?)试验任务1", outline, re.S).group(1)
     assert [n for n in ("人民银行宿州市中心支行", "银保监会宿州监管分局", "宿州市地方金融监管局") if n in section] == \
         ["人民银行宿州市中心支行", "银保监会宿州监管分局", "宿州市地方金融监管局"]
+    # its three items' units are the section's, and the outline says so
+    five = re.search(r"五、强化金融政策支持(.*?)六、", outline, re.S).group(1)
+    assert five.count("责任单位（随所在任务）") == 3 and five.count("责任单位：") == 1
     water = re.search(r"供水配套设施完善(.*?)1\. 房地产开发项目", outline, re.S).group(1)
     assert "市城管局" in water and "市供水公司" in water
     # a unit named only for measures has no such section

@@ -46,7 +46,7 @@ def _stated(units: dict, chip, t) -> str:
     return "".join(out)
 
 
-def _pilot_task(pt_iri, pt, named, responsible, lines, chip, t, num, stated) -> list[str]:
+def _pilot_task(pt_iri, pt, named, responsible, lines, chip, t, num, stated, inherited) -> list[str]:
     """A pilot task with its leads, its work tasks and their measures, as outline items."""
     h = []
     head = t["pilot_task_n"].format(n=pt["number"]) + ("：" if t is T["zh"] else ": ") if pt["number"] is not None else ""
@@ -66,9 +66,11 @@ def _pilot_task(pt_iri, pt, named, responsible, lines, chip, t, num, stated) -> 
             unit_chips = ("".join(chip(u) for u in sorted(units, key=lambda u: (units[u], u)))
                           or f'<span class="muted">{esc(t["none_in_body"])}</span>')
             where = t["line"].format(n=lines[m_iri]) if lines.get(m_iri) is not None else ""
+            # units named for the task as a whole, which the measure's own text does not name
+            label = t["responsible_inherited"] if m_iri in inherited else t["responsible"]
             h.append(f'<li class="m"><details><summary><span class="id">{esc(t["measure_n"].format(n=m["id"]))}</span>'
                      f'<span class="clip">{esc(m["text"])}</span>'
-                     f'<div class="units"><span class="muted">{esc(t["responsible"])}：</span>{unit_chips}</div></summary>'
+                     f'<div class="units"><span class="muted">{esc(label)}：</span>{unit_chips}</div></summary>'
                      f'<div class="text">{esc(m["text"])} <span class="muted">{esc(where)}</span></div></details></li>')
         h.append("</ul></details></li>")
     h.append("</ul></details></li>")
@@ -104,10 +106,13 @@ def outline_page(data: nw.ViewData, lang: str, title: str) -> str:
         stated[r["task"]][r["unit"]] = min((r["role"], at), stated[r["task"]].get(r["unit"], (r["role"], inf)))
     responsible: dict[str, dict[str, float]] = defaultdict(dict)  # measure -> unit -> where the text names it
     lines: dict[str, object] = {}
+    inherited: set[str] = set()  # measures whose units are named for their task as a whole
     for r in data.measure_units:
         at = float(r["order"]) if r.get("order") is not None else inf
         responsible[r["measure"]][r["unit"]] = min(at, responsible[r["measure"]].get(r["unit"], inf))
         lines.setdefault(r["measure"], r.get("line"))
+        if r.get("inherited"):
+            inherited.add(r["measure"])
 
     h = [f'<nav><a href="index.html">{t["index"]}</a> · <a href="{NETWORK}">'
          f'{esc("单位—任务网络" if lang == "zh" else "Units and tasks")}</a></nav>', f"<h1>{esc(title)}</h1>"]
@@ -121,7 +126,7 @@ def outline_page(data: nw.ViewData, lang: str, title: str) -> str:
                 h.append(f'<li class="sec"><details open><summary><b>{esc(_section_head(section, lang))}'
                          f'{esc(section["title"])}</b></summary>{_stated(stated.get(section_iri, {}), chip, t)}<ul>')
             for pt_iri, pt in sorted(section["pts"].items(), key=num):
-                h.extend(_pilot_task(pt_iri, pt, leads[pt_iri], responsible, lines, chip, t, num, stated))
+                h.extend(_pilot_task(pt_iri, pt, leads[pt_iri], responsible, lines, chip, t, num, stated, inherited))
             if section_iri:
                 h.append("</ul></details></li>")
         if len(plans) > 1:

@@ -32,7 +32,7 @@ T = {
         "body_puts": "正文：{task}",
         "measure_n": "措施{n}", "work_task_n": "工作任务{n}", "pilot_task_n": "试验任务{n}",
         "disc_note": "黄色标出两处不同的文字；较长的相同部分以“…”省略。",
-        "outline": "方案结构", "lead": "牵头", "responsible": "责任单位", "none_in_body": "正文未列", "in_network": "在网络图中查看",
+        "outline": "方案结构", "lead": "牵头", "responsible": "责任单位", "responsible_inherited": "责任单位（随所在任务）", "none_in_body": "正文未列", "in_network": "在网络图中查看",
         "full_text": "全文",
     },
     "en": {
@@ -56,7 +56,7 @@ T = {
         "body_puts": "body: {task}",
         "measure_n": "Measure {n}", "work_task_n": "Work task {n}", "pilot_task_n": "Pilot task {n}",
         "disc_note": "What differs is marked in yellow; long stretches the two share are shortened to “…”.",
-        "outline": "Outline of the plan", "lead": "Lead", "responsible": "Responsible", "none_in_body": "none named in the body", "in_network": "show in the network",
+        "outline": "Outline of the plan", "lead": "Lead", "responsible": "Responsible", "responsible_inherited": "Responsible (named for its task)", "none_in_body": "none named in the body", "in_network": "show in the network",
         "full_text": "full text",
     },
 }
