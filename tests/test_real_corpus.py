@@ -251,6 +251,7 @@ def test_real_annotation_styles(text, leads, units):
     "开展研究。（市科委）并逐步推广。",  # not at the end of its line
     "由市科委（市科学技术委员会）牵头研究",  # not after a sentence
     "实施高校毕业生基层成长计划。（由县委组织部会同县人社局、县农业农村局，各镇办）",  # who does what: no list
+    "开展首批试点。（上海自贸试验区、临港新片区）",  # where it applies
 ])
 def test_a_bracket_that_is_no_bare_list_of_units_is_no_annotation(text):
     source = SourceText.from_text("example.txt", text)

@@ -61,6 +61,7 @@ POINTS = re.compile(r"^\s*\d+(?:\.\d+)?\s*分\s*$")
 # clause saying who does what (由县委组织部会同县人社局: a style the reader does not know, reported).
 UNIT_LIKE = re.compile(
     r"^(?!以下|简称|含|包括|即|详见|见|如|其中|由|请)(?!.*(?:会同|牵头|负责|配合|协助|参与|落实))"
+    r"(?!.*(?:试验|示范|开发|保税|实验|功能|片|园|地)区$)"  # a zone where a measure applies, not who does it
     r"[^\s，。；：:、“”\d]{2,30}?"
     r"(?:委|局|厅|办|部|署|院|会|中心|政府|区|县|镇|街道|集团|公司|银行|分行|支行|联|协|站|队|处|室|单位|部门|企业|机构|海关)$")
 BARE_LIST_BREAK = re.compile("[、，,]")
