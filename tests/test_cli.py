@@ -1,5 +1,6 @@
 """The build command and the entry script the user named."""
 
+import re
 import subprocess
 import sys
 
@@ -132,6 +133,15 @@ def test_read_shows_how_a_document_is_read_before_building(tmp_path):
     full = CliRunner().invoke(cli, ["read", "--full", str(GAOQING)]).output
     assert " … " not in full and len(full) > len(out)
     assert not (tmp_path / "graph").exists()
+
+
+def test_read_says_which_measures_are_their_tasks_work():
+    # 53: the items of 二、优化住房信贷政策 name no units; the bank is named for the section after them.
+    # Gaoqing's measures all name their own.
+    doc = next((ROOT / "corpus" / "real").glob("53_*"))
+    out = CliRunner().invoke(cli, ["read", str(doc)]).output
+    assert re.search(r"measure 2-1\.1  \(no units of its own: its task's\)", out)
+    assert "no units" not in CliRunner().invoke(cli, ["read", str(GAOQING)]).output
 
 
 def test_read_names_the_file_and_line_of_a_document_it_cannot_read(tmp_path):

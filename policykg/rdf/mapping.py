@@ -330,19 +330,17 @@ class _PlanMapper:
                     self.add(measure, PKG.leadUnit, unit)
 
     def tasks(self) -> None:
-        sections = {}
         for t in self.doc.tasks:
-            node = sections[t.key] = self.iri("task", t.key)
+            node = self.iri("task", t.key)
             self.task(node, PKG.Task, t, self.plan)
             self.task_units(node, t)
-        by_key = {t.key: t for t in self.doc.tasks}
         for pt in self.doc.pilot_tasks:
             node = self.iri("pilot-task", pt.key)
             self.task(node, PKG.PilotTask, pt, self.iri("task", pt.parent) if pt.parent else self.plan)
             self.task_units(node, pt)
-            # the nearest task above the measures that is assigned as a whole
-            givers = [(node, pt)] + ([(sections[pt.parent], by_key[pt.parent])] if pt.parent in by_key else [])
-            giver = next(((n, t) for n, t in givers if t.lead_units or t.responsible_units), None)
+            assigning = self.doc.assigning_task(pt)
+            giver = None if assigning is None else (
+                node if assigning is pt else self.iri("task", assigning.key), assigning)
             for wt in pt.work_tasks:
                 w = self.iri("work-task", wt.key)
                 self.task(w, PKG.WorkTask, wt, node)

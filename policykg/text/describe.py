@@ -39,18 +39,18 @@ def _lines(doc: PlanDocument, width: int | None) -> list[str]:
         if pt.parent in sections and pt.parent not in shown:
             shown.add(pt.parent)
             out.append(_task_line(sections[pt.parent], 0, width))
-        out += _pilot_task(pt, 1 if pt.parent in sections else 0, width)
+        out += _pilot_task(pt, 1 if pt.parent in sections else 0, width, doc.assigning_task(pt) is not None)
     if doc.safeguards:
         out.append("safeguards: " + "; ".join(s.title for s in doc.safeguards))
     return out
 
 
-def _pilot_task(pt: PilotTask, depth: int, width: int | None) -> list[str]:
+def _pilot_task(pt: PilotTask, depth: int, width: int | None, task_assigned: bool) -> list[str]:
     out = [_task_line(pt, depth, width)]
     for wt in pt.work_tasks:
         if not wt.implicit:
             out.append(_task_line(wt, depth + 1, width))
-        out += [_measure_lines(m, depth + (1 if wt.implicit else 2), width) for m in wt.measures]
+        out += [_measure_lines(m, depth + (1 if wt.implicit else 2), width, task_assigned) for m in wt.measures]
     return out
 
 
@@ -59,11 +59,12 @@ def _task_line(task: Task | PilotTask | WorkTask, depth: int, width: int | None)
     return f"{'  ' * depth}{task.path or task.key} {_short(task.title, width)}{units}  line {task.span.line}"
 
 
-def _measure_lines(m: Measure, depth: int, width: int | None) -> str:
+def _measure_lines(m: Measure, depth: int, width: int | None, task_assigned: bool = False) -> str:
     lines = f"line {m.span.line}" + (f"–{m.span.end_line}" if m.span.end_line != m.span.line else "")
     extra = "".join(f"  {label} {value}" for label, value in (("deadline", m.deadline), ("points", m.points)) if value)
     others = [u for u in m.units if u.name not in {lead.name for lead in m.leads}]
-    return (f"{'  ' * depth}measure {m.id}{_units(m.leads, others) or '  (no units)'}{extra}  {lines}\n"
+    none = "  (no units of its own: its task's)" if task_assigned else "  (no units)"
+    return (f"{'  ' * depth}measure {m.id}{_units(m.leads, others) or none}{extra}  {lines}\n"
             f"{'  ' * (depth + 1)}{_short(m.text, width)}")
 
 

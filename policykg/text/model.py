@@ -192,3 +192,10 @@ class PlanDocument:
 
     def measures(self) -> list[Measure]:
         return [m for wt in self.work_tasks() for m in wt.measures]
+
+    def assigning_task(self, pilot_task: PilotTask) -> PilotTask | Task | None:
+        """The nearest task above ``pilot_task``'s measures that names units for itself as a whole:
+        the pilot task, or the section task it belongs to (53: （责任部门：X） after a section's items).
+        Its units are responsible for those of its measures that name none of their own."""
+        section = next((t for t in self.tasks if t.key == pilot_task.parent), None) if pilot_task.parent else None
+        return next((t for t in (pilot_task, section) if t is not None and (t.lead_units or t.responsible_units)), None)
