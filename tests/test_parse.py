@@ -335,6 +335,30 @@ def test_a_goals_section_without_stages_gives_the_plans_goals_with_their_years(t
     assert doc.stages == []
 
 
+def test_a_section_of_steps_gives_the_plans_stages_dated_by_day_or_month(tmp_path):
+    # 58 (Shenyang): 五、推进计划 （一）启动阶段（2024年4月1日至2024年12月31日）。… （三）提升阶段（2026年1月1日
+    # 以后持续开展此项工作）; the 实施步骤 of a 工作方案 also write （一）动员部署阶段（2022年6月）, a stage
+    # over two years, or the period after a colon
+    doc = _measures_plan(tmp_path, "一、工作目标\n\n到2025年，建成测试体系。\n\n"
+                                   "二、重点任务\n\n（一）建设测试平台。（责任单位：县公安局）\n\n"
+                                   "三、实施步骤\n\n（一）动员部署阶段（2022年6月）。制定方案。\n\n"
+                                   "（二）组织实施阶段（2022年7月—2023年12月）。全面推开。\n\n"
+                                   "（三）总结提升阶段：2024年1月—6月。总结经验。\n\n"
+                                   "（四）巩固阶段（2024年7月1日以后持续开展）。长期坚持。\n")
+    assert [(s.number, s.name, s.start_year, s.end_year, s.summary) for s in doc.stages] == [
+        (1, "动员部署阶段", 2022, 2022, "制定方案。"), (2, "组织实施阶段", 2022, 2023, "全面推开。"),
+        (3, "总结提升阶段", 2024, 2024, "总结经验。"), (4, "巩固阶段", 2024, None, "长期坚持。")]
+    # the goals section stays the plan's own goals
+    assert [(g.year, g.text) for g in doc.goals] == [(2025, "到2025年，建成测试体系。")]
+
+
+def test_a_dated_item_that_is_no_stage_is_not_read_as_one(tmp_path):
+    # a step whose heading names no 阶段 is no stage; nor is a 实施步骤 item without a year
+    doc = _measures_plan(tmp_path, "一、重点任务\n\n（一）建设测试平台。（责任单位：县公安局）\n\n"
+                                   "二、实施步骤\n\n（一）制定方案（2022年6月）。\n\n（二）动员部署阶段。全面动员。\n")
+    assert doc.stages == []
+
+
 def test_every_body_that_signs_is_an_issuer_the_first_signing_for_all(tmp_path):
     # 53 (Shenyang): 沈阳市房产局  沈阳市自然资源局 / 国家税务总局沈阳市税务局 … / 2023年9月3日; 39 (Chongqing):
     # 重庆市经济和信息化委员会重庆市发展和改革委员会 on one line where the page lost the break

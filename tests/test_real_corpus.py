@@ -281,6 +281,25 @@ def test_a_bare_list_names_units_whose_names_hold_words_of_work():
     assert _annotation("加强人才引育。（市委组织部、市就业指导中心）") == ([], ["市委组织部", "市就业指导中心"])
 
 
+def test_the_steps_of_a_work_plan_are_its_stages(tmp_path):
+    # 58 (Shenyang): 五、推进计划 （一）启动阶段（2024年4月1日至2024年12月31日）。… （二）实施阶段（2025年1月1日至
+    # 2025年12月31日）。… （三）提升阶段（2026年1月1日以后持续开展此项工作）。…; 一、工作目标 keeps its 一是… goals
+    from policykg.published import read_document
+    from policykg.rdf.build import build
+    from policykg.text.parse import parse_documents
+
+    path = next(CORPUS.glob("58_*"))
+    [doc] = parse_documents(read_document(path))
+    assert [(s.name, s.start_year, s.end_year) for s in doc.stages] == [
+        ("启动阶段", 2024, 2024), ("实施阶段", 2025, 2025), ("提升阶段", 2026, None)]
+    assert doc.stages[0].summary.startswith("制定工作方案，组建工作专班")
+    assert [g.text[:2] for g in doc.goals] == ["一是", "二是", "三是"]
+    labels = {str(label) for (label,) in build([path], out=None).graph.query("""
+        PREFIX pkg: <https://w3id.org/policykg/ns#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?label WHERE { ?s a pkg:Stage ; rdfs:label ?label }""")}
+    assert labels == {"启动阶段（2024年）", "实施阶段（2025年）", "提升阶段（2026年起）"}
+
+
 def test_a_task_with_its_own_annotation_and_announced_measures():
     # 21 (State Council): （五）系统梳理…（国务院办公厅牵头，各地区、各部门负责）具体措施：
     # 1．编制公布中央层面设定的行政许可事项清单…  2．2021年6月底前建立健全行政许可设定审查机制…

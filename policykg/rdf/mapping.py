@@ -267,11 +267,15 @@ class _PlanMapper:
             for cls in (PKG.Stage, TIME.Interval):
                 self.add(node, RDF.type, cls)
             self.add(node, PKG.number, lit(s.number))
-            self.add(node, RDFS.label, zh(f"{s.name}（{s.start_year}—{s.end_year}年）"))
+            years = (f"{s.start_year}年起" if s.end_year is None else f"{s.start_year}年"
+                     if s.end_year == s.start_year else f"{s.start_year}—{s.end_year}年")
+            self.add(node, RDFS.label, zh(f"{s.name}（{years}）"))
             self.add(node, PKG.startYear, lit(s.start_year))
-            self.add(node, PKG.endYear, lit(s.end_year))
+            self.add(node, PKG.endYear, lit(s.end_year) if s.end_year is not None else None)
             for end, year, prop in (("beginning", s.start_year, TIME.hasBeginning),
                                     ("end", s.end_year, TIME.hasEnd)):
+                if year is None:  # open-ended: no end instant
+                    continue
                 instant = self.iri_under(node, end)
                 self.add(node, prop, instant)
                 self.add(instant, RDF.type, TIME.Instant)

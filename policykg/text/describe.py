@@ -28,7 +28,7 @@ def _lines(doc: PlanDocument, width: int | None) -> list[str]:
               ("measures", len(doc.measures())), ("safeguards", len(doc.safeguards)), ("annex rows", len(doc.annex))]
     out.append("  " + ", ".join(f"{n} {what}" for what, n in counts))
     for stage in doc.stages:
-        out.append(f"  stage {stage.number} {stage.name} {stage.start_year}–{stage.end_year}")
+        out.append(f"  stage {stage.number} {stage.name} {stage.start_year}–{stage.end_year or ''}")
         out += [f"    goal {g.number}: {_short(g.text, width)}" for g in stage.goals]
     for goal in doc.goals:
         out.append(f"  goal {goal.number}{f' ({goal.year})' if goal.year else ''}: {_short(goal.text, width)}"

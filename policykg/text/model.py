@@ -67,7 +67,7 @@ class Stage:
     number: int
     name: str  # e.g. 第一阶段
     start_year: int
-    end_year: int
+    end_year: int | None  # None: open-ended (（2026年1月1日以后持续开展此项工作）)
     summary: str
     goals: list[Goal]
     span: Span

@@ -136,8 +136,11 @@ def _parse(source: SourceText, lines: list[Line], headings: list[Heading], slug:
             "responsibility annotation (（责任单位：…）, （X牵头，Y配合）, …) under any numbered section",
         )
     principles = parse_numbered(source, sections.get("principles", []), Principle)
+    # stages set out in the goals section hold the goals (Gaoqing); a section of steps (五、推进计划)
+    # leaves the goals section the plan's own goals (58)
     stages = parse_stages(source, sections.get("goals", []))
     goals = [] if stages else plan_goals(source, sections.get("goals", []))
+    stages = stages or parse_stages(source, sections.get("stages", []))
     safeguards = parse_numbered(source, sections.get("safeguards", []), Safeguard)
     for what, items in (("principle", principles), ("stage", stages), ("safeguard", safeguards)):
         _refuse_repeated_numbers(source, what, items)

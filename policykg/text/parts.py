@@ -16,6 +16,12 @@ STAGE = re.compile(
     r"^(第.{1,3}阶段)?\s*[（(]?\s*(\d{4})\s*年?\s*[—–\-－~～至到]+\s*(\d{4})\s*年?\s*[)）]?\s*[：:]?\s*(.*)$",
     re.S,
 )
+# 启动阶段（2024年4月1日至2024年12月31日）。…, 动员部署阶段（2022年6月）, 总结提升阶段：2024年1月—6月。
+# (58; the 实施步骤 of a 工作方案): a named stage dated to the day or month, perhaps open-ended
+DATED_STAGE = re.compile(
+    r"^([\u4e00-\u9fff]{2,10}阶段)\s*(?:[（(]([^（）()]*?\d{4}\s*年[^（）()]*)[)）]|[：:]\s*(\d{4}\s*年[^，。；]*))"
+    r"\s*[。：:，]?\s*(.*)$", re.S)
+OPEN_ENDED = re.compile(r"以后|以来|起|开始|持续|长期")
 GOALS_LABEL = re.compile(r"^具体(?:内容|目标)(?:为|是|包括)?\s*[：:]\s*")
 ORDINAL = re.compile(r"^([一二三四五六七八九十]+)是\s*(.*)$", re.S)  # 一是坚持政府主导。…
 ARABIC_ITEM = re.compile(r"^\s*(\d{1,2})[.．、]\s*(\S.*)$", re.S)  # 1.统筹规划，协调推进。… (89)
@@ -78,14 +84,14 @@ def parse_stages(source: SourceText, lines: list[Line]) -> list[Stage]:
     stages: list[Stage] = []
     for par in paragraphs(source, lines):
         head = SUBHEADING.match(par.text)
-        stage = STAGE.match(head.group(2)) if head else None
+        stage = (STAGE.match(head.group(2)) or _dated_stage(head.group(2))) if head else None
         if stage:
-            name, start, end, rest = stage.groups()
+            name, start, end, rest = stage.groups() if isinstance(stage, re.Match) else stage
             number = chinese_to_int(head.group(1))
-            if int(end) < int(start):
+            if end is not None and int(end) < int(start):
                 raise DocumentError(source.path, par.line, f"stage ends ({end}) before it starts ({start})")
-            stages.append(Stage(number, name or f"第{head.group(1)}阶段", int(start), int(end),
-                                rest.strip(), [], par.span()))
+            stages.append(Stage(number, name or f"第{head.group(1)}阶段", int(start),
+                                int(end) if end is not None else None, rest.strip(), [], par.span()))
             continue
         if not stages:
             continue
@@ -97,6 +103,17 @@ def parse_stages(source: SourceText, lines: list[Line]) -> list[Stage]:
         else:
             stages[-1].summary += par.text
     return stages
+
+
+def _dated_stage(text: str) -> tuple[str, str, str | None, str] | None:
+    """``(name, start year, end year or None, rest)`` of a stage dated by day or month (58)."""
+    if not (m := DATED_STAGE.match(text)):
+        return None
+    name, bracketed, after_colon, rest = m.groups()
+    period = bracketed or after_colon
+    years = re.findall(r"(\d{4})\s*年", period)
+    end = years[-1] if len(years) > 1 else (None if OPEN_ENDED.search(period) else years[0])
+    return name, years[0], end, rest
 
 
 def plan_goals(source: SourceText, lines: list[Line]) -> list[Goal]:

@@ -25,6 +25,7 @@ SECTION_KINDS = (
     ("ideology", ("指导思想",)),
     ("principles", ("原则",)),
     ("goals", ("目标",)),
+    ("stages", ("步骤", "进度安排", "时间安排", "阶段安排", "推进安排", "推进计划", "进度计划")),  # 五、实施步骤: the plan's stages
     ("safeguards", ("保障", "组织实施", "工作要求")),
     ("measures", ("措施", "任务", "工作内容", "重点工作", "主要工作")),
     ("duties", ("职责",)),  # 六、职责分工: a paragraph per unit, 市房产局：负责…
