@@ -74,6 +74,12 @@ def test_the_first_rule_in_order_wins():
     assert type_by_name("县委", rules) == "PartyDepartment"
     assert type_by_name("市委办公室", rules) == "PartyDepartment"
     assert type_by_name("县金融证券服务中心", rules) == "PublicServiceInstitution"  # a 中心, not a broker
+    # bodies a county plan names besides departments: the armed forces department, the people's
+    # congress and the political consultative conference (the 中央军委 before 中央 makes it Party)
+    assert type_by_name("县人武部", rules) == "MilitaryOrgan"
+    assert type_by_name("中央军委国防动员部", rules) == "MilitaryOrgan"
+    assert type_by_name("县人大常委会办公室", rules) == "PeoplesCongress"
+    assert type_by_name("县政协", rules) == "PoliticalConsultativeConference"
     assert type_by_name("大地", rules) == "UnknownType"
 
 

@@ -48,6 +48,9 @@ TYPE_COLORS = {
     "enterprise": "#44AA99",
     "social-organization": "#117733",
     "internal-division": "#661100",
+    "peoples-congress": "#DDCC77",
+    "political-consultative-conference": "#CC6677",
+    "military-organ": "#4B5320",
 }
 TASK_CATEGORIES = (
     Category("plan", "实施方案", "plan", "#24292F", "star"),
