@@ -71,6 +71,13 @@ def plan_triples(plan: PlanInput, namespace: str = DEFAULT_NAMESPACE) -> list[Tr
 _CONCEPTS: list[Triple] | None = None
 
 
+def _years(start: int, end: int | None) -> str:
+    """A stage's years as its label writes them: 2020—2022年, 2024年, 2026年起 (no end)."""
+    if end is None:
+        return f"{start}年起"
+    return f"{start}年" if end == start else f"{start}—{end}年"
+
+
 def concept_triples() -> list[Triple]:
     """The controlled values the data uses (from the ontology), so the graph is usable without it."""
     global _CONCEPTS  # a cache of a constant read from a file, not state
@@ -267,9 +274,7 @@ class _PlanMapper:
             for cls in (PKG.Stage, TIME.Interval):
                 self.add(node, RDF.type, cls)
             self.add(node, PKG.number, lit(s.number))
-            years = (f"{s.start_year}年起" if s.end_year is None else f"{s.start_year}年"
-                     if s.end_year == s.start_year else f"{s.start_year}—{s.end_year}年")
-            self.add(node, RDFS.label, zh(f"{s.name}（{years}）"))
+            self.add(node, RDFS.label, zh(f"{s.name}（{_years(s.start_year, s.end_year)}）"))
             self.add(node, PKG.startYear, lit(s.start_year))
             self.add(node, PKG.endYear, lit(s.end_year) if s.end_year is not None else None)
             for end, year, prop in (("beginning", s.start_year, TIME.hasBeginning),

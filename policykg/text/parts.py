@@ -84,9 +84,9 @@ def parse_stages(source: SourceText, lines: list[Line]) -> list[Stage]:
     stages: list[Stage] = []
     for par in paragraphs(source, lines):
         head = SUBHEADING.match(par.text)
-        stage = (STAGE.match(head.group(2)) or _dated_stage(head.group(2))) if head else None
+        stage = _stage(head.group(2)) if head else None
         if stage:
-            name, start, end, rest = stage.groups() if isinstance(stage, re.Match) else stage
+            name, start, end, rest = stage
             number = chinese_to_int(head.group(1))
             if end is not None and int(end) < int(start):
                 raise DocumentError(source.path, par.line, f"stage ends ({end}) before it starts ({start})")
@@ -105,8 +105,11 @@ def parse_stages(source: SourceText, lines: list[Line]) -> list[Stage]:
     return stages
 
 
-def _dated_stage(text: str) -> tuple[str, str, str | None, str] | None:
-    """``(name, start year, end year or None, rest)`` of a stage dated by day or month (58)."""
+def _stage(text: str) -> tuple[str | None, str, str | None, str] | None:
+    """``(name, start year, end year or None, rest)`` of the stage a （N） paragraph opens, if it
+    opens one: 第一阶段（2020—2022年）：…, or a stage dated by day or month (58)."""
+    if m := STAGE.match(text):
+        return m.groups()
     if not (m := DATED_STAGE.match(text)):
         return None
     name, bracketed, after_colon, rest = m.groups()
