@@ -56,6 +56,9 @@ def test_labels_and_their_roles():
         (["县公安局"], ["县财政局"], "2023年底", None, "（主办单位：县公安局；协办单位：县财政局；完成时限：2023年底）")]
     assert summary("加强宣传（牵 头 单 位：县公安局）")[0][:2] == (["县公安局"], [])
     assert summary("加强宣传（牵头单位：县公安局，配合单位：县财政局）")[0][:2] == (["县公安局"], ["县财政局"])
+    # labels set apart by spaces only, and a leader named by person (包保领导：…), which is no unit
+    assert summary("加强宣传（包保领导：王五 牵头单位：县公安局　配合单位：县财政局）")[0][:2] == (["县公安局"], ["县财政局"])
+    assert summary("加强宣传（牵头领导：王五；责任单位：县财政局）")[0][:2] == ([], ["县财政局"])
 
 
 def test_inline_verbs():

@@ -36,10 +36,10 @@ LABEL_ANYWHERE = re.compile(r"(牵\s*头\s*(?:考\s*核\s*)?单\s*位|责\s*任\
 # （牵头单位：X；完成时限：2023年底） and （负责部门：X；适用范围：Y）: labels that name no unit
 DEADLINE_LABEL = re.compile(r"^\s*(?:完成时限|完成时间|时间节点|时限要求|时限)\s*[：:]\s*")
 OTHER_LABEL = re.compile(r"^\s*(?:适用范围|实施范围|考核方式|备注)\s*[：:]")
-# Where one bracket holds several statements: ；, 。 (…等负责。列第一位者为牵头单位), or a ， before
-# the next label (（牵头单位：X，配合单位：Y）)
+# Where one bracket holds several statements: ；, 。 (…等负责。列第一位者为牵头单位), or a ， or spaces
+# before the next label (（牵头单位：X，配合单位：Y）, （牵头单位：X 配合单位：Y）)
 SEGMENT_BREAK = re.compile(
-    rf"[；;。]|[，,](?=\s*(?:{ROLE_LABEL}|完成时限|完成时间|时间节点|时限要求|时限|适用范围)\s*[：:])"
+    rf"[；;。]|(?:[，,]|\s+)(?=\s*(?:{ROLE_LABEL}|完成时限|完成时间|时间节点|时限要求|时限|适用范围)\s*[：:])"
 )
 OPENING, CLOSING = "（(〔[", "）)〕]"
 UNBRACKETED = re.compile(rf"(?={ROLE_LABEL}\s*[：:])[^。]+(?=。?\s*$)")
