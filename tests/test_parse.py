@@ -335,6 +335,20 @@ def test_a_goals_section_without_stages_gives_the_plans_goals_with_their_years(t
     assert doc.stages == []
 
 
+@pytest.mark.parametrize("header", ["序号\t工作任务\t牵头单位\t责任单位\t完成时限",
+                                    "序号\t重点任务\t具体任务\t牵头单位\t配合单位\t完成时限"])
+def test_a_task_table_whose_only_text_is_the_task(tmp_path, header):
+    # a county's 任务分工表 often gives each row's task and no separate 具体措施 column; or calls the
+    # text 具体任务 beside a 重点任务 column
+    row = "1\t建设测试平台\t县发改局\t县财政局\t2022年底" if header.count("\t") == 4 else \
+        "1\t平台建设\t建设测试平台\t县发改局\t县财政局\t2022年底"
+    doc = _measures_plan(tmp_path, "一、重点任务\n\n（一）建设测试平台。（牵头单位：县发改局；责任单位：县财政局）\n\n"
+                                   f"附件\n\n测试县重点任务分工表\n\n{header}\n{row}\n")
+    [entry] = doc.annex
+    assert (entry.text, [u.name for u in entry.lead_units], [u.name for u in entry.units], entry.deadline) == (
+        "建设测试平台", ["县发改局"], ["县财政局"], "2022年底")
+
+
 def test_a_section_of_steps_gives_the_plans_stages_dated_by_day_or_month(tmp_path):
     # 58 (Shenyang): 五、推进计划 （一）启动阶段（2024年4月1日至2024年12月31日）。… （三）提升阶段（2026年1月1日
     # 以后持续开展此项工作）; the 实施步骤 of a 工作方案 also write （一）动员部署阶段（2022年6月）, a stage

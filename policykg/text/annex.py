@@ -24,7 +24,8 @@ COLUMNS = {
     "lead": ("牵头单位", "牵头部门", "牵头责任单位"),
     "work_task": ("工作任务", "工作内容", "工作事项", "任务事项"),
     "text": ("具体措施", "主要措施", "工作措施", "落实措施", "具体内容", "主要内容", "服务内容", "政策措施",
-             "政策内容", "任务内容", "措施内容"),
+             "政策内容", "任务内容", "措施内容", "具体任务", "工作举措", "主要举措", "具体举措", "推进措施",
+             "实施内容"),
     "responsible": ("责任单位", "责任部门", "配合单位", "配合部门", "推进单位", "负责部门", "责任主体"),
     "deadline": ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限"),
 }
@@ -56,6 +57,12 @@ def _header(cells: list[str], line: int) -> _Header | None:
                       and any(option in name for option in options if len(option) >= 4)), None)
         if found is not None:
             columns[role] = found
+    if "text" not in columns:
+        # 序号 工作任务 牵头单位 责任单位 完成时限: the task is all the table says, so it is the text
+        for role in ("work_task", "pilot_task"):
+            if role in columns:
+                columns["text"] = columns.pop(role)
+                break
     if all(role in columns for role in REQUIRED) and any(role in columns for role in UNIT_ROLES):
         return _Header(columns, len(cells), line)
     return None
