@@ -61,6 +61,16 @@ def test_labels_and_their_roles():
     assert summary("加强宣传（牵头领导：王五；责任单位：县财政局）")[0][:2] == ([], ["县财政局"])
 
 
+def test_a_unit_marked_as_lead_in_its_list():
+    # 县发改局（牵头）: the lead among the units a label or a verb names; the mark is not in its name or span
+    par, (a,) = read("推进改革。（责任单位：县发改局（牵头）、县财政局）")
+    assert ([u.name for u in a.leads], [u.name for u in a.units]) == (["县发改局"], ["县财政局"])
+    assert par.text[a.leads[0].span.start:a.leads[0].span.end] == "县发改局"
+    assert summary("推进改革。（县发改局〔牵头〕、县财政局、县审计局负责）")[0][:2] == (["县发改局"], ["县财政局", "县审计局"])
+    # other names in brackets stay other names
+    assert summary("推进改革。（责任单位：区委宣传部（区文明办））")[0][:2] == ([], ["区委宣传部"])
+
+
 def test_inline_verbs():
     assert summary("加强宣传（县公安局牵头，县财政局、县科技局配合）")[0][:2] == (["县公安局"], ["县财政局", "县科技局"])
     assert summary("加强宣传（由县公安局负责）")[0][:2] == ([], ["县公安局"])

@@ -65,6 +65,7 @@ UNIT_LIKE = re.compile(
     r"[^\s，。；：:、“”\d]{2,30}?"
     r"(?:委|局|厅|办|部|署|院|会|中心|政府|区|县|镇|街道|集团|公司|银行|分行|支行|联|协|站|队|处|室|单位|部门|企业|机构|海关)$")
 BARE_LIST_BREAK = re.compile("[、，,]")
+LEAD_MARK = re.compile(r"\s*[（(〔\[]\s*牵\s*头\s*[）)〕\]]\s*$")  # 县发改局（牵头）
 SENTENCE_END = "。；;！!"
 # 列第一位者为牵头单位 (07), 列第一的为牵头单位 (81), and the other ways of saying it
 FIRST_LISTED_LEADS = re.compile(
@@ -234,7 +235,8 @@ class AnnotationReader:
             if name.startswith(("牵头", "主办")):  # 牵头单位, 牵头考核单位, 牵头责任单位
                 annotation.leads.extend(units)
             else:
-                annotation.units.extend(units)
+                annotation.leads.extend(u for u in units if u.marked_lead)
+                annotation.units.extend(u for u in units if not u.marked_lead)
             return
         pending = None  # start of clauses not understood yet: they join the next unit list
         for piece_start, piece_end in top_level_pieces(segment, CLAUSE_BREAK):
@@ -271,6 +273,8 @@ class AnnotationReader:
     def _responsible(self, annotation: Annotation, units: list[UnitMention]) -> None:
         """``units`` named as responsible; the first the lead where the document said so (列第一位者为
         牵头单位) and the annotation names no lead."""
+        annotation.leads.extend(u for u in units if u.marked_lead)
+        units = [u for u in units if not u.marked_lead]
         if self.first_listed_leads and units and not annotation.leads and not GROUP.match(units[0].name):
             annotation.leads.append(units[0])
             units = units[1:]
@@ -428,6 +432,10 @@ def split_units(par: Paragraph, start: int, end: int, spaces: bool = False) -> l
         if name is None:
             continue
         name = prefix + name
+        marked = LEAD_MARK.search(par.text[start + piece_start:start + piece_end])
+        if marked:  # 县发改局（牵头）、县财政局: the lead among the units listed
+            name = LEAD_MARK.sub("", name)
+            piece_end = piece_start + marked.start()
         span = par.span(start + piece_start, start + piece_end)
         members = MEMBERS.match(name)
         if (other := TRAILING_NAMES.match(name)) and UNIT_ENDING.search(other.group(1)):
@@ -439,7 +447,7 @@ def split_units(par: Paragraph, start: int, end: int, spaces: bool = False) -> l
             mentions.append(UnitMention(members.group(1), span))
             mentions.append(UnitMention(members.group(1) + "成员单位", span))
         else:
-            mentions.append(UnitMention(name, span))
+            mentions.append(UnitMention(name, span, marked_lead=bool(marked)))
     return mentions
 
 

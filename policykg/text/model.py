@@ -30,6 +30,7 @@ class UnitMention:
     name: str
     span: Span
     aliases: tuple[str, ...] = ()  # other names the document gives in brackets: 区委宣传部（区文明办）
+    marked_lead: bool = False  # written as the lead among its list: 县发改局（牵头）
 
 
 @dataclass
