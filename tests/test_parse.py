@@ -4,6 +4,8 @@ from datetime import date
 
 import pytest
 
+from policykg.errors import DocumentError
+
 
 def names(mentions):
     return [m.name for m in mentions]
@@ -347,6 +349,21 @@ def test_a_task_table_whose_only_text_is_the_task(tmp_path, header):
     [entry] = doc.annex
     assert (entry.text, [u.name for u in entry.lead_units], [u.name for u in entry.units], entry.deadline) == (
         "建设测试平台", ["县发改局"], ["县财政局"], "2022年底")
+
+
+def test_labels_a_line_each_under_an_item_are_one_annotation_of_its_measure(tmp_path):
+    # 牵头单位：X, 责任单位：Y and 完成时限：Z, each on a line of its own under the item's text; the
+    # second label was refused as "responsibility annotation with no measure text before it"
+    doc = _measures_plan(tmp_path, "一、重点任务\n\n（一）建设测试平台。完善测试设施。\n牵头单位：县发改局\n"
+                                   "责任单位：县财政局、县审计局\n完成时限：2022年12月底\n\n"
+                                   "（二）开展测试培训。每年培训测试人员。\n牵头单位：县人社局\n责任单位：各镇（街道）\n")
+    assert [(m.text, [u.name for u in m.leads], [u.name for u in m.units], m.deadline) for m in doc.measures()] == [
+        ("完善测试设施。", ["县发改局"], ["县发改局", "县财政局", "县审计局"], "2022年12月底"),
+        ("每年培训测试人员。", ["县人社局"], ["县人社局", "各镇（街道）"], None)]
+    # an annotation with no measure before it in its task is still refused, with its line
+    with pytest.raises(DocumentError, match=r"plan.txt:9: responsibility annotation with no measure text"):
+        _measures_plan(tmp_path, "一、重点任务\n\n（一）建设测试平台\n\n1.建设平台\n\n（责任单位：县财政局）\n\n"
+                                 "2.开展培训。培训人员。（责任单位：县人社局）\n")
 
 
 def test_a_section_of_steps_gives_the_plans_stages_dated_by_day_or_month(tmp_path):

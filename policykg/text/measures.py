@@ -21,6 +21,8 @@ MEASURE_LABEL = re.compile(r"^(?:落实措施|具体措施|主要措施|工作�
 TITLE_END = "。.：:"
 FIELD_LABEL = re.compile(r"\s*[\u4e00-\u9fff、]{2,12}\s*[：:]")
 LABEL_AT_END = re.compile(r"(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*$")
+# 完成时限：2022年12月底 on a line of its own under an item's units: the deadline of its measure
+DEADLINE_LINE = re.compile(r"^\s*(?:完成时限|完成时间|时间节点|时限要求)\s*[：:]\s*([^：:]{2,40}?)[。；]?\s*$")
 BOX = re.compile(r"^专栏\s*\d+(?![\d.．])")
 
 
@@ -329,6 +331,11 @@ class MeasureReader:
             self._text(rest)
 
     def _text(self, par: Paragraph) -> None:
+        last = self._last_measure()
+        if self.pending is None and last is not None and last.deadline is None \
+                and (deadline := DEADLINE_LINE.match(par.text)):
+            last.deadline = deadline.group(1).strip()  # 完成时限：2022年12月底, a line under the item's units
+            return
         self.pending = par if self.pending is None else Paragraph(
             self.pending.text + par.text, self.pending.offsets + par.offsets, self.source
         )
@@ -341,6 +348,11 @@ class MeasureReader:
         self.pending = self.pending.slice(done) if rest.strip(" 　。；，") else None
         if self.pending is not None and LABEL_AT_END.search(self.pending.text):
             self.sub_list = ("label", 1)
+
+    def _last_measure(self) -> Measure | None:
+        if self.pilot_tasks and self.pilot_tasks[-1].work_tasks and self.pilot_tasks[-1].work_tasks[-1].measures:
+            return self.pilot_tasks[-1].work_tasks[-1].measures[-1]
+        return None
 
     def _closing(self) -> None:
         """Text after the last item of a plan that assigns its items, with no annotation and no
@@ -388,6 +400,10 @@ class MeasureReader:
         if not body.text.strip(" 　。；，,;"):  # a measure is its text: none, no measure
             if annotation is None:
                 return  # a bare 落实措施： label
+            if work_task.measures:
+                # 牵头单位：X / 责任单位：Y, a line each under the item: one annotation of its measure
+                _extend(work_task.measures[-1], annotation)
+                return
             raise DocumentError(self.source.path, span.line,
                                 "responsibility annotation with no measure text before it")
         units = annotation.all_units if annotation else []
@@ -428,6 +444,15 @@ def _own_work_task(pilot_task: PilotTask) -> WorkTask:
     pilot_task.work_tasks.append(work_task)
     return work_task
 
+
+def _extend(measure: Measure, annotation: Annotation) -> None:
+    """``measure``'s annotation continued by ``annotation`` (a label on the next line)."""
+    named = {u.name for u in measure.units}
+    leads = measure.leads + [u for u in annotation.leads if u.name not in named]
+    others = [u for u in measure.units if u.name not in {lead.name for lead in leads}]
+    others += [u for u in annotation.responsible if u.name not in named]
+    measure.leads, measure.units = leads, leads + others
+    measure.deadline = measure.deadline or annotation.deadline
 
 def _assign(task: Task, annotation: Annotation) -> None:
     """The units ``annotation`` names, as the leads and responsible units of ``task``."""
