@@ -366,6 +366,16 @@ def test_labels_a_line_each_under_an_item_are_one_annotation_of_its_measure(tmp_
                                  "2.开展培训。培训人员。（责任单位：县人社局）\n")
 
 
+def test_parts_whose_sections_number_again_from_one_are_one_document(tmp_path):
+    # 第一部分 总体要求 / 第二部分 重点任务 一、… 二、… / 第三部分 保障措施 一、…: the part's title above
+    # 一、 again is no second document's title (the plan was refused: "no tasks found")
+    doc = _measures_plan(tmp_path, "第一部分 总体要求\n\n以习近平新时代中国特色社会主义思想为指导。\n\n"
+                                   "第二部分 重点任务\n\n一、建设测试平台\n\n1.完善测试设施。（牵头单位：县发改局）\n\n"
+                                   "二、开展测试培训\n\n1.每年培训测试人员。（责任单位：县人社局）\n\n"
+                                   "第三部分 保障措施\n\n一、加强组织领导。成立领导小组。\n")
+    assert [m.text for m in doc.measures()] == ["完善测试设施。", "每年培训测试人员。"]
+
+
 def test_a_section_of_steps_gives_the_plans_stages_dated_by_day_or_month(tmp_path):
     # 58 (Shenyang): 五、推进计划 （一）启动阶段（2024年4月1日至2024年12月31日）。… （三）提升阶段（2026年1月1日
     # 以后持续开展此项工作）; the 实施步骤 of a 工作方案 also write （一）动员部署阶段（2022年6月）, a stage

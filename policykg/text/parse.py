@@ -9,6 +9,7 @@ task-division table (:mod:`.annex`). This module puts them together, document by
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import DocumentError
@@ -77,6 +78,9 @@ def parse_documents(source: SourceText, slug: str | None = None) -> list[PlanDoc
     return documents
 
 
+PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+
+
 def _document_starts(lines: list[Line], headings: list[Heading]) -> list[int]:
     """Where a further document begins: its own title line, after which the sections start again
     at 一、 (支持工业互联网发展若干政策 一、…八、, then 安徽省工业互联网创新发展行动计划 一、…)."""
@@ -85,7 +89,8 @@ def _document_starts(lines: list[Line], headings: list[Heading]) -> list[int]:
         if heading.number != 1 or previous.number < 2:
             continue
         above = [i for i in range(previous.index + 1, heading.index) if lines[i].text.strip()][-3:]
-        title = next((i for i in above if is_title(lines[i].text.strip())), None)
+        # not 第三部分 保障措施, a part of this document whose sections number from 一、 again
+        title = next((i for i in above if is_title(lines[i].text.strip()) and not PART.match(lines[i].text.strip())), None)
         if title is not None and not any("\t" in line.text or ANNEX_START.match(line.text.strip())
                                          for line in lines[previous.index:title]):
             starts.append(title)
