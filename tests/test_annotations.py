@@ -59,6 +59,18 @@ def test_labels_and_their_roles():
     # labels set apart by spaces only, and a leader named by person (包保领导：…), which is no unit
     assert summary("加强宣传（包保领导：王五 牵头单位：县公安局　配合单位：县财政局）")[0][:2] == (["县公安局"], ["县财政局"])
     assert summary("加强宣传（牵头领导：王五；责任单位：县财政局）")[0][:2] == ([], ["县财政局"])
+    # 牵头： and 配合： without 单位, 主责单位 (leads) and 协同单位
+    assert summary("加强宣传（牵头：县公安局；配合：县财政局）")[0][:2] == (["县公安局"], ["县财政局"])
+    assert summary("加强宣传（主责单位：县公安局；协同单位：县财政局）")[0][:2] == (["县公安局"], ["县财政局"])
+
+
+def test_a_labels_units_set_apart_by_spaces_or_slashes():
+    assert summary("加强宣传（责任单位：县公安局 县财政局　县审计局）")[0][:2] == ([], ["县公安局", "县财政局", "县审计局"])
+    assert summary("加强宣传（责任部门：县公安局/县财政局）")[0][:2] == ([], ["县公安局", "县财政局"])
+    # a national body's local office written with a space stays one unit
+    assert summary("加强宣传（责任单位：国家税务总局 高青县税务局）")[0][:2] == ([], ["国家税务总局高青县税务局"])
+    # where the list has 、 a space is no separator: what the unit does follows it
+    assert summary("加强宣传（责任单位：县公安局、县发改局 在政务中心设立窗口）")[0][:2] == ([], ["县公安局", "县发改局"])
 
 
 def test_a_unit_marked_as_lead_in_its_list():

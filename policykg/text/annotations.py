@@ -28,8 +28,8 @@ from .model import UnitMention
 # 牵头单位, 牵头考核单位, 牵头责任单位, 主办单位 (leads); 责任单位, 责任部门, 负责部门, 配合单位,
 # 配合部门, 参与单位, 协办单位, 推进单位, 实施单位 (responsible)
 # 责任单位及承办科室（单位）: the unit and its office that handles the matter, both responsible
-ROLE_LABEL = (r"(?:牵\s*头\s*(?:考\s*核\s*|责\s*任\s*)?|主\s*办\s*|责\s*任\s*|负\s*责\s*|配\s*合\s*|参\s*与\s*|"
-              r"协\s*办\s*|推\s*进\s*|实\s*施\s*)(?:单\s*位|部\s*门)"
+ROLE_LABEL = (r"(?:(?:牵\s*头\s*(?:考\s*核\s*|责\s*任\s*)?|主\s*办\s*|主\s*责\s*|责\s*任\s*|负\s*责\s*|配\s*合\s*|"
+              r"参\s*与\s*|协\s*办\s*|协\s*同\s*|推\s*进\s*|实\s*施\s*)(?:单\s*位|部\s*门)|(?:牵\s*头|配\s*合)(?=\s*[：:]))"
               r"(?:\s*及\s*承\s*办\s*(?:科\s*室|单\s*位)(?:\s*[（(]\s*单\s*位\s*[）)])?)?")
 LABEL = re.compile(rf"^\s*({ROLE_LABEL})\s*[：:]")
 LABEL_ANYWHERE = re.compile(r"(牵\s*头\s*(?:考\s*核\s*)?单\s*位|责\s*任\s*单\s*位)\s*[：:]")
@@ -76,7 +76,7 @@ GROUP = re.compile(r"^(?:各|有关|相关|其他)")
 LEADING_WORDS = re.compile(r"^(?:由|请)")
 # 和 separates units only before a group or a level prefix (市民政局和有关区县政府, 市计划生育协会和市托育
 # 联席会议其他成员单位): it is inside many names (住房和城乡建设部)
-UNIT_SEPARATORS = re.compile(r"[、，；,;]|及(?!其)|和(?=有关|相关|各|(?:省|市(?!场)|区|县)[\u4e00-\u9fff])")
+UNIT_SEPARATORS = re.compile(r"[、，；,;/／]|及(?!其)|和(?=有关|相关|各|(?:省|市(?!场)|区|县)[\u4e00-\u9fff])")
 # Words that say how a unit takes part, not what it is called: 省教育厅按职责分工(配合),
 # 体育总局等国务院相关部门, 邮政局等部门和企业.
 ROLE_TAIL = re.compile(r"(?:按照?职责分工|按照?职责|分别|具体|共同|会同(?:有关|相关|其他)(?:部门|单位)?)(?:负责|配合|落实|参与)?$")
@@ -231,8 +231,11 @@ class AnnotationReader:
         label = LABEL.match(segment)
         if label:
             name = re.sub(r"\s", "", label.group(1))
-            units = split_units(par, pos + label.end(), pos + len(segment))
-            if name.startswith(("牵头", "主办")):  # 牵头单位, 牵头考核单位, 牵头责任单位
+            # a label's list may set its units apart by spaces alone (责任单位：县发改局 县财政局); where it
+            # has 、 or ， a space is inside a name or before what a unit does (市发改委 在…设立窗口)
+            listed = segment[label.end():]
+            units = split_units(par, pos + label.end(), pos + len(segment), spaces=not re.search("[、，,]", listed))
+            if name.startswith(("牵头", "主办", "主责")):  # 牵头单位, 牵头考核单位, 牵头责任单位, 主责单位, 牵头：
                 annotation.leads.extend(units)
             else:
                 annotation.leads.extend(u for u in units if u.marked_lead)
@@ -362,6 +365,8 @@ def _wrapped(name: str, text: str, end: int) -> bool:
     two paragraphs (61), which the page's cell text joins with a space. A piece that ends as no unit
     does, and is not a group (有关企业), runs on; a 、 or ， after it ends it."""
     after = text[end:end + 1]
+    if after.isspace() and re.match(r"\s*(?:国家|中国|国网)", name):
+        return True  # 国家税务总局 高青县税务局: a national body's local office, spaced
     return bool(name) and after.isspace() and not UNIT_ENDING.search(name) and not GROUP.match(name)
 
 
