@@ -360,10 +360,16 @@ def test_labels_a_line_each_under_an_item_are_one_annotation_of_its_measure(tmp_
     assert [(m.text, [u.name for u in m.leads], [u.name for u in m.units], m.deadline) for m in doc.measures()] == [
         ("完善测试设施。", ["县发改局"], ["县发改局", "县财政局", "县审计局"], "2022年12月底"),
         ("每年培训测试人员。", ["县人社局"], ["县人社局", "各镇（街道）"], None)]
-    # an annotation with no measure before it in its task is still refused, with its line
-    with pytest.raises(DocumentError, match=r"plan.txt:9: responsibility annotation with no measure text"):
-        _measures_plan(tmp_path, "一、重点任务\n\n（一）建设测试平台\n\n1.建设平台\n\n（责任单位：县财政局）\n\n"
-                                 "2.开展培训。培训人员。（责任单位：县人社局）\n")
+    # an item that is all title, its units on the line below, is its own work
+    doc = _measures_plan(tmp_path, "一、重点任务\n\n（一）建设测试平台\n牵头单位：县发改局\n\n1.完善测试设施。\n"
+                                   "责任单位：县财政局、县审计局\n\n2.扩大测试范围。\n责任单位：县科技局\n")
+    assert [u.name for u in doc.pilot_tasks[0].lead_units] == ["县发改局"]
+    assert [(m.text, [u.name for u in m.units], m.span.line, m.span.end_line) for m in doc.measures()] == [
+        ("完善测试设施", ["县财政局", "县审计局"], 8, 9), ("扩大测试范围", ["县科技局"], 11, 12)]
+    # an annotation with no text and no item before it is still refused, with its line
+    with pytest.raises(DocumentError, match=r"plan.txt:7: responsibility annotation with no measure text"):
+        _measures_plan(tmp_path, "一、重点任务\n\n（一）建设测试平台\n\n（责任单位：县财政局）\n\n"
+                                 "（二）开展培训。培训人员。（责任单位：县人社局）\n")
 
 
 def test_parts_whose_sections_number_again_from_one_are_one_document(tmp_path):

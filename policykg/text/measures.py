@@ -404,11 +404,18 @@ class MeasureReader:
                 # 牵头单位：X / 责任单位：Y, a line each under the item: one annotation of its measure
                 _extend(work_task.measures[-1], annotation)
                 return
-            raise DocumentError(self.source.path, span.line,
-                                "responsibility annotation with no measure text before it")
+            if work_task.implicit or not work_task.title:
+                raise DocumentError(self.source.path, span.line,
+                                    "responsibility annotation with no measure text before it")
+            # 1.完善测试设施。 / 责任单位：X: an item that is all title, its units on the line below; the
+            # item is its own work, from its heading to the units
+            text = work_task.title
+            span = Span(work_task.span.start, span.end, work_task.span.line, span.end_line, span.part)
+        else:
+            text = body.text.strip(" 　")
         units = annotation.all_units if annotation else []
         measure = Measure(
-            work_task.key, len(work_task.measures) + 1, body.text.strip(" 　"), units, span,
+            work_task.key, len(work_task.measures) + 1, text, units, span,
             leads=list(annotation.leads) if annotation else [],
             deadline=annotation.deadline if annotation else None,
             points=annotation.points if annotation else None,
