@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..errors import DocumentError
-from .annotations import Annotation, AnnotationReader, read_duty
+from .annotations import DEADLINE_LABEL, Annotation, AnnotationReader, read_duty
 from .decode import Line, SourceText
 from .lines import Paragraph, paragraphs
 from .markers import heading_like, marker
@@ -21,8 +21,6 @@ MEASURE_LABEL = re.compile(r"^(?:落实措施|具体措施|主要措施|工作�
 TITLE_END = "。.：:"
 FIELD_LABEL = re.compile(r"\s*[\u4e00-\u9fff、]{2,12}\s*[：:]")
 LABEL_AT_END = re.compile(r"(?:落实措施|具体措施|主要措施|工作措施)\s*[：:]\s*$")
-# 完成时限：2022年12月底 on a line of its own under an item's units: the deadline of its measure
-DEADLINE_LINE = re.compile(r"^\s*(?:完成时限|完成时间|时间节点|时限要求)\s*[：:]\s*([^：:]{2,40}?)[。；]?\s*$")
 BOX = re.compile(r"^专栏\s*\d+(?![\d.．])")
 
 
@@ -333,8 +331,8 @@ class MeasureReader:
     def _text(self, par: Paragraph) -> None:
         last = self._last_measure()
         if self.pending is None and last is not None and last.deadline is None \
-                and (deadline := DEADLINE_LINE.match(par.text)):
-            last.deadline = deadline.group(1).strip()  # 完成时限：2022年12月底, a line under the item's units
+                and (label := DEADLINE_LABEL.match(par.text)) and 2 <= len(par.text[label.end():].strip(" 　。；")) <= 40:
+            last.deadline = par.text[label.end():].strip(" 　。；")  # 完成时限：2022年12月底, a line under the item's units
             return
         self.pending = par if self.pending is None else Paragraph(
             self.pending.text + par.text, self.pending.offsets + par.offsets, self.source
