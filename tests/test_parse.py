@@ -372,6 +372,15 @@ def test_labels_a_line_each_under_an_item_are_one_annotation_of_its_measure(tmp_
                                  "（二）开展培训。培训人员。（责任单位：县人社局）\n")
 
 
+def test_an_items_heading_annotation_names_the_units_of_the_text_below_it(tmp_path):
+    # 1.完善测试设施（责任单位：X） and the item's text on the lines below: one measure, the text's, of
+    # X; also for the plan's last item, whose text is no closing
+    doc = _measures_plan(tmp_path, "一、重点任务\n\n（一）建设测试平台\n\n1.完善测试设施（责任单位：县财政局）\n"
+                                   "加快建设测试设施，扩大覆盖范围。\n\n2.扩大测试范围（责任单位：县科技局）\n逐步推广到全县。\n")
+    assert [(m.text, [u.name for u in m.units], m.span.line, m.span.end_line) for m in doc.measures()] == [
+        ("加快建设测试设施，扩大覆盖范围。", ["县财政局"], 7, 8), ("逐步推广到全县。", ["县科技局"], 10, 11)]
+
+
 def test_parts_whose_sections_number_again_from_one_are_one_document(tmp_path):
     # 第一部分 总体要求 / 第二部分 重点任务 一、… 二、… / 第三部分 保障措施 一、…: the part's title above
     # 一、 again is no second document's title (the plan was refused: "no tasks found")

@@ -356,7 +356,7 @@ class MeasureReader:
         """Text after the last item of a plan that assigns its items, with no annotation and no
         number of its own, closes the plan (本措施自印发之日起施行…, 各地区要…, a page's links
         where no signature ends the body): it is no measure."""
-        if self.pending is not None and self._assigns():
+        if self.pending is not None and self._assigns() and not self._heading_measure():
             self.closing, self.pending = self.pending, None
 
     def _assigns(self) -> bool:
@@ -365,8 +365,25 @@ class MeasureReader:
 
     def _flush(self) -> None:
         if self.pending is not None and self.pending.text.strip("。；， 　"):
-            self._add_measure(self.pending, None, self.pending.span())
+            if heading := self._heading_measure():
+                # 1.完善测试设施（责任单位：X） then its text below: the heading's units are the text's
+                span = self.pending.span()
+                heading.text = self.pending.text.strip(" 　")
+                heading.span = Span(heading.span.start, span.end, heading.span.line, span.end_line, span.part)
+            else:
+                self._add_measure(self.pending, None, self.pending.span())
         self.pending = None
+
+    def _heading_measure(self) -> Measure | None:
+        """The measure of the current item when it is only the item's heading and its annotation
+        (1.完善测试设施（责任单位：X）), so that the text below it is the measure's text."""
+        if not (self.pilot_tasks and self.pilot_tasks[-1].work_tasks):
+            return None
+        work_task = self.pilot_tasks[-1].work_tasks[-1]
+        if len(work_task.measures) == 1 and work_task.measures[0].units and not work_task.implicit \
+                and work_task.measures[0].text == work_task.title:
+            return work_task.measures[0]
+        return None
 
     def _add_measure(self, text: Paragraph, annotation, span) -> None:
         if not self.pilot_tasks:
