@@ -19,6 +19,7 @@ import re
 
 from ..errors import DocumentError
 from ..text.decode import decode
+from ..text.head import DOC_NUMBER
 from .text import WIDE_CHARS, PublishedText, TextBuilder, add_table, table_grid
 
 SKIPPED = {
@@ -78,7 +79,6 @@ def read_html(data: bytes, path: str) -> PublishedText:
 # The labels of a government page's information table (政府信息公开: 索引号, 发文机关, 文号, 成文日期 …),
 # which many pages show above the text and outside it (70, 72: the Jiangxi portal).
 _FIELD_LABELS = {"doc_number": ("文号", "发文字号", "发文文号"), "written": ("成文日期", "成文时间")}
-_DOC_NUMBER = re.compile(r"\S+?[〔\[［(（]\d{4}[〕\]］)）]\d+号")
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _CELL_TAGS = ("td", "th", "li", "span", "p", "div", "dt", "dd", "b", "strong", "label")
 
@@ -98,7 +98,7 @@ def _declared_fields(root) -> dict[str, str]:
             value = text[len(label):].lstrip(":：")
             if not value and (after := element.getnext()) is not None:
                 value = re.sub(r"[\s\u3000\xa0]", "", after.text_content())
-            if key == "doc_number" and _DOC_NUMBER.fullmatch(value):
+            if key == "doc_number" and DOC_NUMBER.fullmatch(value):
                 found[key] = value
             elif key == "written" and (m := _DATE.match(value)):
                 found[key] = "-".join((m.group(1), m.group(2).zfill(2), m.group(3).zfill(2)))

@@ -347,10 +347,12 @@ class MeasureReader:
         if self.pending is not None and LABEL_AT_END.search(self.pending.text):
             self.sub_list = ("label", 1)
 
+    def _current_work_task(self) -> WorkTask | None:
+        return self.pilot_tasks[-1].work_tasks[-1] if self.pilot_tasks and self.pilot_tasks[-1].work_tasks else None
+
     def _last_measure(self) -> Measure | None:
-        if self.pilot_tasks and self.pilot_tasks[-1].work_tasks and self.pilot_tasks[-1].work_tasks[-1].measures:
-            return self.pilot_tasks[-1].work_tasks[-1].measures[-1]
-        return None
+        work_task = self._current_work_task()
+        return work_task.measures[-1] if work_task and work_task.measures else None
 
     def _closing(self) -> None:
         """Text after the last item of a plan that assigns its items, with no annotation and no
@@ -377,10 +379,8 @@ class MeasureReader:
     def _heading_measure(self) -> Measure | None:
         """The measure of the current item when it is only the item's heading and its annotation
         (1.完善测试设施（责任单位：X）), so that the text below it is the measure's text."""
-        if not (self.pilot_tasks and self.pilot_tasks[-1].work_tasks):
-            return None
-        work_task = self.pilot_tasks[-1].work_tasks[-1]
-        if len(work_task.measures) == 1 and work_task.measures[0].units and not work_task.implicit \
+        work_task = self._current_work_task()
+        if work_task is not None and len(work_task.measures) == 1 and work_task.measures[0].units and not work_task.implicit \
                 and work_task.measures[0].text == work_task.title:
             return work_task.measures[0]
         return None
