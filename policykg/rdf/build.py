@@ -30,9 +30,11 @@ from .mapping import DEFAULT_NAMESPACE, PREFIXES, PlanInput, concept_triples, he
 from .reconcile import Discrepancy, reconcile
 from .registry import DEFAULT_REGISTRY_DIR, Registry, Unit, load_registry
 from .terms import check_namespace, nt_line, nt_lines
+from .turtle import TurtleWriter
 
 GRAPH_NAME = "policykg"  # graph/policykg.ttl, graph/policykg.nt, …
 TURTLE_PREFIXES = {k: str(v) for k, v in PREFIXES.items() if k != "rdf"}
+TURTLE = TurtleWriter(TURTLE_PREFIXES)  # each plan's Turtle (per process: it keeps the vocabulary's names)
 
 
 @dataclass
@@ -205,21 +207,20 @@ def _build_plan(doc, path: Path, registry: Registry, namespace: str, shapes) -> 
     if shapes is not None:
         shapes.check(triples + concept_triples(), where=str(path))
     own_prefixes = (f"<{iri}>", f"<{iri}/")
-    own, shared = [], []
-    shared_triples = []
+    shared, own_triples, shared_triples = [], [], []
     for triple, line in sorted(nt_lines(triples).items(), key=lambda item: item[1]):
         if line.startswith(own_prefixes):
-            own.append(line)
+            own_triples.append(triple)
         else:
             shared.append(line)
             shared_triples.append(triple)
-    outcome = outcome_of(plan, iri, len(own) + len(shared))
+    outcome = outcome_of(plan, iri, len(own_triples) + len(shared))
     new_units: dict = {}
     for unit in place.resolved_units():
         if not unit.registered:
             new_units.setdefault((unit.jurisdiction, unit.slug), set()).add(unit.name)
-    return _PlanPart(outcome, (place.slug, doc.slug), turtle_fragment(own, TURTLE_PREFIXES),
-                     turtle_fragment(shared, TURTLE_PREFIXES), shared, shared_triples, new_units)
+    return _PlanPart(outcome, (place.slug, doc.slug), TURTLE.fragment(own_triples),
+                     TURTLE.fragment(shared_triples), shared, shared_triples, new_units)
 
 
 def _built_or_refused(path: Path, registry, namespace, shapes):
