@@ -64,7 +64,8 @@ def main() -> None:
     m, b = figures["machine"], figures["build"]
     print(f"{m['nproc']} cores, {m['cpu_model']}, load {m['load_average']} before, {m['load_average_after']} after")
     print(f"host speed (benchmarks/host_speed.py): {m['host_speed']['cpu_ms_per_plan']} ms of CPU a plan before, "
-          f"{m['host_speed_after']['cpu_ms_per_plan']} after")
+          f"{m['host_speed_after']['cpu_ms_per_plan']} after; reference work {m['host_speed']['reference_ms']} ms "
+          f"before, {m['host_speed_after']['reference_ms']} after")
     print(f"{b['plans']} plans, {b['triples']} triples")
     print(f"build: {b['seconds']} s wall, {b['cpu_seconds']} s CPU (all processes)")
     print(f"peak memory of the process tree: {b['peak_pss_mb']} MB PSS, {b['peak_rss_tree_mb']} MB RSS; "

@@ -7,6 +7,10 @@ A shared virtual machine's speed moves with its host's load, which `uptime` insi
 show: the same 10,000-document build took 143 s and, an hour later with nothing else running in
 the machine, 194 s. Run this before and after a timing to say which host the timing had (10 ms a
 plan on the development machine at its fastest, 14–20 ms when slowed). `policykg bench` reports it.
+
+The figure a plan moves with the code as well (session 11's Turtle writer took about 2 ms off it), so
+beside it is the CPU time of a fixed piece of work that uses nothing of policykg ("reference work",
+`policykg.corpus.bench.reference_ms`): that one compares hosts across versions of the code.
 """
 
 import argparse
@@ -24,7 +28,8 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=300)
     args = ap.parse_args()
     speed = host_speed(args.sources, args.count)
-    print(f"{speed['cpu_ms_per_plan']} ms of CPU a plan ({speed['plans']} plans)")
+    print(f"{speed['cpu_ms_per_plan']} ms of CPU a plan ({speed['plans']} plans); "
+          f"reference work {speed['reference_ms']} ms")
 
 
 if __name__ == "__main__":

@@ -108,3 +108,4 @@ def test_bench_small_run_gives_json_with_the_figures(tmp_path):
     # the host's speed now, from building the documents in one process (a plan takes milliseconds)
     speed = figures["machine"]["host_speed"]
     assert speed["plans"] == 3 and 0.1 < speed["cpu_ms_per_plan"] < 10_000
+    assert 0.1 < speed["reference_ms"] < 10_000  # the host alone, whatever the code

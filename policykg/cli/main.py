@@ -296,7 +296,8 @@ def bench(docs, seed, queries, rdflib_max_triples, workers, keep, as_json, store
         return
     m, b = figures["machine"], figures["build"]
     click.echo(f"{m['nproc']} cores, {m['cpu_model']}, load {m['load_average']}; host speed "
-               f"{m['host_speed']['cpu_ms_per_plan']} ms of CPU a plan (benchmarks/host_speed.py)")
+               f"{m['host_speed']['cpu_ms_per_plan']} ms of CPU a plan, reference work "
+               f"{m['host_speed']['reference_ms']} ms (benchmarks/host_speed.py)")
     click.echo(f"{figures['docs']} documents, {figures['triples']} triples; generated in {figures['generate_seconds']} s")
     click.echo(f"build: {b['seconds']} s ({b['cpu_seconds']} s of CPU), peak {b['peak_pss_mb']} MB (PSS of all "
                f"processes; RSS {b['peak_rss_tree_mb']} MB), largest process {b['peak_rss_largest_process_mb']} MB RSS")
