@@ -264,6 +264,16 @@ def test_a_signature_after_the_last_item_dates_the_plan_and_is_no_measure(tmp_pa
     assert doc.metadata.release_note == "此件公开发布"
 
 
+@pytest.mark.parametrize("signing", ["测试县联席会议办公室（代章）\n", "测试县联席会议办公室\n（代章）\n",
+                                     "测试县联席会议办公室\n（盖章）\n"])
+def test_the_mark_of_a_seal_is_not_part_of_the_signature(tmp_path, signing):
+    # 51 (Anhui): 省完善促进消费体制机制厅际联席会议（代章） / 2022年1月26日; 61 (Chongqing):
+    # 重庆市减轻企业负担联席会议办公室 / （代章） / 2024年11月27日
+    doc = _measures_plan(tmp_path, "一、建设测试平台\n\n完善测试设施。（责任单位：县公安局）\n\n" + signing + "2023年5月6日\n")
+    assert [m.text for m in doc.measures()] == ["完善测试设施。"]
+    assert (doc.metadata.issuer, doc.metadata.issued) == ("测试县联席会议办公室", date(2023, 5, 6))
+
+
 def test_a_line_naming_units_above_a_date_is_not_a_signature(tmp_path):
     # 49's style, 责任单位：X on its own line after the item: the last item's units, not its signers
     doc = _measures_plan(tmp_path, "一、建设测试平台\n\n完善测试设施。\n责任单位：县公安局\n2023年5月6日\n")

@@ -877,6 +877,12 @@ def test_a_task_that_announces_its_measures_is_assigned_as_a_whole_however_long_
     # not the analyser's 文件名称：… header line, nor the 附件 label above the attached plan's title
     ("89", "title", "上海市北斗产业高质量发展三年行动计划（2021-2023年）"),
     ("81", "doc_number", "赣府厅发〔2020〕7号"),
+    # a body signing with the mark of a seal on its line (省完善促进消费体制机制厅际联席会议（代章） /
+    # 2022年1月26日); 61 puts the mark on the line below (…联席会议办公室 / （代章） / 2024年11月27日)
+    ("51", "issuer", "省完善促进消费体制机制厅际联席会议"),
+    ("51", "issued", "2022-01-26"),
+    ("61", "issuer", "重庆市减轻企业负担联席会议办公室"),
+    ("61", "issued", "2024-11-27"),
 ])
 def test_metadata_the_document_states(key, field, value):
     from policykg.published import read_document

@@ -285,7 +285,7 @@ def _signers(line: str) -> list[str]:
     where a page lost the breaks (39: 重庆市经济和信息化委员会重庆市发展和改革委员会), cut where a
     name ends and the next opens with a place (not 重庆市…工作委员会办公室)."""
     names = []
-    for piece in re.split(r"\s{2,}|\s*\u00a0\s*", line.strip()):
+    for piece in re.split(r"\s{2,}|\s*\u00a0\s*", SEAL.sub("", line.strip())):
         start = 0
         for m in ISSUER_IN_LINE.finditer(piece):
             # not after 国家税务总局 in 国家税务总局重庆市税务局, a national bureau's local branch
@@ -312,8 +312,16 @@ def tail_start(lines: list[Line], after: int, end: int) -> int:
 
 
 def _signs(text: str) -> bool:
-    """A line that is a body's name, as signed above a date (not 责任单位：X局)."""
-    return bool(ISSUER_SUFFIX.search(text)) and not is_sentence(text) and not re.search("[：:]", text)
+    """A line that is a body's name, as signed above a date (not 责任单位：X局), or only the mark
+    of its seal (（代章）)."""
+    unsealed = SEAL.sub("", text)
+    return not unsealed or (bool(ISSUER_SUFFIX.search(unsealed)) and not is_sentence(unsealed)
+                            and not re.search("[：:]", unsealed))
+
+
+# the mark of a seal after a signing body, or on the line below it: 省…厅际联席会议（代章） (51),
+# 重庆市减轻企业负担联席会议办公室 / （代章） (61)
+SEAL = re.compile(r"\s*[（(](?:代章|盖章|印章)[)）]$")
 
 
 def is_title(text: str) -> bool:
