@@ -49,8 +49,9 @@ def ntriples(turtle: bytes) -> bytes:
 _LINE_BREAKS = {ord(ch): f"\\u{ord(ch):04X}" for ch in "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
-# Turtle and TriG: each plan's triples, sorted, go through pyoxigraph's Turtle writer. Sorted
-# input gives the same bytes on every run, and the Rust writer takes seconds where rdflib's
+# Turtle and TriG: sorted triples go through pyoxigraph's Turtle writer (each plan's through
+# policykg.rdf.turtle, which writes the same bytes in Python, faster for a plan's few term forms).
+# Sorted input gives the same bytes on every run, and the Rust writer takes seconds where rdflib's
 # takes minutes at a million triples.
 def turtle_fragment(nt_lines: list[str], prefixes: dict[str, str]) -> bytes:
     """Turtle statements (no ``@prefix`` lines) for ``nt_lines``, in their order.
