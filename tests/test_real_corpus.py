@@ -994,3 +994,19 @@ def test_principles_and_safeguards_numbered_as_the_document_numbers_them():
     assert [s.title for s in ftz.safeguards] == ["坚持党的领导", "维护国家安全", "强化组织管理", "狠抓工作落实"]
     [chongqing] = parse_plans(next(CORPUS.glob("05_*")))
     assert chongqing.safeguards[-1].text.endswith("营造良好的创新创业氛围。")
+
+
+def test_a_jurisdiction_whose_plans_do_not_all_state_a_date_is_dated_by_those_that_do(tmp_path):
+    # 87 (Shanghai) is signed 上海市科学技术委员会 / 2025年1月10日; 89 (Shanghai, an analyser's text of a
+    # PDF) states no date. Over plans some of which have none, MIN and MAX gave nothing on Oxigraph
+    # (an unbound value is an error there) and 2025-01-10 on rdflib.
+    from policykg.rdf.build import build
+    from policykg.sparql.catalog import load_catalog
+    from policykg.sparql.engines import load_engine
+
+    build([next(CORPUS.glob("87_*")), next(CORPUS.glob("89_*"))], out=tmp_path)
+    query = load_catalog().get("plans-per-jurisdiction").bind({})
+    for name in ("oxigraph", "rdflib"):
+        rows = load_engine([tmp_path], name).run(query, trusted=True).rows
+        assert [(r[0].value, r[1].value, r[2].value, r[3].value) for r in rows] == [
+            ("上海市", "2", "2025-01-10", "2025-01-10")], name
