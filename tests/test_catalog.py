@@ -106,7 +106,6 @@ def test_every_query_gives_equal_results_on_both_engines(engines, name):
     assert nonempty or name in CORPUS_QUERIES | OTHER_SHAPES, f"{name} gives no rows: the comparison would prove nothing"
 
 
-
 NOTHING_MATCHES = {"measures-of-unit": {"unit": "不存在局"}, "tasks-of-unit": {"unit": "不存在局"},
                    "search": {"keyword": "不存在的词语"}, "unit-partners": {"unit": "不存在局"}}
 

@@ -313,7 +313,6 @@ def test_views_of_a_whole_corpus_name_how_many_plans(built, tmp_path):
     assert all(p.title not in index.split("<h2>")[0] for p in plans)
 
 
-
 def test_view_queries_give_the_same_rows_in_the_same_order_on_every_engine(tmp_path):
     """The views read the store, the files, or rdflib: their queries must order every row, also
     where plans tie (here one plan issued twice: every measure 1.1 names the same unit at the same
