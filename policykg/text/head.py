@@ -26,6 +26,9 @@ RELEASE_NOTE = re.compile(r"^[（(](此件[^)）]*)[)）]$")
 DB_HEADER = re.compile(r"(?:索引号|发布机构|发文字号|成文日期|主题分类|文件名称|文件编号|文档类型|发布日期)\s*[：:]")
 ISSUER_SUFFIX = re.compile(r"(?:办公室|办公厅|人民政府|政府|委员会|联合会|联席会议|领导小组|指挥部|委|厅|局|部|院|中心|公司)$")
 ISSUER_IN_LINE = re.compile(r"(?:办公室|办公厅|人民政府|委员会|联合会|局|厅|中心|公司)")
+# the mark of a seal after a signing body, or on the line below it: 省…厅际联席会议（代章） (51),
+# 重庆市减轻企业负担联席会议办公室 / （代章） (61)
+SEAL = re.compile(r"\s*[（(](?:代章|盖章|印章)[)）]$")
 SIGNER_START = re.compile(r"(?:中共|国家|国网|共青团)?[\u4e00-\u9fff]{1,6}?(?:省|市|自治区)")
 # what the genre's documents are called: 实施方案, 行动计划, 工作要点, 实施意见, 考评办法, 若干措施,
 # 实施细则, 任务分工
@@ -317,11 +320,6 @@ def _signs(text: str) -> bool:
     unsealed = SEAL.sub("", text)
     return not unsealed or (bool(ISSUER_SUFFIX.search(unsealed)) and not is_sentence(unsealed)
                             and not re.search("[：:]", unsealed))
-
-
-# the mark of a seal after a signing body, or on the line below it: 省…厅际联席会议（代章） (51),
-# 重庆市减轻企业负担联席会议办公室 / （代章） (61)
-SEAL = re.compile(r"\s*[（(](?:代章|盖章|印章)[)）]$")
 
 
 def is_title(text: str) -> bool:
