@@ -80,6 +80,8 @@ def test_what_a_plan_holds_is_written_in_python(doc, place, rec):
     (Lit("5.0", XSD + "double"), '"5.0"^^xsd:double'),
     (Lit("5e0", XSD + "double"), "5e0"),
     (Lit("x", lang="zh-Hans"), '"x"@zh-hans'),
+    (Lit("x", XSD + "string"), '"x"'),  # xsd:string written as a plain literal
+    (Lit("2022", XSD + "gYear"), '"2022"^^xsd:gYear'),
     (PKG + "Measure", "pkg:Measure"),
     (DATA + "measure/1", f"<{DATA}measure/1>"),
 ])
@@ -95,3 +97,8 @@ def test_other_forms_go_to_pyoxigraph(term):
     with pytest.raises(turtle._Unplain):
         _python_path(triples)
     assert turtle.TurtleWriter(TURTLE_PREFIXES).fragment(triples) == pyoxigraph_bytes(triples)
+
+
+def test_no_triples_no_text():
+    # a plan whose triples all sit under its own IRI has no shared fragment: nothing is written
+    assert turtle.TurtleWriter(TURTLE_PREFIXES).fragment([]) == b"" == turtle_fragment([], TURTLE_PREFIXES)
