@@ -4,8 +4,9 @@ Usage: python benchmarks/corpus_views.py GRAPH_DIR [--out DIR] [--lang zh] [--st
 
 GRAPH_DIR is a folder `policykg build` wrote, e.g. after
 `policykg generate 1000 --out /tmp/c1k && policykg build /tmp/c1k --out /tmp/g1k`.
-Opens the graph as `policykg visualize` does (every unit: the files read into memory; --store:
-the view queries on the build's store instead), writes the views folder and prints wall and CPU
+Opens the graph as `policykg visualize` does (every unit: the graph read into memory, in shards
+side by side when the corpus is big, see policykg/views/shards.py; --store: the view queries on the
+build's store instead), writes the views folder and prints wall and CPU
 seconds of each phase (opening, the view queries, the networks with their metrics and layouts,
 pages, exports, sheets, index, waiting for the tasks' half a child process makes meanwhile), the
 total, the CPU seconds of child processes, the files written and the peak RSS. --overview times
@@ -30,6 +31,7 @@ from policykg.sparql.engines import load_engine  # noqa: E402
 from policykg.views.networks import for_every_unit  # noqa: E402
 from policykg.views.overview import build_overview  # noqa: E402
 from policykg.views.pages import Phases, build_views  # noqa: E402
+from policykg.views.shards import Shards  # noqa: E402
 
 
 def main() -> None:
@@ -56,6 +58,7 @@ def main() -> None:
     total = (time.perf_counter() - wall, time.process_time() - cpu)
     figures = {
         "graph": str(args.graph), "store": getattr(engine, "opened", None) is not None,
+        "shards": len(engine) if isinstance(engine, Shards) else 0,
         "phases": {k: {"wall_s": round(w, 2), "cpu_s": round(c, 2)} for k, (w, c) in phases.seconds.items()},
         "total": {"wall_s": round(total[0], 2), "cpu_s": round(total[1], 2)},
         "children_cpu_s": round(sum(getattr(resource.getrusage(resource.RUSAGE_CHILDREN), f)
@@ -72,7 +75,7 @@ def main() -> None:
         print(f"{k:40} {v['wall_s']:8.2f} {v['cpu_s']:8.2f}")
     print(f"{'total':40} {figures['total']['wall_s']:8.2f} {figures['total']['cpu_s']:8.2f}")
     print(f"{'children (CPU)':40} {'':8} {figures['children_cpu_s']:8.2f}")
-    print(f"{figures['files']} files in {out}; store: {figures['store']}; peak RSS {figures['peak_rss_mb']} MB; "
+    print(f"{figures['files']} files in {out}; store: {figures['store']}; shards: {figures['shards']}; peak RSS {figures['peak_rss_mb']} MB; "
           f"load average {figures['load_average']:.1f}")
 
 

@@ -161,6 +161,27 @@ class OpenStore:
         finally:
             os.close(fd)
 
+    def plans_turtle(self, iris: list[str]) -> bytes:
+        """The Turtle of the graphs of plans ``iris`` with the file's prefixes and vocabulary: the
+        TriG's blocks without the ``<plan> {`` … ``}`` around them (as :func:`named_graph` writes
+        them), so that a store reads them into its default graph, each triple once, as it reads
+        the Turtle file. ValueError if a block is not one such graph."""
+        index = self.index
+        fd = os.open(f"{self._base}/{index.file}", os.O_RDONLY)
+        try:
+            parts = [os.pread(fd, index.prelude, 0)]
+            for iri in iris:
+                offset, length = index.plans[iri]
+                block = os.pread(fd, length, offset)
+                opening = b"<" + iri.encode("utf-8") + b"> {\n"
+                if not (block.startswith(opening) and block.endswith(b"\n}\n")):
+                    raise ValueError(f"{self.folder / index.file}: bytes {offset}-{offset + length} "
+                                     f"are not the graph of {iri} ({STORE_DIR}/{PLANS} does not match the file)")
+                parts.append(block[len(opening):-2])
+            return b"".join(parts)
+        finally:
+            os.close(fd)
+
     @property
     def _base(self) -> str:
         return _through(self._fds[0], self.folder)

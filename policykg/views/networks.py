@@ -80,16 +80,28 @@ def load_graph(paths: Iterable[str | Path], plan: str | None = None, *, store: b
     return load_engine(list(paths), plan=plan, store=store)
 
 
-def for_every_unit(source: Source, paths: Iterable[str | Path]) -> Source:
+def for_every_unit(source: Source, paths: Iterable[str | Path], *, shards: int | None = None) -> Source:
     """The engine to draw every unit of a whole graph from: ``source``, unless it reads the build's
-    store, then the files read into memory instead. The view queries read nearly the whole graph;
+    store, then the graph read into memory instead. The view queries read nearly the whole graph;
     on the store (RocksDB) they cost three times the CPU of parsing the files and querying them in
-    memory (1,000 plans: 19.7 s against 4.0 s + 2.9 s; ``benchmarks/corpus_views.py``)."""
+    memory (1,000 plans: 19.7 s against 4.0 s + 2.9 s; ``benchmarks/corpus_views.py``).
+
+    The plans are read from the TriG beside the store in ``shards`` runs side by side (None: one a
+    core, for a corpus big enough; see :mod:`policykg.views.shards`), or from the files into one
+    store when there is no TriG or a shard would be the whole."""
     if getattr(source, "opened", None) is None:
         return source
     from ..sparql.engines import load_engine
+    from .shards import load_shards, shard_count
 
     timeout = source.timeout
+    index = source.opened.index
+    count = shard_count(source.opened) if shards is None else min(shards, len(index.plans) if index else 0)
+    if count > 1:
+        try:
+            return load_shards(source.opened, count, timeout=timeout)
+        finally:
+            source.close()
     source.close()
     # the files the store's manifest matched: the build's own output, read without re-checking
     engine = load_engine(list(paths), store=False, lenient=True)
@@ -170,6 +182,17 @@ class ViewData:
         # the two longest first, one on each thread
         names = ("measure_units", "annex_row_units", "structure", "pilot_task_leads", "units",
                  "discrepancy_units", "discrepancies", "task_units", "plan_info")
+        from .shards import Shards, merge_rows
+
+        if isinstance(source, Shards):
+            if query_dir is not None:
+                raise ViewQueryError("a query folder of one's own is read from one store, not in shards")
+            with ThreadPoolExecutor(max_workers=len(source)) as pool:
+                futures = {(n, i): pool.submit(run_select, "view-" + n.replace("_", "-"), engine)
+                           for n in names for i, engine in enumerate(source.engines)}
+                return cls(**{n: merge_rows(n, query_text("view-" + n.replace("_", "-")),
+                                            [futures[n, i].result() for i in range(len(source))])
+                              for n in names})
         workers = 2 if isinstance(source, OxigraphEngine) else 1  # rdflib's SPARQL is not thread-safe
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(run_select, "view-" + n.replace("_", "-"), source, query_dir=query_dir)
