@@ -257,11 +257,15 @@ class Shapes:
 
         ``focus``, if given, restricts the check to those focus nodes.
         """
-        index: dict[str, dict[str, list[Term]]] = defaultdict(lambda: defaultdict(list))
-        for s, p, o in triples:
-            values = index[s][p]
-            if o not in values:
-                values.append(o)
+        index: dict[str, dict[str, list[Term]]] = {}
+        for s, p, o in dict.fromkeys(triples):  # each triple once, in the order given
+            po = index.get(s)
+            if po is None:
+                index[s] = {p: [o]}
+            elif p in po:
+                po[p].append(o)
+            else:
+                po[p] = [o]
         supers = _superclasses(index)
         instances: dict[str, list[str]] = defaultdict(list)
         for s, po in index.items():
@@ -271,12 +275,14 @@ class Shapes:
         out: list[str] = []
         for shape in self.node_shapes:
             nodes = sorted({n for c in shape.target_classes for n in instances.get(c, ())})
+            tests = [(prop, prop.test) for prop in shape.properties]
             for node in nodes:
                 if focus is not None and node not in focus:
                     continue
                 po = index.get(node, {})
-                for prop in shape.properties:
-                    for problem in prop.test(po, node, index, supers):
+                for prop, test in tests:
+                    problems = test(po, node, index, supers)
+                    for problem in problems or ():
                         out.append(f"{node}: {_short(prop.path)}: {problem} (shape {_short(shape.iri)})")
                         if len(out) >= limit:
                             return out
@@ -349,8 +355,14 @@ def _property_test(prop: PropertyShape):
     least, most, required = c.get("minCount"), c.get("maxCount"), c.get("hasValue")
     unique_lang = bool(c.get("uniqueLang"))
 
+    absent = tuple(problem for problem in (
+        f"fewer than {least} values (0)" if least is not None and least > 0 else None,
+        f"missing the value {required}" if required is not None else None) if problem)
+
     def test(po, node, index, supers):
-        values = po.get(path, ())
+        values = po.get(path)
+        if values is None:  # most properties of most nodes: nothing else to check
+            return absent
         problems = []
         if least is not None and len(values) < least:
             problems.append(f"fewer than {least} values ({len(values)})")
@@ -453,7 +465,13 @@ def _length_test(limit: int, ok, broken: str):
 
 
 def _bound_test(name: str, bound, ok):
+    number = _number(bound)
+
     def test(v, node, index, supers):
+        if number is not None:  # the usual case, a number against a number, without _comparable
+            value = _number(v)
+            if value is not None and ok(number, value):
+                return None
         pair = _comparable(bound, v)
         if pair is None or not ok(*pair):
             return (f"{v!r} breaks sh:{name} {bound.value}",)
