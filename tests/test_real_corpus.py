@@ -1010,3 +1010,29 @@ def test_a_jurisdiction_whose_plans_do_not_all_state_a_date_is_dated_by_those_th
         rows = load_engine([tmp_path], name).run(query, trusted=True).rows
         assert [(r[0].value, r[1].value, r[2].value, r[3].value) for r in rows] == [
             ("上海市", "2", "2025-01-10", "2025-01-10")], name
+
+
+def test_a_notice_title_broken_inside_its_quotes_runs_on_to_its_end():
+    # 91: 关于印发《进一步清理消费领域限制性举措 / 持续扩大消费若干措施》的通知 under eight stacked bodies;
+    # the first line ends in 举措, as a title can, but its 《 is still open
+    [plan] = parse_plans(next(CORPUS.glob("91_*")))
+    md = plan.metadata
+    assert md.notice_title == "关于印发《进一步清理消费领域限制性举措持续扩大消费若干措施》的通知"
+    assert md.title == "进一步清理消费领域限制性举措持续扩大消费若干措施"
+    assert md.doc_number == "渝发改规范〔2025〕7号"
+    assert str(md.issued) == "2025-11-06"
+    assert [md.issuer, *md.co_issuers] == [
+        "重庆市发展和改革委员会", "重庆市公安局", "重庆市住房和城乡建设委员会", "重庆市城市管理局",
+        "重庆市商务委员会", "重庆市文化和旅游发展委员会", "重庆市市场监督管理局", "重庆市体育局"]
+    assert md.jurisdiction == "重庆市"
+
+
+def test_a_unit_name_with_brackets_inside_an_ascii_bracketed_annotation_is_one_unit():
+    # 90, measure 7: …入学。(责任单位：市教育体育局、…、埇桥区政府、宿州经开区（鞋城）管委会、宿马园区管委会、市高新区管委会)
+    [plan] = parse_plans(next(CORPUS.glob("90_*")))
+    measure = next(m for pt in plan.pilot_tasks for wt in pt.work_tasks for m in wt.measures
+                   if "购房入学" in pt.title)
+    assert [u.name for u in measure.units] == [
+        "市教育体育局", "市重点工程局", "市自然资源局", "市住房城乡建设局", "埇桥区政府",
+        "宿州经开区（鞋城）管委会", "宿马园区管委会", "市高新区管委会"]
+    assert "(包括期房)" in measure.text and "责任单位" not in measure.text

@@ -133,6 +133,25 @@ def test_an_index_that_does_not_match_the_trig_is_an_error(corpus_graph, tmp_pat
         nw.for_every_unit(load_engine([copy]), [copy], shards=2)
 
 
+def test_a_graph_that_does_not_parse_is_an_error_naming_the_file(corpus_graph, tmp_path):
+    import os
+    import shutil
+
+    copy = tmp_path / "graph"
+    shutil.copytree(corpus_graph, copy)
+    trig = copy / "policykg.trig"
+    stamp = trig.stat()
+    index = json.loads((copy / "store" / "plans.json").read_text(encoding="utf-8"))
+    offset, length = index["plans"][sorted(index["plans"])[-1]]
+    data = bytearray(trig.read_bytes())
+    at = data.index(b" .\n", offset, offset + length)
+    data[at + 1:at + 2] = b"{"  # the same size, no longer Turtle
+    trig.write_bytes(bytes(data))
+    os.utime(trig, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # so the store still takes it for its own
+    with pytest.raises(GraphLoadError, match="policykg.trig: cannot read the graph: SyntaxError"):
+        nw.for_every_unit(load_engine([copy]), [copy], shards=2)
+
+
 def test_a_query_folder_of_ones_own_is_not_read_in_shards(corpus_graph, tmp_path):
     with pytest.raises(ViewQueryError, match="not in shards"):
         nw.ViewData.fetch(sharded(corpus_graph, 2), query_dir=tmp_path)

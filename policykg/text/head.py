@@ -123,9 +123,12 @@ def read_head(source: SourceText, lines: list[Line], tail: list[Line]) -> Metada
         if start > 0 and _signs(texts[start - 1][1]) and not (start > 1 and _signs(texts[start - 2][1])):
             start -= 1  # the issuing body on its own line above 关于… (not the last of several: 39)
         end = notice_at
-        while end < len(texts) - 1 and not NOTICE_END.search(_before_number(texts[end][1])) \
-                and not PRINTING_LINE.search(texts[end][1]) and not is_sentence(texts[end + 1][1]):
-            end += 1  # a title broken over lines, not the preamble after it (74)
+        while end < len(texts) - 1 and not is_sentence(texts[end + 1][1]) and (
+                _open_quote("".join(text for _, text in texts[notice_at:end + 1]))
+                or not (NOTICE_END.search(_before_number(texts[end][1])) or PRINTING_LINE.search(texts[end][1]))):
+            # a title broken over lines, not the preamble after it (74), nor where a line ends with
+            # what could end a title inside the 《》 of the document it prints (91: …限制性举措 / …》的通知)
+            end += 1
         meta.notice_title = "".join(text for _, text in texts[start:end]) + _before_number(texts[end][1])
         meta.issuer = meta.issuer or issuer_of(meta.notice_title)
 
@@ -322,10 +325,16 @@ def _signs(text: str) -> bool:
                             and not re.search("[：:]", unsealed))
 
 
+def _open_quote(text: str) -> bool:
+    """A 《 not yet closed: the line is the first part of a title that runs on."""
+    return text.count("《") > text.count("》")
+
+
 def is_title(text: str) -> bool:
     return (
         len(text) <= 60
         and not is_sentence(text)
+        and not _open_quote(text)
         # …实施方案（2023-2025年）: a period in brackets after the name
         and re.sub(r"[（(][^（()）]{0,20}[)）]$", "", text).endswith(TITLE_ENDINGS)
     )

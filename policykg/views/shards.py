@@ -98,8 +98,9 @@ def load_shards(opened, count: int, *, timeout: float | None = None) -> Shards:
             # the build's own output, its IRIs and language tags checked when it was written
             store.load(texts[i], format=ox.RdfFormat.TURTLE, lenient=True)
             stores[i] = store
-        except (SyntaxError, ValueError) as err:
-            failures.append(f"{opened.folder / opened.index.file}: cannot read the graph: {err}")
+        except Exception as err:  # noqa: BLE001 - reported below, from the calling thread
+            failures.append(f"{opened.folder / opened.index.file}: cannot read the graph: "
+                            f"{type(err).__name__}: {err}")
         texts[i] = b""
 
     threads = [threading.Thread(target=read, args=(i,), daemon=True) for i in range(len(texts))]
