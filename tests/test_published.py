@@ -10,6 +10,7 @@ import importlib.util
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -127,6 +128,38 @@ def test_a_pages_information_table_gives_the_number_and_date_the_text_lacks(tmp_
                     .replace("2024年5月6日", "2024年13月6日"), encoding="utf-8")
     [doc] = parse_documents(read_document(page))
     assert (doc.metadata.doc_number, doc.metadata.issued) == (None, None)
+
+
+def test_the_site_that_published_a_page_gives_the_place_its_text_does_not(tmp_path):
+    from policykg.text.parse import parse_documents
+
+    body = "".join(f"<p>（{n}）做好第{n}项工作，加强统筹协调，落实资金保障。（责任单位：市财政局）</p>" for n in "一二三四五")
+
+    def page(head: str, signed: str = "") -> Path:
+        path = tmp_path / "page.html"
+        path.write_text(f"<html><head><meta charset='utf-8'>{head}</head><body><div>"
+                        "<p>关于做好某项工作的若干措施</p><p>一、重点任务</p>" + body + signed + "</div></body></html>",
+                        encoding="utf-8")
+        return path
+
+    # 标题_栏目_网站, as 90's site writes it: the text names no place and no issuer
+    source = read_document(page("<title>我市出台《关于做好某项工作的若干措施》_信息发布_示例市住房服务中心</title>"))
+    assert source.declared["site"] == "示例市住房服务中心"
+    [doc] = parse_documents(source)
+    assert doc.metadata.issuer is None and doc.metadata.jurisdiction == "示例市"
+    # the SiteName meta government sites carry comes first
+    [doc] = parse_documents(read_document(page('<meta name="SiteName" content="首都之窗_示例省人民政府门户网站">'
+                                               "<title>若干措施_示例市住房服务中心</title>")))
+    assert doc.metadata.jurisdiction == "示例省"
+    # an issuer that names only its level: the site's place if it is of that level (51), else none
+    signed = "<p>省某项工作联席会议</p><p>2024年5月6日</p>"
+    [doc] = parse_documents(read_document(page('<meta name="SiteName" content="示例省发展和改革委员会">', signed)))
+    assert doc.metadata.issuer == "省某项工作联席会议" and doc.metadata.jurisdiction == "示例省"
+    [doc] = parse_documents(read_document(page('<meta name="SiteName" content="示例市人民政府">', signed)))
+    assert doc.metadata.jurisdiction is None  # a province's document reposted by a city
+    # a site whose name gives no place gives none
+    [doc] = parse_documents(read_document(page("<title>若干措施_政务服务网</title>")))
+    assert doc.metadata.jurisdiction is None
 
 
 def test_page_encodings(tmp_path):

@@ -738,14 +738,15 @@ def test_units_named_for_a_task_as_a_whole_are_on_their_sheets_and_in_the_outlin
     page = text(bank)
     assert re.search(r"整体负责的任务[^(]*\(1\)", page)
     row = re.search(r"5 强化金融政策支持(.*?)原文第", page, re.S).group(1)
-    assert "责任单位" in row and "银保监会宿州监管分局" in row and "宿州市地方金融监管局" in row
+    # the plan is 宿州市's (its site's): 宿州市地方金融监管局 is the city's own 市地方金融监管局
+    assert "责任单位" in row and "银保监会宿州监管分局" in row and re.search("(?<!宿州)市地方金融监管局", row)
     assert "承担的具体措施（正文） (3)" in page  # the section's three items, by the section's annotation
     # the partners link to their own sheets
     assert re.search(r'<a href="\.\./units/[^"]+\.html">银保监会宿州监管分局</a>', bank.read_text(encoding="utf-8"))
     outline = text(tmp_path / "views" / "structure.html")
     section = re.search(r"五、强化金融政策支持(.*?)试验任务1", outline, re.S).group(1)
-    assert [n for n in ("人民银行宿州市中心支行", "银保监会宿州监管分局", "宿州市地方金融监管局") if n in section] == \
-        ["人民银行宿州市中心支行", "银保监会宿州监管分局", "宿州市地方金融监管局"]
+    assert [n for n in ("人民银行宿州市中心支行", "银保监会宿州监管分局", "市地方金融监管局") if n in section] == \
+        ["人民银行宿州市中心支行", "银保监会宿州监管分局", "市地方金融监管局"]
     # its three items' units are the section's, and the outline says so
     five = re.search(r"五、强化金融政策支持(.*?)六、", outline, re.S).group(1)
     assert five.count("责任单位（随所在任务）") == 3 and five.count("责任单位：") == 1
@@ -1036,3 +1037,14 @@ def test_a_unit_name_with_brackets_inside_an_ascii_bracketed_annotation_is_one_u
         "市教育体育局", "市重点工程局", "市自然资源局", "市住房城乡建设局", "埇桥区政府",
         "宿州经开区（鞋城）管委会", "宿马园区管委会", "市高新区管委会"]
     assert "(包括期房)" in measure.text and "责任单位" not in measure.text
+
+
+def test_a_page_whose_text_names_no_place_is_placed_by_its_site():
+    # 80 and 90 are news pages of 宿州市房产管理服务中心 (SiteName) with no issuer; 51 is signed by
+    # 省完善促进消费体制机制厅际联席会议（代章） on the site of 安徽省发展和改革委员会
+    from policykg.published import read_document
+    from policykg.text.parse import parse_documents
+
+    for prefix, place in (("80", "宿州市"), ("90", "宿州市"), ("51", "安徽省")):
+        [doc] = parse_documents(read_document(next(CORPUS.glob(f"{prefix}_*"))))
+        assert doc.metadata.jurisdiction == place, prefix

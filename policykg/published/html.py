@@ -73,6 +73,8 @@ def read_html(data: bytes, path: str) -> PublishedText:
     source = out.build(path, "html")
     source.title = _page_title(root)
     source.declared = _declared_fields(root)
+    if site := _site_name(root):
+        source.declared["site"] = site
     return source
 
 
@@ -103,6 +105,17 @@ def _declared_fields(root) -> dict[str, str]:
             elif key == "written" and (m := _DATE.match(value)):
                 found[key] = "-".join((m.group(1), m.group(2).zfill(2), m.group(3).zfill(2)))
     return found
+
+
+def _site_name(root) -> str | None:
+    """The name of the site that published the page: its SiteName meta (which government sites
+    carry), else the last part of a <title> written 标题_栏目_网站."""
+    values = root.xpath('//meta[@name="SiteName"]/@content')
+    if not values:
+        parts = [re.split("_", t) for t in root.xpath("//title/text()")]
+        values = [p[-1] for p in parts if len(p) > 1]
+    site = re.sub(r"\s+", "", values[0]) if values else ""
+    return site or None
 
 
 def _page_title(root) -> str | None:

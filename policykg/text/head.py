@@ -39,6 +39,10 @@ NATIONAL_ISSUERS = ("国务院", "中共中央", "国家")
 JURISDICTION = re.compile(r"^([\u4e00-\u9fff]{1,12}?(?:自治县|自治州|县|市|区|旗|州|省))(?:人民政府|政府|委员会|党委|办公室)")
 # 湖北省农业农村厅, 安徽省推进…领导小组办公室: a department or body of the place its name opens with
 PLACE_PREFIX = re.compile(r"^(?![全本我各该])([\u4e00-\u9fff]{1,7}?(?:自治区|省|市(?!场)|自治县|县|区|旗))(?=[\u4e00-\u9fff“])")
+# an issuer that names its level and not its place (省完善促进消费体制机制厅际联席会议), and the
+# endings of a place of that level
+LEVEL_OF_ISSUER = re.compile("^(?:省|市(?!场)|县|区)")
+LEVELS = {"省": ("省", "自治区"), "市": ("市",), "县": ("县", "自治县", "旗"), "区": ("区",)}
 SELECTION_WORDS = ("入选", "确定为", "列为", "批准", "获批")
 
 
@@ -76,7 +80,20 @@ def read_metadata(source: SourceText, head: list[Line], tail: list[Line],
         metadata.issuer = metadata.issuer or issuer_of(metadata.notice_title)
         metadata.jurisdiction = metadata.jurisdiction or jurisdiction(
             metadata.issuer, metadata.notice_title, metadata.title)
+    if metadata.jurisdiction is None and "site" in declared:
+        metadata.jurisdiction = site_jurisdiction(declared["site"], metadata.issuer)
     return metadata
+
+
+def site_jurisdiction(site: str, issuer: str | None) -> str | None:
+    """The place of the site that published a document whose text names none (90: 宿州市房产管理服务中心
+    publishes 我市出台《…若干措施》), unless the issuer says another level (51: 省…联席会议 on a 市 site
+    would be a province's plan reposted)."""
+    place = next(filter(None, (jurisdiction(part) for part in site.split("_"))), None)
+    level = LEVEL_OF_ISSUER.match(issuer or "")
+    if place is None or place == "全国" or (level and not place.endswith(LEVELS[level.group(0)])):
+        return None
+    return place
 
 
 def sign_from_closing(metadata: Metadata, source: SourceText, closing: Paragraph | None) -> None:
