@@ -201,3 +201,26 @@ def test_every_view_query_can_be_merged():
                  "discrepancy_units", "discrepancies", "task_units", "plan_info"):
         text = nw.query_text("view-" + name.replace("_", "-"))
         assert sh.merge_rows(name, text, [[], []]) == []
+
+
+def test_visualize_reads_a_big_corpus_in_shards_and_writes_the_same_files(corpus_graph, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from policykg.cli.main import cli
+
+    loaded = []
+    real = sh.load_shards
+    monkeypatch.setattr(sh, "load_shards", lambda *a, **k: loaded.append(a[1]) or real(*a, **k))
+    runner = CliRunner()
+    whole = runner.invoke(cli, ["visualize", "-g", str(corpus_graph), "--out", str(tmp_path / "whole")])
+    assert whole.exit_code == 0, whole.output
+    assert loaded == []  # far below SHARD_FROM_BYTES: one store
+    monkeypatch.setattr(sh, "SHARD_FROM_BYTES", 0)
+    monkeypatch.setattr(sh.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    split = runner.invoke(cli, ["visualize", "-g", str(corpus_graph), "--out", str(tmp_path / "split")])
+    assert split.exit_code == 0, split.output
+    assert loaded == [2]
+    files = sorted(p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "split") for p in (tmp_path / "split").rglob("*") if p.is_file())
+    for name in files:
+        assert (tmp_path / "whole" / name).read_bytes() == (tmp_path / "split" / name).read_bytes(), name
