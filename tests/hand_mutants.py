@@ -48,13 +48,18 @@ RES = "policykg/sparql/results.py"
 SAFE = "policykg/sparql/safety.py"
 EXP = "policykg/rdf/export.py"
 NETWORK_CSV = ("tests/test_networks.py::test_csv_neutralises_formulas",)
-SEPARATORS = 'UNIT_SEPARATORS = re.compile(r"[、，；,;]'
+SHARDS = "policykg/views/shards.py"
+STORE_PY = "policykg/rdf/store.py"
+NETWORKS = "policykg/views/networks.py"
+HEAD = "policykg/text/head.py"
+SHARD_TESTS = ("tests/test_shards.py",)
+SEPARATORS = 'UNIT_SEPARATORS = re.compile(r"[、，；,;/／]'
 
 MUTANTS = (
     # issue 16: unit lists
     Mutant("units: no split on ；", ANNOTATIONS, SEPARATORS, SEPARATORS.replace("；", ""), UNITS),
     Mutant("units: no split on ASCII ,", ANNOTATIONS, SEPARATORS, SEPARATORS.replace(",;", ";"), UNITS),
-    Mutant("units: no split on ASCII ;", ANNOTATIONS, SEPARATORS, SEPARATORS.replace(",;]", ",]"), UNITS),
+    Mutant("units: no split on ASCII ;", ANNOTATIONS, SEPARATORS, SEPARATORS.replace(",;/", ",/"), UNITS),
     Mutant("units: no split on 、", ANNOTATIONS, SEPARATORS, SEPARATORS.replace("、", ""), UNITS),
     Mutant("units: no split on 及", ANNOTATIONS, "|及(?!其)|", "|", UNITS),
     # issue 16: annex alignment
@@ -121,6 +126,29 @@ MUTANTS = (
     Mutant("export: temporary folders not marked", EXP, 'TEMP_MARK = ".policykg-"', 'TEMP_MARK = ".p-"', EXPORT),
     Mutant("export: write_atomically does not sync", EXP, "handle.flush()\n                os.fsync(handle.fileno())",
            "handle.flush()", EXPORT),
+    # session 12: the views read in shards (mutmut's forked children hang on pyoxigraph's threads there)
+    Mutant("shards: rows joined, not merged in order", SHARDS,
+           "rows = heapq.merge(*parts, key=_order_key(name, keys, parts))",
+           "rows = [row for part in parts for row in part]", SHARD_TESTS),
+    Mutant("shards: DISTINCT rows kept twice", SHARDS, "if not select.group(1):", "if True:", SHARD_TESTS),
+    Mutant("shards: unbound sorts after numbers", SHARDS, "return (0, 0)", "return (9, 0)", SHARD_TESTS),
+    Mutant("shards: a mixed column compared as it is", SHARDS, "types <= {int, float} or types == {str}",
+           "True", SHARD_TESTS),
+    Mutant("shards: every plan in the first run", SHARDS, "out[min(count - 1, done * count // total)]", "out[0]",
+           SHARD_TESTS),
+    Mutant("shards: the TriG's graph braces kept", STORE_PY, "parts.append(block[len(opening):-2])",
+           "parts.append(block)", SHARD_TESTS),
+    Mutant("shards: the prelude left out", STORE_PY, "parts = [os.pread(fd, index.prelude, 0)]", "parts = []",
+           SHARD_TESTS),
+    Mutant("shards: no threshold", SHARDS, "if size < SHARD_FROM_BYTES:", "if False:", SHARD_TESTS),
+    Mutant("shards: the store kept open", NETWORKS, "        finally:\n            source.close()\n", "        finally:\n            pass\n",
+           SHARD_TESTS),
+    # session 12: reading the head and the page's site
+    Mutant("head: a 《 left open ends a title", HEAD, "return text.count(\"《\") > text.count(\"》\")", "return False",
+           ("tests/test_real_corpus.py::test_a_notice_title_broken_inside_its_quotes_runs_on_to_its_end",)),
+    Mutant("head: the site's place whatever the issuer's level", HEAD,
+           "(level and not place.endswith(LEVELS[level.group(0)]))", "False",
+           ("tests/test_published.py::test_the_site_that_published_a_page_gives_the_place_its_text_does_not",)),
 )
 
 
