@@ -162,6 +162,32 @@ def test_the_site_that_published_a_page_gives_the_place_its_text_does_not(tmp_pa
     assert doc.metadata.jurisdiction is None
 
 
+def test_the_day_a_page_was_published_is_kept_beside_the_day_its_plan_was_signed(tmp_path):
+    from policykg.text.parse import parse_documents
+
+    body = "".join(f"<p>（{n}）做好第{n}项工作，加强统筹协调，落实资金保障。（责任单位：县财政局）</p>" for n in "一二三四五")
+    page = tmp_path / "page.html"
+
+    def read(head: str, table: str = ""):
+        page.write_text(f"<html><head><meta charset='utf-8'>{head}</head><body>{table}<div>"
+                        "<p>示例县推进某项工作实施方案</p><p>一、重点任务</p>" + body +
+                        "<p>示例县人民政府</p><p>2024年5月6日</p></div></body></html>", encoding="utf-8")
+        source = read_document(page)
+        [doc] = parse_documents(source)
+        return source.declared.get("published"), doc.metadata
+
+    # the PubDate meta government sites carry; the signature's date stays the plan's
+    published, meta = read('<meta name="PubDate" content="2024-05-08 16:17">')
+    assert published == "2024-05-08" and str(meta.published) == "2024-05-08" and str(meta.issued) == "2024-05-06"
+    # else the page's 发布日期 label; the meta first where both are there
+    assert read("", "<table><tr><td>发布日期：2024年5月9日</td></tr></table>")[0] == "2024-05-09"
+    assert read('<meta name="PubDate" content="2024-05-08">',
+                "<table><tr><td>发布日期：2024年5月9日</td></tr></table>")[0] == "2024-05-08"
+    # a date that is not one is no date
+    assert read('<meta name="PubDate" content="2024-13-08">')[1].published is None
+    assert read("")[1].published is None
+
+
 def test_page_encodings(tmp_path):
     body = "<p>一、总体要求</p><p>高青县人民政府办公室关于推进城乡融合发展的实施方案，全文共计若干条款。" * 4 + "</p>"
     pages = {

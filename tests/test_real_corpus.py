@@ -1048,3 +1048,18 @@ def test_a_page_whose_text_names_no_place_is_placed_by_its_site():
     for prefix, place in (("80", "宿州市"), ("90", "宿州市"), ("51", "安徽省")):
         [doc] = parse_documents(read_document(next(CORPUS.glob(f"{prefix}_*"))))
         assert doc.metadata.jurisdiction == place, prefix
+
+
+def test_the_day_a_page_was_published_is_in_the_graph_beside_the_day_it_was_signed(tmp_path):
+    # 70 (Jiangxi) is signed 2020年3月16日 and its page was published 2020-03-19 (PubDate); 90 (宿州)
+    # is a news page with no signature, published 2022-05-17
+    from policykg.rdf.build import build
+    from policykg.sparql.engines import load_engine
+
+    build([next(CORPUS.glob("70_*")), next(CORPUS.glob("90_*"))], out=tmp_path)
+    rows = load_engine([tmp_path]).run(
+        "PREFIX pkg: <https://w3id.org/policykg/ns#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "SELECT ?file ?issued ?available WHERE { ?p a pkg:Plan ; pkg:sourceFile ?file ; dcterms:available ?available "
+        "OPTIONAL { ?p dcterms:issued ?issued } } ORDER BY ?file", trusted=True).rows
+    assert [(r[0].value[:2], r[1].value if r[1] else None, r[2].value) for r in rows] == [
+        ("70", "2020-03-16", "2020-03-19"), ("90", None, "2022-05-17")]

@@ -80,14 +80,16 @@ def read_html(data: bytes, path: str) -> PublishedText:
 
 # The labels of a government page's information table (政府信息公开: 索引号, 发文机关, 文号, 成文日期 …),
 # which many pages show above the text and outside it (70, 72: the Jiangxi portal).
-_FIELD_LABELS = {"doc_number": ("文号", "发文字号", "发文文号"), "written": ("成文日期", "成文时间")}
+_FIELD_LABELS = {"doc_number": ("文号", "发文字号", "发文文号"), "written": ("成文日期", "成文时间"),
+                 "published": ("发布日期", "发布时间")}
 _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _CELL_TAGS = ("td", "th", "li", "span", "p", "div", "dt", "dd", "b", "strong", "label")
 
 
 def _declared_fields(root) -> dict[str, str]:
-    """What the page's information table gives: the 文号 and the 成文日期, where they are labelled as
-    such, in one element (文号：赣府厅发〔2020〕7号) or in the element after the label's."""
+    """What the page's information table gives: the 文号, the 成文日期 and the 发布日期, where they are
+    labelled as such, in one element (文号：赣府厅发〔2020〕7号) or in the element after the label's;
+    the publication date from the page's PubDate meta first."""
     found: dict[str, str] = {}
     for element in root.iter(*_CELL_TAGS):
         text = re.sub(r"[\s\u3000\xa0]", "", element.text_content())
@@ -102,8 +104,13 @@ def _declared_fields(root) -> dict[str, str]:
                 value = re.sub(r"[\s\u3000\xa0]", "", after.text_content())
             if key == "doc_number" and DOC_NUMBER.fullmatch(value):
                 found[key] = value
-            elif key == "written" and (m := _DATE.match(value)):
+            elif key in ("written", "published") and (m := _DATE.match(value)):
                 found[key] = "-".join((m.group(1), m.group(2).zfill(2), m.group(3).zfill(2)))
+    # the PubDate meta government sites carry is the page's own word for it
+    for value in root.xpath('//meta[@name="PubDate"]/@content'):
+        if m := _DATE.match(value.strip()):
+            found["published"] = "-".join((m.group(1), m.group(2).zfill(2), m.group(3).zfill(2)))
+            break
     return found
 
 

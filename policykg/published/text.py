@@ -49,7 +49,8 @@ class PublishedText(SourceText):
     origins: list[Origin] = field(default_factory=list, repr=False)
     title: str | None = None  # what the file says its title is (a page's ArticleTitle), if anything
     # what a page's information table says of the document outside its text: "doc_number" (文号),
-    # "written" (成文日期, as YYYY-MM-DD); and "site", the name of the site that published it
+    # "written" (成文日期, as YYYY-MM-DD), "published" (发布日期, the page's); and "site", the name
+    # of the site that published it
     declared: dict[str, str] = field(default_factory=dict)
 
     def origin_at(self, offset: int) -> tuple[Origin, int] | None:

@@ -227,6 +227,7 @@ class _PlanMapper:
         self.add(plan, DCTERMS.title, zh(meta.title) if meta.title else None)
         self.add(plan, DCTERMS.identifier, zh(meta.doc_number) if meta.doc_number else None)
         self.add(plan, DCTERMS.issued, lit(meta.issued) if meta.issued else None)
+        self.add(plan, DCTERMS.available, lit(meta.published) if meta.published else None)
         if meta.issuer:
             self.add(plan, DCTERMS.publisher, self.unit(meta.issuer))
         for name in meta.co_issuers:

@@ -21,7 +21,8 @@ def _lines(doc: PlanDocument, width: int | None) -> list[str]:
         out.append(f"  notice: {meta.notice_title}")
     out.append("  " + " · ".join([meta.doc_number or "(no 文号)", issuers or "(no issuer)",
                                   str(meta.issued) if meta.issued else "(no date)",
-                                  meta.jurisdiction or "(no jurisdiction)"]))
+                                  meta.jurisdiction or "(no jurisdiction)"])
+               + (f" · page published {meta.published}" if meta.published else ""))
     counts = [("principles", len(doc.principles)), ("stages", len(doc.stages)),
               ("goals", sum(len(s.goals) for s in doc.stages) + len(doc.goals)),
               ("pilot tasks", len(doc.pilot_tasks)), ("work tasks", len(doc.work_tasks())),

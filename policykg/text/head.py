@@ -73,6 +73,11 @@ def read_metadata(source: SourceText, head: list[Line], tail: list[Line],
             metadata.issued = date.fromisoformat(declared["written"])
         except ValueError:
             pass  # a page's 成文日期 that is no date is not the document's
+    if "published" in declared:
+        try:
+            metadata.published = date.fromisoformat(declared["published"])
+        except ValueError:
+            pass
     if metadata.title is None and getattr(source, "title", None):
         # the title the file declares (a page's ArticleTitle): the notice's, or the plan's own
         metadata.notice_title, metadata.title = (title_from_notice(source.title, [])

@@ -38,7 +38,8 @@ class Metadata:
     doc_number: str | None = None  # 文号
     issuer: str | None = None  # the issuing body, as signed (the first, where several sign)
     co_issuers: list[str] = field(default_factory=list)  # the bodies that sign with it, in order
-    issued: date | None = None
+    issued: date | None = None  # signed (成文日期)
+    published: date | None = None  # the day the web page carrying it was published (发布日期), if it says
     notice_title: str | None = None
     title: str | None = None  # the plan's own title
     recipients: list[str] = field(default_factory=list)
