@@ -1063,3 +1063,12 @@ def test_the_day_a_page_was_published_is_in_the_graph_beside_the_day_it_was_sign
         "OPTIONAL { ?p dcterms:issued ?issued } } ORDER BY ?file", trusted=True).rows
     assert [(r[0].value[:2], r[1].value if r[1] else None, r[2].value) for r in rows] == [
         ("70", "2020-03-16", "2020-03-19"), ("90", None, "2022-05-17")]
+    # and on the views' index, after the day it was signed
+    from policykg.views.pages import build_views
+
+    for lang, signed, published in (("zh", "成文日期", "发布日期"), ("en", "Dated", "Published")):
+        build_views(load_engine([tmp_path], store=False), tmp_path / lang, lang=lang)
+        index = (tmp_path / lang / "index.html").read_text(encoding="utf-8")
+        assert (f'<span class="muted">{signed}</span> 2020-03-16 · <span class="muted">{published}</span> 2020-03-19'
+                in index), lang
+        assert f'<span class="muted">{published}</span> 2022-05-17' in index

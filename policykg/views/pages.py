@@ -375,13 +375,14 @@ def count_things(data: nw.ViewData) -> dict:
 
 
 def _plan_info(data: nw.ViewData, lang: str, titled: bool) -> list[str]:
-    """What each plan says of itself: 文号, date, issuers (those that sign with the first after it),
+    """What each plan says of itself: 文号, date, the day its page was published, issuers (those that sign with the first after it),
     and its goals with their years."""
     t = T[lang]
     titles = {r["plan"]: r.get("planTitle") for r in data.structure}
     plans: dict[str, dict] = {}
     for r in data.plan_info:
-        info = plans.setdefault(r["plan"], {"identifier": [], "issued": [], "publisher": [], "joint": [], "goal": []})
+        info = plans.setdefault(r["plan"], {"identifier": [], "issued": [], "available": [], "publisher": [], "joint": [],
+                                           "goal": []})
         info[r["kind"]].append(r)
     h = [f"<h2>{esc(t['plan_info'])}</h2>"] if plans else []
     for plan, info in sorted(plans.items()):
@@ -389,6 +390,7 @@ def _plan_info(data: nw.ViewData, lang: str, titled: bool) -> list[str]:
             h.append(f"<h3>{esc(titles.get(plan) or nw.short_name(plan))}</h3>")
         facts = [(t["doc_number"], "、".join(str(r["value"]) for r in info["identifier"])),
                  (t["issued"], "、".join(str(r["value"]) for r in info["issued"])),
+                 (t["available"], "、".join(str(r["value"]) for r in info["available"])),
                  (t["issuer"], "、".join(str(r["value"]) for r in info["publisher"]))]
         line = " · ".join(f'<span class="muted">{esc(label)}</span> {esc(value)}' for label, value in facts if value)
         if info["joint"]:

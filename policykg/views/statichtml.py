@@ -13,7 +13,7 @@ from .textdiff import marked_pair
 T = {
     "zh": {
         "index": "首页", "views": "网络视图", "counts": "规模", "top": "中心性最高的单位",
-        "plan_info": "方案信息", "doc_number": "文号", "issued": "成文日期", "issuer": "发文单位",
+        "plan_info": "方案信息", "doc_number": "文号", "issued": "成文日期", "available": "发布日期", "issuer": "发文单位",
         "joint": "联合发文", "goals": "目标",
         "disc": "正文与附件差异", "downloads": "数据下载", "sheets": "单位责任清单", "unit": "单位",
         "type": "类型", "kind": "差异类型", "about": "对象", "body": "正文", "annex": "附件",
@@ -37,7 +37,7 @@ T = {
     },
     "en": {
         "index": "Index", "views": "Network views", "counts": "Counts", "top": "Most central units",
-        "plan_info": "The plan", "doc_number": "Document number", "issued": "Dated", "issuer": "Issued by",
+        "plan_info": "The plan", "doc_number": "Document number", "issued": "Dated", "available": "Published", "issuer": "Issued by",
         "joint": "jointly with", "goals": "Goals",
         "disc": "Body / annex discrepancies", "downloads": "Downloads", "sheets": "Responsibility sheets",
         "unit": "Unit", "type": "Type", "kind": "Kind", "about": "About", "body": "Body", "annex": "Annex",
