@@ -157,6 +157,9 @@ def test_the_site_that_published_a_page_gives_the_place_its_text_does_not(tmp_pa
     assert doc.metadata.issuer == "省某项工作联席会议" and doc.metadata.jurisdiction == "示例省"
     [doc] = parse_documents(read_document(page('<meta name="SiteName" content="示例市人民政府">', signed)))
     assert doc.metadata.jurisdiction is None  # a province's document reposted by a city
+    # the site's own name first, on a page of its own (48: 邯郸市成安县人民政府-政府信息公开指南)
+    [doc] = parse_documents(read_document(page("<title>示例市示例县人民政府-政府信息公开指南</title>")))
+    assert doc.metadata.jurisdiction == "示例市示例县"
     # a site whose name gives no place gives none
     [doc] = parse_documents(read_document(page("<title>若干措施_政务服务网</title>")))
     assert doc.metadata.jurisdiction is None

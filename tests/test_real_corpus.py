@@ -1041,11 +1041,12 @@ def test_a_unit_name_with_brackets_inside_an_ascii_bracketed_annotation_is_one_u
 
 def test_a_page_whose_text_names_no_place_is_placed_by_its_site():
     # 80 and 90 are news pages of 宿州市房产管理服务中心 (SiteName) with no issuer; 51 is signed by
-    # 省完善促进消费体制机制厅际联席会议（代章） on the site of 安徽省发展和改革委员会
+    # 省完善促进消费体制机制厅际联席会议（代章） on the site of 安徽省发展和改革委员会; 48 is titled
+    # 邯郸市成安县人民政府-政府信息公开指南 and says 我县 only
     from policykg.published import read_document
     from policykg.text.parse import parse_documents
 
-    for prefix, place in (("80", "宿州市"), ("90", "宿州市"), ("51", "安徽省")):
+    for prefix, place in (("80", "宿州市"), ("90", "宿州市"), ("51", "安徽省"), ("48", "邯郸市成安县")):
         [doc] = parse_documents(read_document(next(CORPUS.glob(f"{prefix}_*"))))
         assert doc.metadata.jurisdiction == place, prefix
 

@@ -114,13 +114,20 @@ def _declared_fields(root) -> dict[str, str]:
     return found
 
 
+# the end of a government body's or site's name: 沈阳市房产局, 邯郸市成安县人民政府, …门户网站
+_SITE_END = re.compile(r"(?:人民政府|政府|局|委员会|委|办公室|办公厅|厅|中心|网站|门户|网)$")
+
+
 def _site_name(root) -> str | None:
     """The name of the site that published the page: its SiteName meta (which government sites
-    carry), else the last part of a <title> written 标题_栏目_网站."""
+    carry), else the last part of a <title> written 标题_栏目_网站 or 标题-栏目-网站 that reads as a
+    body's or a site's name (48: 邯郸市成安县人民政府-政府信息公开指南)."""
     values = root.xpath('//meta[@name="SiteName"]/@content')
-    if not values:
-        parts = [re.split("_", t) for t in root.xpath("//title/text()")]
-        values = [p[-1] for p in parts if len(p) > 1]
+    titles = [] if values else root.xpath("//title/text()")
+    parts = [re.sub(r"\s+", "", p) for p in re.split("[_|｜-]", titles[0])] if titles else []
+    if len(parts) > 1:
+        # the site closes the title (标题_栏目_网站), or opens the title of its own page (48)
+        values = [p for p in parts[1:] if _SITE_END.search(p)][-1:] or [p for p in parts[:1] if _SITE_END.search(p)]
     site = re.sub(r"\s+", "", values[0]) if values else ""
     return site or None
 
