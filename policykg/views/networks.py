@@ -178,26 +178,24 @@ class ViewData:
         from concurrent.futures import ThreadPoolExecutor
 
         from ..sparql.engines import OxigraphEngine
+        from .shards import Shards, merge_rows
 
         # the two longest first, one on each thread
         names = ("measure_units", "annex_row_units", "structure", "pilot_task_leads", "units",
                  "discrepancy_units", "discrepancies", "task_units", "plan_info")
-        from .shards import Shards, merge_rows
-
-        if isinstance(source, Shards):
+        queries = {n: "view-" + n.replace("_", "-") for n in names}
+        if isinstance(source, Shards):  # each query on every shard, the rows merged
             if query_dir is not None:
                 raise ViewQueryError("a query folder of one's own is read from one store, not in shards")
             with ThreadPoolExecutor(max_workers=len(source)) as pool:
-                futures = {(n, i): pool.submit(run_select, "view-" + n.replace("_", "-"), engine)
-                           for n in names for i, engine in enumerate(source.engines)}
-                return cls(**{n: merge_rows(n, query_text("view-" + n.replace("_", "-")),
-                                            [futures[n, i].result() for i in range(len(source))])
+                parts = {n: [pool.submit(run_select, queries[n], engine) for engine in source.engines]
+                         for n in names}
+                return cls(**{n: merge_rows(n, query_text(queries[n]), [f.result() for f in parts[n]])
                               for n in names})
         workers = 2 if isinstance(source, OxigraphEngine) else 1  # rdflib's SPARQL is not thread-safe
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(run_select, "view-" + n.replace("_", "-"), source, query_dir=query_dir)
-                       for n in names]
-            return cls(**{n: f.result() for n, f in zip(names, futures)})
+            futures = {n: pool.submit(run_select, queries[n], source, query_dir=query_dir) for n in names}
+            return cls(**{n: f.result() for n, f in futures.items()})
 
     # ---- derived tables, all deterministic
 
