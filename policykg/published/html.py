@@ -105,13 +105,18 @@ def _declared_fields(root) -> dict[str, str]:
             if key == "doc_number" and DOC_NUMBER.fullmatch(value):
                 found[key] = value
             elif key in ("written", "published") and (m := _DATE.match(value)):
-                found[key] = "-".join((m.group(1), m.group(2).zfill(2), m.group(3).zfill(2)))
+                found[key] = _iso(m)
     # the PubDate meta government sites carry is the page's own word for it
     for value in root.xpath('//meta[@name="PubDate"]/@content'):
         if m := _DATE.match(value.strip()):
-            found["published"] = "-".join((m.group(1), m.group(2).zfill(2), m.group(3).zfill(2)))
+            found["published"] = _iso(m)
             break
     return found
+
+
+def _iso(m: re.Match) -> str:
+    """YYYY-MM-DD of a _DATE match (2022年5月6日, 2022-05-06 16:17, 2022/5/6)."""
+    return "-".join((m.group(1), m.group(2).zfill(2), m.group(3).zfill(2)))
 
 
 # the end of a government body's or site's name: 沈阳市房产局, 邯郸市成安县人民政府, …门户网站

@@ -68,16 +68,8 @@ def read_metadata(source: SourceText, head: list[Line], tail: list[Line],
     declared = getattr(source, "declared", {})
     if metadata.doc_number is None and "doc_number" in declared:
         metadata.doc_number = declared["doc_number"]  # a page's information table (70, 72)
-    if metadata.issued is None and "written" in declared:
-        try:
-            metadata.issued = date.fromisoformat(declared["written"])
-        except ValueError:
-            pass  # a page's 成文日期 that is no date is not the document's
-    if "published" in declared:
-        try:
-            metadata.published = date.fromisoformat(declared["published"])
-        except ValueError:
-            pass
+    metadata.issued = metadata.issued or _declared_date(declared, "written")
+    metadata.published = _declared_date(declared, "published")
     if metadata.title is None and getattr(source, "title", None):
         # the title the file declares (a page's ArticleTitle): the notice's, or the plan's own
         metadata.notice_title, metadata.title = (title_from_notice(source.title, [])
@@ -88,6 +80,15 @@ def read_metadata(source: SourceText, head: list[Line], tail: list[Line],
     if metadata.jurisdiction is None and "site" in declared:
         metadata.jurisdiction = site_jurisdiction(declared["site"], metadata.issuer)
     return metadata
+
+
+def _declared_date(declared: dict, key: str) -> date | None:
+    """The date a page declares under ``key`` (its 成文日期 or 发布日期), None if it gives none or
+    one that is no date."""
+    try:
+        return date.fromisoformat(declared[key]) if key in declared else None
+    except ValueError:
+        return None
 
 
 def site_jurisdiction(site: str, issuer: str | None) -> str | None:
